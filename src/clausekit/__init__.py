@@ -1,0 +1,3 @@
+"""clausekit: contracts as code."""
+
+__version__ = "0.1.0"
