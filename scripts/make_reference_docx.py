@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Regenerate src/clausekit/assets/reference-{zh,en}.docx from Pandoc's default.
+
+Pandoc takes styles, page setup, headers and footers from a reference DOCX. We
+start from the reference.docx of the Pandoc that clausekit runs (so the style
+names match what its writer emits) and edit the XML:
+
+* A4 paper, 2.54 cm top/bottom and 3.17 cm left/right margins (Word's defaults for
+  Chinese documents);
+* real fonts instead of theme fonts: Word resolves `w:asciiTheme` / `w:eastAsiaTheme`
+  *before* `w:ascii` / `w:eastAsia`, so a theme attribute left in place silently wins
+  and Chinese text comes out in the theme's font. We remove every theme attribute and
+  set SimSun (body) / SimHei (headings) for zh, Times New Roman for en;
+* black, bold headings with a size per level, kept with the next paragraph;
+* a centred, bold title;
+* a bordered default table style (the signature table);
+* a footer with the page number field: `第 X 页 共 Y 页` / `Page X of Y`.
+
+The output is deterministic (fixed zip timestamps, fixed member order), so running
+this script twice gives identical files. Run: `.venv/bin/python scripts/make_reference_docx.py`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+ET.register_namespace("w", W)
+ET.register_namespace("r", R)
+
+ASSETS = Path(__file__).resolve().parent.parent / "src" / "clausekit" / "assets"
+FOOTER_REL_ID = "rIdClausekitFooter"
+THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
+
+# Per language: body fonts (ascii/hAnsi/cs, eastAsia), heading fonts, sizes in half-points.
+LANGS: dict[str, dict[str, object]] = {
+    "zh": {
+        "body": ("Times New Roman", "SimSun"),
+        "heading": ("SimHei", "SimHei"),
+        "lang": ("en-US", "zh-CN"),
+        "body_size": 24,  # 小四 (12 pt)
+        "title_size": 36,  # 小二 (18 pt)
+        "heading_sizes": (28, 24, 24, 24),  # 四号, then 小四
+        "footer": ("第 ", "PAGE", " 页 共 ", "NUMPAGES", " 页"),
+    },
+    "en": {
+        "body": ("Times New Roman", "Times New Roman"),
+        "heading": ("Times New Roman", "Times New Roman"),
+        "lang": ("en-GB", "zh-CN"),
+        "body_size": 24,
+        "title_size": 32,
+        "heading_sizes": (26, 24, 24, 24),
+        "footer": ("Page ", "PAGE", " of ", "NUMPAGES", ""),
+    },
+}
+
+# Fonts Word does not know by their English names on every system: give their
+# Chinese alternates and GB2312 charset so substitution picks a Song/Hei face.
+EXTRA_FONTS = """
+  <w:font w:name="SimSun"><w:altName w:val="宋体"/><w:panose1 w:val="02010600030101010101"/>\
+<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>
+  <w:font w:name="SimHei"><w:altName w:val="黑体"/><w:panose1 w:val="02010609060101010101"/>\
+<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
+"""
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def pandoc_default_reference() -> bytes:
+    sys.path.insert(0, str(ASSETS.parent.parent))
+    from clausekit.render.pandoc import pandoc_path
+
+    return subprocess.run(
+        [str(pandoc_path()), "--print-default-data-file", "reference.docx"],
+        check=True,
+        capture_output=True,
+    ).stdout
+
+
+def set_fonts(rpr: ET.Element, latin: str, east_asia: str) -> None:
+    fonts = rpr.find(w("rFonts"))
+    if fonts is None:
+        fonts = ET.Element(w("rFonts"))
+        rpr.insert(0, fonts)
+    for attr in THEME_ATTRS:
+        fonts.attrib.pop(w(attr), None)
+    fonts.set(w("ascii"), latin)
+    fonts.set(w("hAnsi"), latin)
+    fonts.set(w("cs"), latin)
+    fonts.set(w("eastAsia"), east_asia)
+
+
+def child(parent: ET.Element, tag: str, index: int | None = None) -> ET.Element:
+    found = parent.find(w(tag))
+    if found is None:
+        found = ET.Element(w(tag))
+        if index is None:
+            parent.append(found)
+        else:
+            parent.insert(index, found)
+    return found
+
+
+def set_size(rpr: ET.Element, half_points: int) -> None:
+    for tag in ("sz", "szCs"):
+        child(rpr, tag).set(w("val"), str(half_points))
+
+
+def set_bold_black(rpr: ET.Element) -> None:
+    for tag in ("i", "iCs", "color"):
+        for el in rpr.findall(w(tag)):
+            rpr.remove(el)
+    child(rpr, "b")
+    child(rpr, "bCs")
+
+
+def edit_styles(xml: bytes, cfg: dict[str, object]) -> bytes:
+    root = ET.fromstring(xml)
+    body_latin, body_ea = cfg["body"]  # type: ignore[misc]
+    head_latin, head_ea = cfg["heading"]  # type: ignore[misc]
+    lang_val, lang_ea = cfg["lang"]  # type: ignore[misc]
+    heading_sizes: tuple[int, ...] = cfg["heading_sizes"]  # type: ignore[assignment]
+
+    defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+    assert defaults is not None
+    set_fonts(defaults, body_latin, body_ea)
+    set_size(defaults, int(cfg["body_size"]))  # type: ignore[call-overload]
+    lang = child(defaults, "lang")
+    lang.set(w("val"), lang_val)
+    lang.set(w("eastAsia"), lang_ea)
+
+    for style in root.findall(w("style")):
+        sid = style.get(w("styleId"), "")
+        ppr = style.find(w("pPr"))
+        rpr = style.find(w("rPr"))
+        # Every remaining theme font reference would override our explicit fonts.
+        if rpr is not None and rpr.find(w("rFonts")) is not None:
+            set_fonts(rpr, body_latin, body_ea)
+        m = re.fullmatch(r"Heading(\d)(Char)?", sid)
+        if sid in ("Title", "TitleChar", "Subtitle", "SubtitleChar") or m:
+            rpr = rpr if rpr is not None else child(style, "rPr")
+            set_fonts(rpr, head_latin, head_ea)
+            set_bold_black(rpr)
+            for el in rpr.findall(w("spacing")):
+                rpr.remove(el)
+            if sid.startswith("Title"):
+                set_size(rpr, int(cfg["title_size"]))  # type: ignore[call-overload]
+            elif m:
+                level = int(m.group(1))
+                set_size(rpr, heading_sizes[min(level, len(heading_sizes)) - 1])
+        if sid == "Title" and ppr is not None:
+            child(ppr, "jc").set(w("val"), "center")
+            sp = child(ppr, "spacing")
+            sp.set(w("before"), "0")
+            sp.set(w("after"), "360")
+        if m and m.group(2) is None and ppr is not None:
+            sp = child(ppr, "spacing")
+            sp.set(w("before"), "240" if m.group(1) == "1" else "120")
+            sp.set(w("after"), "120")
+        if sid == "BodyText" and ppr is not None:
+            sp = child(ppr, "spacing")
+            sp.set(w("before"), "0")
+            sp.set(w("after"), "120")
+            sp.set(w("line"), "360" if cfg is LANGS["zh"] else "276")
+            sp.set(w("lineRule"), "auto")
+            child(ppr, "jc").set(w("val"), "both")
+        if sid == "Table":
+            add_table_borders(style)
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ET.tostring(root)
+
+
+def add_table_borders(style: ET.Element) -> None:
+    tblpr = child(style, "tblPr")
+    borders = child(tblpr, "tblBorders", 0)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        b = child(borders, side)
+        b.set(w("val"), "single")
+        b.set(w("sz"), "4")
+        b.set(w("space"), "0")
+        b.set(w("color"), "000000")
+    mar = tblpr.find(w("tblCellMar"))
+    if mar is not None:
+        for side in ("top", "bottom"):
+            child(mar, side).set(w("w"), "60")
+
+
+def footer_xml(parts: tuple[str, ...]) -> bytes:
+    runs = []
+    for i, part in enumerate(parts):
+        if i % 2 == 1:  # a field code
+            runs.append(
+                f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                f'<w:r><w:instrText xml:space="preserve"> {part} </w:instrText></w:r>'
+                f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                f"<w:r><w:t>1</w:t></w:r>"
+                f'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            )
+        elif part:
+            runs.append(f'<w:r><w:t xml:space="preserve">{part}</w:t></w:r>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:jc w:val="center"/>'
+        f'<w:rPr><w:sz w:val="18"/></w:rPr></w:pPr>{"".join(runs)}</w:p></w:ftr>'
+    ).encode()
+
+
+SECT_PR = (
+    f'<w:sectPr><w:footerReference w:type="default" r:id="{FOOTER_REL_ID}"/>'
+    '<w:footnotePr><w:numRestart w:val="eachSect"/></w:footnotePr>'
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1440" w:right="1797" w:bottom="1440" w:left="1797" '
+    'w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>'
+)
+
+
+def build(default: bytes, lang: str) -> bytes:
+    cfg = LANGS[lang]
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(default)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        names = src.namelist()
+        for name in [*names, "word/footer1.xml"]:
+            is_footer = name == "word/footer1.xml"
+            data = footer_xml(cfg["footer"]) if is_footer else src.read(name)  # type: ignore[arg-type]
+            if name == "word/styles.xml":
+                data = edit_styles(data, cfg)
+            elif name == "word/document.xml":
+                text = data.decode()
+                text, n = re.subn(r"<w:sectPr>.*?</w:sectPr>", SECT_PR, text, flags=re.S)
+                assert n == 1, "reference document.xml has no single sectPr"
+                data = text.encode()
+            elif name == "word/_rels/document.xml.rels":
+                rel = (
+                    f'<Relationship Type="{R}/footer" Id="{FOOTER_REL_ID}" Target="footer1.xml" />'
+                )
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            elif name == "[Content_Types].xml":
+                ct = (
+                    '<Override PartName="/word/footer1.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" />'
+                )
+                data = data.replace(b"</Types>", ct.encode() + b"</Types>")
+            elif name == "word/fontTable.xml" and lang == "zh":
+                data = data.replace(b"</w:fonts>", EXTRA_FONTS.encode() + b"</w:fonts>")
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def main() -> int:
+    default = pandoc_default_reference()
+    for lang in LANGS:
+        target = ASSETS / f"reference-{lang}.docx"
+        target.write_bytes(build(default, lang))
+        print(f"wrote {target.relative_to(ASSETS.parent.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

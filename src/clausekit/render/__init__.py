@@ -1,0 +1,1 @@
+"""Turning assembled Markdown into DOCX, PDF and HTML."""

@@ -1,0 +1,54 @@
+"""One entry point per output format, and the fingerprint of the rendering toolchain."""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata, resources
+from typing import Protocol
+
+from clausekit.render.docx import render_docx, render_html
+from clausekit.render.fonts import font_paths
+from clausekit.render.pandoc import INPUT_FORMAT, source_date_epoch
+from clausekit.render.pdf import render_pdf
+
+FORMATS = ("md", "docx", "pdf", "html")
+
+
+class Document(Protocol):
+    """What rendering needs of an assembled document (clausekit.assemble.Assembled)."""
+
+    @property
+    def markdown(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+
+
+def render(doc: Document, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
+    """The bytes of `doc` in format `fmt`; `what` names it in error messages."""
+    if fmt == "md":
+        return doc.markdown.encode("utf-8")
+    if fmt == "docx":
+        return render_docx(doc.markdown, doc.lang, what)
+    if fmt == "pdf":
+        return render_pdf(doc.markdown, doc.lang, what, fonts)
+    if fmt == "html":
+        return render_html(doc.markdown, doc.lang, what)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def renderer_fingerprint(fonts: list[str] | None = None) -> str:
+    """Changes whenever something other than the Markdown could change an output:
+    clausekit, pandoc or typst versions, the templates, fonts, the timestamp."""
+    h = hashlib.sha256()
+    for dist in ("clausekit", "pypandoc-binary", "typst"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=?\0".encode())
+    assets = resources.files("clausekit") / "assets"
+    for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx"):
+        h.update(hashlib.sha256((assets / name).read_bytes()).digest())
+    h.update(INPUT_FORMAT.encode())
+    h.update(source_date_epoch().encode())
+    h.update("\0".join(font_paths(fonts)).encode())
+    return h.hexdigest()

@@ -1,0 +1,95 @@
+"""Running the Pandoc binary shipped in the `pypandoc-binary` wheel.
+
+We call the binary directly rather than through pypandoc's `convert_text`: it
+lets us pass `--sandbox`, control the environment (SOURCE_DATE_EPOCH) and get
+stderr back for error messages, and it avoids pypandoc's temp-file juggling.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from clausekit.errors import BuildError, ToolMissing
+
+# commonmark_x is CommonMark plus pipe tables and the YAML metadata block.
+# east_asian_line_breaks drops the space a soft line break would otherwise put between
+# two CJK characters, so a wrapped Chinese sentence gets no stray space (Pandoc 3.9
+# accepts it with commonmark_x; tests/test_render_pandoc.py checks).
+# Extensions switched off because they would make the DOCX/PDF differ from the site
+# (markdown-it-py, plain CommonMark) and alter literal legal text:
+#   smart           "引号" became “引号“ and straight quotes in values changed;
+#   tex_math_dollars  "$500 and $300" became a formula;
+#   subscript/superscript  ~ and ^ in text;  emoji  :name: shortcodes;
+#   fancy_lists     a paragraph starting "(a)" or "i." became a Word-numbered list.
+INPUT_FORMAT = (
+    "commonmark_x+east_asian_line_breaks"
+    "-smart-tex_math_dollars-subscript-superscript-emoji-fancy_lists"
+)
+
+# 2026-01-01T00:00:00Z.  Any fixed value makes the output reproducible; a build
+# environment may override it with its own SOURCE_DATE_EPOCH.
+DEFAULT_EPOCH = "1767225600"
+
+INSTALL_HINT = "pip install pypandoc-binary"
+
+
+@lru_cache(maxsize=1)
+def pandoc_path() -> Path:
+    """The pandoc executable of the pypandoc-binary wheel (or $CLAUSEKIT_PANDOC)."""
+    override = os.environ.get("CLAUSEKIT_PANDOC")
+    if override:
+        path = Path(override)
+        if not path.is_file():
+            raise ToolMissing(f"CLAUSEKIT_PANDOC={override} does not exist")
+        return path
+    # The wheel puts the binary in pypandoc/files/; find it without importing pypandoc
+    # (which would also look for a system pandoc and download nothing we need).
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundled = Path(folder) / "files" / "pandoc"
+        if bundled.is_file():
+            return bundled
+    found = shutil.which("pandoc")
+    if found:
+        return Path(found)
+    raise ToolMissing(f"pandoc is missing; install it with: {INSTALL_HINT}")
+
+
+def source_date_epoch() -> str:
+    return os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+
+
+def pandoc_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = source_date_epoch()
+    # Pandoc reads no user data directory in sandbox mode anyway; pin the locale so
+    # error messages and collation do not depend on the machine.
+    env["LC_ALL"] = "C.UTF-8"
+    return env
+
+
+def run_pandoc(markdown: str, to: str, args: list[str], what: str) -> bytes:
+    """Convert `markdown` to format `to`; returns Pandoc's stdout.
+
+    `what` names the document in error messages (its agreement id or file).
+    """
+    cmd = [str(pandoc_path()), "--sandbox", "-f", INPUT_FORMAT, "-t", to, *args]
+    try:
+        proc = subprocess.run(
+            cmd,
+            input=markdown.encode("utf-8"),
+            capture_output=True,
+            env=pandoc_env(),
+            check=False,
+        )
+    except OSError as exc:
+        raise ToolMissing(f"cannot run pandoc ({exc}); reinstall it with: {INSTALL_HINT}") from exc
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        raise BuildError(f"{what}: pandoc -t {to} failed (exit {proc.returncode}): {err}")
+    return proc.stdout

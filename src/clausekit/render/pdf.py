@@ -1,0 +1,105 @@
+"""PDF: Pandoc writes Typst with clausekit's template, Typst compiles in-process.
+
+One `typst.Compiler` per thread is created on first use and reused for every later
+document (Compiler objects are not shared between threads; the loaded fonts are).
+Typst warnings are errors: a warning here means an unknown font family or similar,
+i.e. a PDF that does not look like what we promised.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from clausekit.errors import BuildError, ToolMissing
+from clausekit.render.fonts import FONT_SETS, font_paths, lang_key, typst_fonts
+from clausekit.render.pandoc import run_pandoc, source_date_epoch
+
+TEMPLATE_NAME = "clausekit.typst"
+
+
+def template_path() -> Path:
+    return Path(str(resources.files("clausekit") / "assets" / TEMPLATE_NAME))
+
+
+def markdown_to_typst(markdown: str, what: str) -> str:
+    """The Typst source of a document (Pandoc with clausekit's template)."""
+    out = run_pandoc(markdown, "typst", ["--standalone", f"--template={template_path()}"], what)
+    return out.decode("utf-8")
+
+
+class _Local(threading.local):
+    compiler: Any = None
+    key: tuple[str, ...] | None = None
+
+
+_local = _Local()
+# Typst may resolve file paths (it never needs to: the document is given as bytes and
+# Pandoc escapes every `#`); an empty folder as root means there is nothing to read.
+_EMPTY_ROOT = tempfile.mkdtemp(prefix="clausekit-typst-root-")
+
+
+def _compiler(paths: tuple[str, ...]) -> Any:
+    try:
+        import typst
+    except ImportError as exc:
+        raise ToolMissing("typst is missing; install it with: pip install typst") from exc
+    if _local.compiler is None or _local.key != paths:
+        fonts = typst_fonts(paths)
+        _local.compiler = typst.Compiler(
+            root=_EMPTY_ROOT, font_paths=fonts, ignore_system_fonts=True
+        )
+        _local.key = paths
+    return _local.compiler
+
+
+def creation_time() -> datetime:
+    return datetime.fromtimestamp(int(source_date_epoch()), tz=UTC)
+
+
+def compile_typst(
+    source: str, lang: str, what: str, fonts: Sequence[str | Path] | None = None
+) -> bytes:
+    """Compile Typst source (from `markdown_to_typst`) to PDF bytes."""
+    import typst
+
+    paths = font_paths(fonts)
+    compiler = _compiler(paths)
+    fontset = FONT_SETS[lang_key(lang)]
+    inputs = {
+        "lang": lang_key(lang),
+        "body-fonts": "|".join(fontset.body),
+        "heading-fonts": "|".join(fontset.heading),
+    }
+    try:
+        pdf, warnings = compiler.compile_with_warnings(
+            input=source.encode("utf-8"),
+            format="pdf",
+            sys_inputs=inputs,
+            timestamp=creation_time(),
+        )
+    except typst.TypstError as exc:
+        raise BuildError(f"{what}: typst failed: {exc.diagnostic or exc.message}") from exc
+    if warnings:
+        text = "; ".join(w.diagnostic.strip() or w.message for w in warnings)
+        if "unknown font family" in text:
+            raise ToolMissing(f"{what}: {text}; install the fonts with: {FONT_HINT}")
+        raise BuildError(f"{what}: typst warning treated as error: {text}")
+    if not isinstance(pdf, bytes):
+        raise BuildError(f"{what}: typst returned no PDF")
+    return pdf
+
+
+FONT_HINT = "apt-get install fonts-noto-cjk fonts-liberation2"
+
+
+def render_pdf(
+    markdown: str, lang: str, what: str = "document", fonts: Sequence[str | Path] | None = None
+) -> bytes:
+    """PDF bytes of an assembled Markdown document."""
+    return compile_typst(markdown_to_typst(markdown, what), lang, what, fonts)
