@@ -1,0 +1,182 @@
+"""The `clausekit` command line.
+
+`run(argv, stdout, stderr) -> int` is the whole program, testable without a
+subprocess; `main` only binds it to the real streams.  Error classes map to
+exit codes (0 clean, 1 problems, 2 bad command line, 3 missing tool or
+font), and no traceback reaches a user for bad input.  Heavy modules are
+imported inside the commands, so `clausekit --version` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from . import __version__
+from .errors import ClausekitError, ProblemsFound, UsageError, format_problems
+
+if TYPE_CHECKING:
+    from .model import Library
+
+FORMATS = ("md", "docx", "pdf", "html")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="clausekit", description="Contracts as code: check, assemble and build "
+                "agreements from a clause library in git.")
+    p.add_argument("--version", action="version", version=f"clausekit {__version__}")
+    p.add_argument("-C", "--root", type=Path, default=None,
+                   help="the library repository (default: found from the current folder)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="validate clauses, templates and agreements",
+                       description="Report every problem of the library (or of the given "
+                       "paths), one line each: PATH:LINE:COL: error[CODE]: MESSAGE.")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to report on")
+    c.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text (default), json, or GitHub Actions annotations")
+
+    a = sub.add_parser("assemble", help="print an agreement as numbered Markdown",
+                       description="Print the assembled Markdown of an agreement: numbers "
+                       "and references resolved, values filled in.")
+    a.add_argument("agreement", metavar="AGREEMENT", help="agreement id or path")
+
+    b = sub.add_parser("build", help="write documents to dist/",
+                       description="Write each agreement as Markdown, DOCX, PDF or HTML. With "
+                       "no AGREEMENT and no --blank: every agreement and every blank form.")
+    b.add_argument("agreements", nargs="*", metavar="AGREEMENT", help="agreement ids or paths")
+    b.add_argument("--blank", action="append", default=[], metavar="TEMPLATE",
+                   help="also write the fillable form of TEMPLATE (repeatable)")
+    b.add_argument("--to", default="md,docx,pdf", metavar="FORMATS",
+                   help="comma-separated formats: md, docx, pdf, html (default md,docx,pdf)")
+    b.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
+                   help="output folder (default: dist/ of the repository)")
+    b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+
+    s = sub.add_parser("schema", help="print the JSON Schema of a template's agreements",
+                       description="Print the composed JSON Schema of TEMPLATE's agreements, "
+                       "for editors' autocompletion.")
+    s.add_argument("template", metavar="TEMPLATE", help="template id or path")
+
+    n = sub.add_parser("new", help="scaffold a clause or an agreement",
+                       description="Create a valid new file to start from.")
+    nsub = n.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+    nc = nsub.add_parser("clause", help="a new clause file", description="Create clauses/ID.md.")
+    nc.add_argument("id", metavar="ID")
+    nc.add_argument("--lang", default=None, help="language (default from clausekit.yml)")
+    na = nsub.add_parser("agreement", help="a new agreement file",
+                         description="Create agreements/NAME.yaml for a template, listing "
+                         "every variable to fill in.")
+    na.add_argument("name", metavar="NAME")
+    na.add_argument("--template", required=True, metavar="TEMPLATE")
+    return p
+
+
+def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        return _dispatch(args, stdout, stderr)
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    except ProblemsFound as exc:
+        print(format_problems(exc.problems, "text"), file=stderr)
+        return exc.exit_code
+    except ClausekitError as exc:
+        print(f"clausekit: error: {exc}", file=stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("clausekit: interrupted", file=stderr)
+        return 130
+
+
+def _library(args: argparse.Namespace) -> Library:
+    from .load import find_root, load_library
+
+    root = args.root.resolve() if args.root else find_root(Path.cwd())
+    if args.root and not root.is_dir():
+        raise UsageError(f"{args.root}: no such folder")
+    return load_library(root)
+
+
+def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lib = _library(args)
+    if args.command == "check":
+        return _check(lib, args, out)
+    if args.command == "assemble":
+        from .assemble import assemble_agreement
+        from .load import resolve_arg
+
+        out.write(assemble_agreement(lib, resolve_arg(lib, args.agreement, "agreements")).markdown)
+        return 0
+    if args.command == "schema":
+        import json
+
+        from .compose import composed_schema
+        from .load import resolve_arg
+
+        template = lib.templates[resolve_arg(lib, args.template, "templates")]
+        out.write(json.dumps(composed_schema(lib, template), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if args.command == "new":
+        from .scaffold import new_agreement, new_clause
+
+        path = (new_clause(lib, args.id, args.lang) if args.kind == "clause"
+                else new_agreement(lib, args.name, args.template))
+        print(f"created {path.relative_to(lib.root).as_posix()}", file=out)
+        return 0
+    return _build(lib, args, out, err)
+
+
+def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from .validate import check_library
+
+    problems = check_library(lib)
+    if args.paths:
+        wanted = [_rel(lib, p) for p in args.paths]
+        problems = [p for p in problems if any(_under(p.path, w) for w in wanted)]
+    print(format_problems(problems, args.format, lib.files_read), file=out)
+    return 1 if problems else 0
+
+
+def _rel(lib: Library, arg: str) -> str:
+    path = Path(arg).resolve()
+    if not path.exists():
+        raise UsageError(f"{arg}: no such file or folder")
+    if not path.is_relative_to(lib.root):
+        raise UsageError(f"{arg}: outside the library {lib.root}")
+    return path.relative_to(lib.root).as_posix()
+
+
+def _under(path: str, wanted: str) -> bool:
+    return wanted in ("", ".") or path == wanted or path.startswith(wanted.rstrip("/") + "/")
+
+
+def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .build import build
+    from .load import resolve_arg
+
+    formats = {f.strip() for f in args.to.split(",") if f.strip()}
+    unknown = formats - set(FORMATS)
+    if unknown or not formats:
+        raise UsageError(f"--to: unknown format {', '.join(sorted(unknown)) or '(none)'}; "
+                         f"choose from {', '.join(FORMATS)}")
+    agreements = [resolve_arg(lib, a, "agreements") for a in args.agreements]
+    blanks = [resolve_arg(lib, t, "templates") for t in args.blank]
+    if not agreements and not blanks:
+        agreements, blanks = sorted(lib.agreements), sorted(lib.templates)
+    outdir = args.output or lib.root / lib.settings.output
+    report = build(lib, agreements, blanks, formats, outdir, force=args.force,
+                   progress=err)
+    print(report.summary(), file=out)
+    return 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))

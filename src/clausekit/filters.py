@@ -1,0 +1,178 @@
+"""Locale-aware filters for clause bodies: amounts, 大写, dates, numbers in words.
+
+Every function takes exact values (`Decimal`, `int`, `date`) and returns text;
+the Jinja environment (`sandbox.py`) binds them to the document's language
+and turns missing values into blanks.  Money is rounded half-up to the fen /
+cent, the way amounts are rounded in contracts and invoices (Python's and
+Babel's default, half-even, would not be what a finance team expects).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+CENT = Decimal("0.01")
+UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+UPPER_UNITS = ("", "拾", "佰", "仟")
+LOWER_DIGITS = "零一二三四五六七八九"
+LOWER_UNITS = ("", "十", "百", "千")
+BIG_UNITS = ("", "万", "亿", "万亿")
+
+
+def babel_locale(lang: str) -> str:
+    return lang.replace("-", "_")
+
+
+def cents(value: Decimal | int) -> Decimal:
+    """Round to 0.01, half-up: `(total * 30 / 100) | cents`."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal | int, lang: str = "zh-CN") -> str:
+    """`1234567.5` -> `1,234,567.50`."""
+    return format_decimal(cents(value), format="#,##0.00", locale=babel_locale(lang))
+
+
+def percent(value: Decimal | int, lang: str = "zh-CN") -> str:
+    """Values are in percent units: `30` -> `30%`, `0.05` -> `0.05%`."""
+    return format_decimal(Decimal(value), format="#,##0.####", locale=babel_locale(lang)) + "%"
+
+
+def format_day(value: date, lang: str = "zh-CN") -> str:
+    """`2026-12-01` -> `2026年12月1日` (zh) / `1 December 2026` (en)."""
+    if lang.startswith("zh"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return format_date(value, format="d MMMM y", locale=babel_locale(lang))
+
+
+def _chinese_integer(n: int, digits: str, units: tuple[str, ...]) -> str:
+    """Chinese numerals for a non-negative integer, with the zero rules of
+    financial writing: 100005 -> 壹拾万零伍, 1050 -> 壹仟零伍拾."""
+    if n == 0:
+        return digits[0]
+    sections: list[int] = []
+    while n:
+        sections.append(n % 10000)
+        n //= 10000
+    if len(sections) > len(BIG_UNITS):
+        raise ValueError("number too large for Chinese numerals")
+    out = ""
+    gap = False  # a zero section was skipped since the last one written
+    for k in range(len(sections) - 1, -1, -1):
+        sec = sections[k]
+        if sec == 0:
+            gap = bool(out)
+            continue
+        if out and (gap or sec < 1000):
+            out += digits[0]
+        out += _section(sec, digits, units) + BIG_UNITS[k]
+        gap = False
+    return out
+
+
+def _section(n: int, digits: str, units: tuple[str, ...]) -> str:
+    out, zero = "", False
+    for i in range(3, -1, -1):
+        d = n // 10**i % 10
+        if d == 0:
+            zero = bool(out)
+        else:
+            if zero:
+                out += digits[0]
+                zero = False
+            out += digits[d] + units[i]
+    return out
+
+
+def rmb_upper(value: Decimal | int) -> str:
+    """Amount in Chinese capital numerals: 123456.5 -> 壹拾贰万叁仟肆佰伍拾陆元伍角."""
+    amount = cents(value)
+    sign = "负" if amount < 0 else ""
+    amount = abs(amount)
+    yuan = int(amount)
+    fen_total = int((amount - yuan) * 100)
+    jiao, fen = divmod(fen_total, 10)
+    out = _chinese_integer(yuan, UPPER_DIGITS, UPPER_UNITS) + "元" if yuan else ""
+    if jiao == 0 and fen == 0:
+        return sign + (out or "零元") + "整"
+    if jiao:
+        out += UPPER_DIGITS[jiao] + "角"
+    if fen:
+        out += (UPPER_DIGITS[0] if out and not jiao else "") + UPPER_DIGITS[fen] + "分"
+    return sign + out
+
+
+def cn_number(value: Decimal | int) -> str:
+    """An integer in ordinary Chinese numerals: 12 -> 十二, 105 -> 一百零五."""
+    n = int(value)
+    if n != value:
+        raise ValueError(f"cn_number needs a whole number, got {value}")
+    sign = "负" if n < 0 else ""
+    text = _chinese_integer(abs(n), LOWER_DIGITS, LOWER_UNITS)
+    # 10-19 are read 十, 十一 … not 一十, 一十一.
+    if 10 <= abs(n) < 20:
+        text = text[1:]
+    return sign + text
+
+
+ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+SCALES = ("", " thousand", " million", " billion", " trillion")
+
+
+def _words_below_1000(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    parts = [f"{ONES[hundreds]} hundred"] if hundreds else []
+    if rest:
+        if rest < 20:
+            tail = ONES[rest]
+        else:
+            tens, ones = divmod(rest, 10)
+            tail = TENS[tens] + (f"-{ONES[ones]}" if ones else "")
+        parts.append(("and " if hundreds else "") + tail)
+    return " ".join(parts)
+
+
+def _integer_words(n: int) -> str:
+    if n == 0:
+        return "zero"
+    groups: list[int] = []
+    while n:
+        groups.append(n % 1000)
+        n //= 1000
+    if len(groups) > len(SCALES):
+        raise ValueError("number too large to write in words")
+    parts = [
+        _words_below_1000(g) + SCALES[i] for i, g in reversed(list(enumerate(groups))) if g
+    ]
+    # British usage: "one thousand and five".
+    if len(parts) > 1 and groups[0] and groups[0] < 100:
+        parts[-1] = "and " + parts[-1]
+    return " ".join(parts)
+
+
+def words(value: Decimal | int) -> str:
+    """An amount in English words: 120000.5 -> one hundred and twenty thousand and 50/100."""
+    amount = cents(value)
+    sign = "minus " if amount < 0 else ""
+    amount = abs(amount)
+    whole = int(amount)
+    frac = int((amount - whole) * 100)
+    text = _integer_words(whole)
+    return sign + (text + f" and {frac:02d}/100" if frac else text)
+
+
+def ordinal(value: Decimal | int, lang: str = "zh-CN") -> str:
+    """1 -> 第一 (zh) / 1st (en)."""
+    n = int(value)
+    if lang.startswith("zh"):
+        return "第" + cn_number(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

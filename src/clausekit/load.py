@@ -1,0 +1,139 @@
+"""Stage 1, load: read a library repository into a `Library`.
+
+Reading never stops at the first bad file: a file that cannot be parsed is
+recorded as a `Problem` and left out, and the rest is read, so that
+`clausekit check` reports everything in one run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Problem, UsageError
+from .ids import id_for, is_valid_id, why_invalid
+from .model import Agreement, Clause, Library, Settings, Source, Template
+from .yamlpos import YamlError, load_yaml, split_front_matter
+
+MARKERS = ("clausekit.yml", "clauses", "templates")
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: the nearest folder holding clausekit.yml or clauses/."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "clausekit.yml").is_file() or (folder / "clauses").is_dir():
+            return folder
+    raise UsageError(f"{start}: not in a clause library (no clausekit.yml or clauses/ found)")
+
+
+def load_library(root: Path) -> Library:
+    """Read every clause, template and agreement below `root`."""
+    lib = Library(root=root, settings=_settings(root))
+    for path in sorted((root / "clauses").rglob("*.md")):
+        _load_clause(lib, path)
+    for path in sorted((root / "templates").rglob("*.yaml")):
+        _load_yaml_file(lib, path, "templates")
+    for path in sorted((root / "agreements").rglob("*.yaml")):
+        _load_yaml_file(lib, path, "agreements")
+    return lib
+
+
+def _settings(root: Path) -> Settings:
+    path = root / "clausekit.yml"
+    if not path.is_file():
+        return Settings()
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8")).value or {}
+    except YamlError as exc:
+        p = exc.problem
+        raise UsageError(f"clausekit.yml:{p.line}:{p.col}: {p.message}") from exc
+    if not isinstance(data, dict):
+        raise UsageError("clausekit.yml:1:1: settings must be a mapping")
+    return Settings(
+        lang=str(data.get("lang", "zh-CN")),
+        output=str(data.get("output", "dist")),
+        fonts={str(k): str(v) for k, v in (data.get("fonts") or {}).items()},
+    )
+
+
+def _read(lib: Library, path: Path) -> Source | None:
+    rel = path.relative_to(lib.root).as_posix()
+    lib.files_read += 1
+    try:
+        return Source(rel, path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        lib.load_problems.append(Problem(rel, 1, 1, "encoding", f"not UTF-8 text: {exc.reason}"))
+    except OSError as exc:
+        lib.load_problems.append(Problem(rel, 1, 1, "io", f"cannot read file: {exc.strerror}"))
+    return None
+
+
+def _checked_id(lib: Library, path: Path, folder: str, suffix: str) -> str | None:
+    ident = id_for(path, lib.root / folder, suffix)
+    if is_valid_id(ident):
+        return ident
+    rel = path.relative_to(lib.root).as_posix()
+    lib.load_problems.append(Problem(rel, 1, 1, "id", why_invalid(ident)))
+    return None
+
+
+def _load_clause(lib: Library, path: Path) -> None:
+    source = _read(lib, path)
+    ident = _checked_id(lib, path, "clauses", ".md")
+    if source is None or ident is None:
+        return
+    try:
+        doc = split_front_matter(source.text)
+    except YamlError as exc:
+        p = exc.problem
+        lib.load_problems.append(Problem(source.path, p.line, p.col, "yaml", p.message))
+        return
+    if doc is None:
+        lib.load_problems.append(
+            Problem(
+                source.path,
+                1,
+                1,
+                "front-matter",
+                "a clause starts with YAML front matter between two '---' lines",
+            )
+        )
+        return
+    lib.clauses[ident] = Clause(ident, source, doc.meta, doc.body, doc.body_line)
+
+
+def _load_yaml_file(lib: Library, path: Path, folder: str) -> None:
+    source = _read(lib, path)
+    ident = _checked_id(lib, path, folder, ".yaml")
+    if source is None or ident is None:
+        return
+    try:
+        doc = load_yaml(source.text)
+    except YamlError as exc:
+        p = exc.problem
+        lib.load_problems.append(Problem(source.path, p.line, p.col, "yaml", p.message))
+        return
+    if folder == "templates":
+        lib.templates[ident] = Template(ident, source, doc)
+    else:
+        lib.agreements[ident] = Agreement(ident, source, doc)
+
+
+def resolve_arg(lib: Library, arg: str, kind: str) -> str:
+    """An AGREEMENT or TEMPLATE argument (an id or a path) as an id."""
+    table = lib.agreements if kind == "agreements" else lib.templates
+    if arg in table:
+        return arg
+    p = Path(arg)
+    candidate = (Path.cwd() / p).resolve() if not p.is_absolute() else p.resolve()
+    folder = (lib.root / kind).resolve()
+    if candidate.suffix == ".yaml" and candidate.is_relative_to(folder):
+        ident = id_for(candidate, folder, ".yaml")
+        if ident in table:
+            return ident
+    singular = kind[:-1]
+    if not is_valid_id(arg) and not arg.endswith(".yaml"):
+        raise UsageError(why_invalid(arg))
+    known = ", ".join(sorted(table)[:10]) or "none"
+    raise UsageError(f"no {singular} {arg!r} in {lib.root} (known: {known})")
+

@@ -1,0 +1,142 @@
+"""The Jinja2 sandbox clause bodies and template expressions run in.
+
+Agreement values come from pull requests, so they are untrusted twice over:
+- as code: bodies run in `SandboxedEnvironment` (no `__class__`, no imports,
+  no file access), and undefined names are errors (`StrictUndefined`), or
+  blanks in a draft or a blank form (`Blank`);
+- as Markdown: every `{{ … }}` result passes through `finalize`, which
+  escapes it as literal text.  Filters that deliberately produce Markdown
+  return `MarkdownSafe`, which `finalize` lets through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from jinja2 import ChainableUndefined, StrictUndefined, Undefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import filters
+
+
+class MarkdownSafe(str):
+    """Text that is already Markdown and must not be escaped again."""
+
+    __slots__ = ()
+
+
+BLANKS = {"zh": r"\_\_\_\_\_\_", "en": r"\[●\]"}
+
+# Characters CommonMark or Pandoc's commonmark_x extensions could read as
+# syntax anywhere in a line: emphasis, links, raw HTML, entities, code, math,
+# pipe tables, sub/superscript, citations, emoji shortcodes.
+_ALWAYS = re.compile(r"([\\`*_\[\]<>&|~^$@:{}])")
+# Characters that are syntax only at the start of a line (headings, lists,
+# block quotes, setext underlines); a value may land there.
+_LEADING = re.compile(r"^([#>+=-])")
+_LEADING_NUMBER = re.compile(r"^(\d+)([.)])(?=\s|$)")
+
+
+def md_escape(text: str) -> str:
+    """`*ACME* [x](http://e.vil) <b>` -> text that renders as exactly that."""
+    text = re.sub(r"\s*[\r\n]+\s*", " ", text)  # values are inline: no new blocks
+    text = _ALWAYS.sub(r"\\\1", text)
+    text = _LEADING.sub(r"\\\1", text)
+    return _LEADING_NUMBER.sub(r"\1\\\2", text)
+
+
+def blank_for(lang: str) -> MarkdownSafe:
+    return MarkdownSafe(BLANKS["zh" if lang.startswith("zh") else "en"])
+
+
+class Blank(ChainableUndefined):
+    """A missing value in a draft or a blank form: prints as a blank line."""
+
+    __slots__ = ()
+    blank: str = BLANKS["zh"]
+
+    def __str__(self) -> str:
+        return self.blank
+
+
+def _blank_class(lang: str) -> type[Blank]:
+    # One subclass per language, so a blank knows how it prints.
+    return type(f"Blank_{lang}", (Blank,), {"__slots__": (), "blank": blank_for(lang)})
+
+
+def to_text(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang.startswith("zh") else ("yes" if value else "no")
+    if isinstance(value, date):
+        return filters.format_day(value, lang)
+    return str(value)
+
+
+def _lenient(func: Callable[..., str], lang: str, *, takes_lang: bool) -> Callable[..., Any]:
+    """Bind a filter to the document language; a missing value stays a blank."""
+
+    def bound(value: Any, *args: Any) -> Any:
+        if isinstance(value, Undefined):
+            return value if isinstance(value, Blank) else str(value)  # Strict: raises
+        if isinstance(value, bool) or not isinstance(value, Decimal | int | date):
+            raise TypeError(f"{func.__name__} needs a number, got {value!r}")
+        return func(value, lang, *args) if takes_lang else func(value, *args)
+
+    bound.__name__ = func.__name__
+    return bound
+
+
+def _cents(value: Any) -> Any:
+    if isinstance(value, Undefined):
+        return value
+    return filters.cents(value)
+
+
+@cache
+def environment(lang: str, lenient: bool) -> SandboxedEnvironment:
+    """The environment for a document language; `lenient` turns missing values into blanks."""
+    undefined: type[Undefined] = _blank_class(lang) if lenient else StrictUndefined
+
+    def finalize(value: Any) -> str:
+        if isinstance(value, Undefined):
+            return str(value)  # a blank, or StrictUndefined raising UndefinedError
+        if isinstance(value, MarkdownSafe):
+            return value
+        return md_escape(to_text(value, lang))
+
+    env = SandboxedEnvironment(
+        undefined=undefined,
+        finalize=finalize,
+        autoescape=False,
+        keep_trailing_newline=True,
+        extensions=[],
+        # `{#id}` after a heading is an anchor for ref() (Pandoc's attribute
+        # syntax), so Jinja comments are written `{## … ##}` instead.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    # Only clausekit's filters and a few harmless built-ins: a smaller surface.
+    keep = {"default", "upper", "lower", "title", "trim", "length", "join", "round", "abs", "int"}
+    env.filters = {k: v for k, v in env.filters.items() if k in keep}
+    env.filters.update(
+        money=_lenient(filters.money, lang, takes_lang=True),
+        percent=_lenient(filters.percent, lang, takes_lang=True),
+        date=_lenient(filters.format_day, lang, takes_lang=True),
+        ordinal=_lenient(filters.ordinal, lang, takes_lang=True),
+        rmb_upper=_lenient(filters.rmb_upper, lang, takes_lang=False),
+        cn_number=_lenient(filters.cn_number, lang, takes_lang=False),
+        words=_lenient(filters.words, lang, takes_lang=False),
+        cents=_cents,
+    )
+    env.globals = {}
+    return env
+
+
+def expression_env() -> SandboxedEnvironment:
+    """For `computed`, `rules` and `when`: strict, so a missing value is noticed."""
+    return environment("zh-CN", False)

@@ -1,0 +1,209 @@
+"""The JSON Schemas of clausekit's files, and how their errors are reported.
+
+The rules live in `schema/*.json` (draft 2020-12) and nowhere else: this
+module only loads them, adds the contract formats (`money`, `percent`,
+`date`) to the format checker, and turns jsonschema's errors, which carry
+paths, into `Problem`s that carry file positions.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from .errors import Problem
+from .ids import ID_RE, why_invalid
+from .model import Source
+from .yamlpos import JsonPath, Located
+
+PACKAGED = Path(__file__).parent / "schemas"
+NAMES = ("clause", "template", "agreement")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ID_PATTERN = f"^{ID_RE.pattern}$"  # the id pattern as the schema files spell it
+
+FORMATS = FormatChecker()
+
+
+@FORMATS.checks("date")
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not DATE_RE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@FORMATS.checks("money")
+def _is_money(value: object) -> bool:
+    # An amount of money has at most two decimal places (fen / cents).
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return True
+    d = Decimal(value)
+    return d.is_finite() and d == d.quantize(Decimal("0.01"))
+
+
+@FORMATS.checks("percent")
+def _is_percent(value: object) -> bool:
+    return not isinstance(value, Decimal) or value.is_finite()
+
+
+@FORMATS.checks("email")
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) is not None
+
+
+@cache
+def _registry(folder: Path) -> Registry:
+    resources = [(f"urn:clausekit:{n}", Resource.from_contents(_read(folder, n))) for n in NAMES]
+    return Registry().with_resources(resources)
+
+
+def _read(folder: Path, name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / f"{name}.schema.json").read_text("utf-8"))
+    return data
+
+
+def schema_folder(root: Path) -> Path:
+    """The repository's own `schema/` when it has one (the files users see), else the packaged copy."""
+    own = root / "schema"
+    return own if (own / "clause.schema.json").is_file() else PACKAGED
+
+
+@cache
+def file_validator(folder: Path, name: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        _read(folder, name), registry=_registry(folder), format_checker=FORMATS
+    )
+
+
+def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+    return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def problems(
+    validator: Draft202012Validator,
+    instance: Any,
+    source: Source,
+    located: Located,
+    base: JsonPath = (),
+) -> Iterator[Problem]:
+    """Every schema error of `instance` (found at `base` in `located`) as a Problem."""
+    for error in validator.iter_errors(instance):
+        # For oneOf/anyOf, report the branch that came closest, not the sum.
+        err = best_match(error.context) if error.context else error
+        path: JsonPath = (*base, *err.absolute_path)
+        pos = located.pos(path)
+        yield Problem(source.path, pos.line, pos.col, "schema", describe(err, path))
+
+
+def dotted(path: JsonPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return "a mapping" if isinstance(value, dict) else "a list"
+
+
+def describe(err: ValidationError, path: JsonPath) -> str:
+    """A message naming the value and what was expected (`-5 is not greater than 0`)."""
+    v, kw, arg = err.instance, err.validator, err.validator_value
+    where = dotted(path)
+    if kw == "exclusiveMinimum":
+        return f"{where}: {show(v)} is not greater than {arg}"
+    if kw == "minimum":
+        return f"{where}: {show(v)} is less than the minimum {arg}"
+    if kw == "exclusiveMaximum":
+        return f"{where}: {show(v)} is not less than {arg}"
+    if kw == "maximum":
+        return f"{where}: {show(v)} is greater than the maximum {arg}"
+    if kw == "type":
+        expected = " or ".join(arg) if isinstance(arg, list) else arg
+        return f"{where}: expected {expected}, got {show(v)}"
+    if kw == "required":
+        missing = [r for r in arg if isinstance(v, dict) and r not in v]
+        name = missing[0] if missing else "?"
+        return f"{where}: required {show(name)} is not set"
+    if kw == "additionalProperties" and isinstance(v, dict):
+        allowed = set((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else [])
+        extra = sorted(k for k in v if k not in allowed)
+        return f"{where}: unknown key {', '.join(map(repr, extra))}"
+    if kw == "enum":
+        return f"{where}: {show(v)} is not one of {', '.join(map(show, arg))}"
+    if kw == "const":
+        return f"{where}: {show(v)} should be {show(arg)}"
+    if kw == "format":
+        hint = {"date": " (YYYY-MM-DD)", "money": " (an amount with at most 2 decimals)"}
+        return f"{where}: {show(v)} is not a valid {arg}{hint.get(str(arg), '')}"
+    if kw == "pattern" and arg == ID_PATTERN:
+        return f"{where}: {why_invalid(v)}"
+    return f"{where}: {err.message}"
+
+
+SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+SUBSCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
+
+
+def without_required(schema: Any) -> Any:
+    """A copy of `schema` with every `required` dropped: what a draft agreement is checked with."""
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: v for k, v in schema.items() if k != "required"}
+    for key in SUBSCHEMA_MAPS:
+        if isinstance(out.get(key), dict):
+            out[key] = {k: without_required(s) for k, s in out[key].items()}
+    for key in SUBSCHEMA_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [without_required(s) for s in out[key]]
+    for key in SUBSCHEMA_ONE:
+        if key in out:
+            out[key] = without_required(out[key])
+    return out
+
+
+def coerce(schema: Any, value: Any) -> Any:
+    """Typed values after validation: `format: date` text -> date, money/percent -> Decimal,
+    defaults filled in for absent object properties."""
+    if not isinstance(schema, dict):
+        return value
+    fmt = schema.get("format")
+    if fmt == "date" and isinstance(value, str) and _is_date(value):
+        return date.fromisoformat(value)
+    if fmt in ("money", "percent") and isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        out = {k: coerce(props.get(k), v) for k, v in value.items()}
+        for k, sub in props.items():
+            if k not in out and isinstance(sub, dict) and "default" in sub:
+                out[k] = coerce(sub, copy.deepcopy(sub["default"]))
+        return out
+    if isinstance(value, list):
+        return [coerce(schema.get("items"), v) for v in value]
+    return value

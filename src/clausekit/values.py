@@ -1,0 +1,155 @@
+"""An agreement's values: checked against the composed schema, typed, computed, ruled.
+
+`agreement_values` is the one path from an agreement file to the context its
+clauses are rendered with; `check` and `assemble` both go through it, so a
+value that passes `check` is exactly the value that is printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, UndefinedError, nodes
+from jinja2.exceptions import SecurityError
+
+from . import schemas
+from .compose import declarations, variables_schema
+from .errors import Problem
+from .model import Agreement, Library, Template
+from .sandbox import environment
+from .yamlpos import JsonPath
+
+
+@dataclass
+class Values:
+    """The typed context of one agreement (or of a blank form: empty, lenient)."""
+
+    context: dict[str, Any]
+    lenient: bool  # missing values print as blanks (drafts, blank forms)
+
+
+def template_of(lib: Library, agreement: Agreement) -> Template | None:
+    return lib.templates.get(agreement.template_id)
+
+
+def agreement_values(lib: Library, agreement: Agreement) -> tuple[Values | None, list[Problem]]:
+    """Validate an agreement and compute its context; None when it cannot be rendered."""
+    src, doc = agreement.source, agreement.doc
+    folder = schemas.schema_folder(lib.root)
+    found = list(schemas.problems(schemas.file_validator(folder, "agreement"), doc.value, src, doc))
+    if found:
+        return None, found
+    template = template_of(lib, agreement)
+    if template is None:
+        pos = doc.pos(("template",))
+        return None, [Problem(src.path, pos.line, pos.col, "missing-id",
+                              f"template: no template {agreement.template_id!r} in templates/")]
+    decls, conflicts = declarations(lib, template)
+    if conflicts:
+        return None, []  # reported against the clause files by the template check
+    draft = agreement.status == "draft"
+    schema = variables_schema(decls)
+    validator = _validator(template.id, _freeze(schema), draft)
+    found = list(schemas.problems(validator, agreement.values, src, doc, ("variables",)))
+    if found:
+        return None, found
+    context = schemas.coerce(schema, agreement.values)
+    for name, decl in decls.items():
+        if name not in context and "default" in decl.schema:
+            context[name] = schemas.coerce(decl.schema, decl.schema["default"])
+    values = Values(context, lenient=draft)
+    errors = list(_computed(template, values)) + list(_rules(agreement, template, values))
+    return (None if errors else values), errors
+
+
+def blank_values(template: Template) -> Values:
+    values = Values({}, lenient=True)
+    list(_computed(template, values))  # a blank form has nothing to compute: all blanks
+    return values
+
+
+@lru_cache(maxsize=256)
+def _validator(template_id: str, frozen: str, draft: bool) -> Any:
+    import json
+
+    schema = json.loads(frozen)
+    return schemas.validator_for(schemas.without_required(schema) if draft else schema)
+
+
+def _freeze(schema: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(schema, sort_keys=True, default=str)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(expr: str, lenient: bool) -> Any:
+    return environment("zh-CN", lenient).compile_expression(expr, undefined_to_none=False)
+
+
+def evaluate(expr: str, context: dict[str, Any], lenient: bool) -> Any:
+    """Evaluate an expression; UndefinedError when it needs a missing value."""
+    return _compiled(expr, lenient)(**context)
+
+
+def _computed(template: Template, values: Values) -> Iterator[Problem]:
+    env = environment("zh-CN", values.lenient)
+    for name, expr in template.computed.items():
+        try:
+            values.context[name] = evaluate(expr, values.context, False)
+        except UndefinedError:
+            # A draft or blank form without the inputs: the result is a blank too.
+            values.context[name] = env.undefined(name=name)
+        except (TemplateSyntaxError, SecurityError):
+            continue  # reported by the template check, with its position
+        except (TypeError, ArithmeticError, ValueError) as exc:
+            pos = template.doc.pos(("computed", name))
+            yield Problem(template.source.path, pos.line, pos.col, "computed",
+                          f"computed.{name}: cannot evaluate {expr!r}: {exc}")
+
+
+def _rules(agreement: Agreement, template: Template, values: Values) -> Iterator[Problem]:
+    for i, rule in enumerate(template.rules):
+        expr, message = str(rule.get("assert", "")), str(rule.get("message", ""))
+        try:
+            ok = evaluate(expr, values.context, False)
+        except UndefinedError:
+            continue  # needs a value a draft has not set yet: skipped, not failed
+        except (TemplateSyntaxError, SecurityError):
+            continue
+        except (TypeError, ArithmeticError, ValueError) as exc:
+            pos = template.doc.pos(("rules", i, "assert"))
+            yield Problem(template.source.path, pos.line, pos.col, "rule",
+                          f"rules[{i}]: cannot evaluate {expr!r}: {exc}")
+            continue
+        if not ok:
+            path = _first_value_path(expr, agreement)
+            pos = agreement.doc.pos(path)
+            yield Problem(agreement.source.path, pos.line, pos.col, "rule",
+                          f"{message} ({expr})")
+
+
+def _first_value_path(expr: str, agreement: Agreement) -> JsonPath:
+    """The agreement value a failed rule is about: the first one its expression reads."""
+    try:
+        ast = environment("zh-CN", False).parse("{{ " + expr + " }}")
+    except TemplateSyntaxError:
+        return ("variables",)
+    paths: list[JsonPath] = []
+    for node in ast.find_all((nodes.Getattr, nodes.Name)):
+        chain: list[str] = []
+        cur: nodes.Node = node
+        while isinstance(cur, nodes.Getattr):
+            chain.insert(0, cur.attr)
+            cur = cur.node
+        if isinstance(cur, nodes.Name):
+            paths.append(("variables", cur.name, *chain))
+    paths.sort(key=len, reverse=True)  # the most specific first
+    ordered = sorted(paths, key=lambda p: expr.find(".".join(map(str, p[1:]))))
+    for path in ordered:
+        if path in agreement.doc.positions:
+            return path
+    return ("variables",)

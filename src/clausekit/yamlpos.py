@@ -1,0 +1,190 @@
+"""YAML with source positions.
+
+`load_yaml` parses with `yaml.safe_load` semantics (no tags, no objects) but
+keeps, beside the plain Python value, where every value came from: a map
+from its JSON path (`("variables", "fee", "total")`) to a 1-based line and
+column.  Validators report paths; this map turns a path into `FILE:LINE:COL`.
+
+Two departures from plain `safe_load`, both for contracts:
+- floats are read as `decimal.Decimal` from their text, so `1234.5` is the
+  exact decimal a lawyer typed, never a binary float;
+- timestamps stay strings (`"2026-12-01"`): dates are checked by the JSON
+  Schema `format: date` and converted only after validation.
+Duplicate mapping keys, which `safe_load` silently collapses, are problems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+
+try:  # libyaml's composer is ~10x faster; the positions it gives are the same.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is present in the wheels
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+JsonPath = tuple[str | int, ...]
+
+# Aliases let a tiny file expand into a huge tree ("billion laughs").
+MAX_NODES = 200_000
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass
+class Located:
+    """A parsed YAML document and the position of each of its values."""
+
+    value: Any
+    positions: dict[JsonPath, Pos] = field(default_factory=dict)
+    key_positions: dict[JsonPath, Pos] = field(default_factory=dict)
+
+    def pos(self, path: JsonPath) -> Pos:
+        """Position of the value at `path`, or of its nearest ancestor."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, Pos(1, 1))
+
+    def key_pos(self, path: JsonPath) -> Pos:
+        """Position of the mapping key that names `path` (falls back to the value)."""
+        return self.key_positions.get(path) or self.pos(path)
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    line: int
+    col: int
+    message: str
+
+
+class YamlError(Exception):
+    def __init__(self, problem: YamlProblem) -> None:
+        self.problem = problem
+        super().__init__(problem.message)
+
+
+class _ScalarConstructor(yaml.constructor.SafeConstructor):
+    """safe_load's scalar rules, with exact decimals and dates kept as text."""
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Decimal:  # type: ignore[override]
+        text = str(self.construct_scalar(node)).replace("_", "").lower()
+        special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+        try:
+            return Decimal(special.get(text, text))
+        except InvalidOperation as exc:  # the resolver matched, so this is unexpected
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {text!r} as a number", node.start_mark
+            ) from exc
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
+        return str(self.construct_scalar(node))
+
+
+_ScalarConstructor.add_constructor("tag:yaml.org,2002:float", _ScalarConstructor.construct_yaml_float)
+_ScalarConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _ScalarConstructor.construct_yaml_timestamp
+)
+_SCALARS = _ScalarConstructor()
+
+
+def load_yaml(text: str, line_offset: int = 0) -> Located:
+    """Parse one YAML document; raise `YamlError` with a position on bad input.
+
+    `line_offset` shifts reported lines, for YAML embedded after other lines
+    (a clause's front matter starts on line 2 of its file).
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        msg = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
+        raise YamlError(YamlProblem(line + line_offset, col, f"invalid YAML: {msg}")) from exc
+    except yaml.YAMLError as exc:
+        raise YamlError(YamlProblem(1 + line_offset, 1, f"invalid YAML: {exc}")) from exc
+    located = Located(None)
+    if node is None:
+        return located
+    budget = [MAX_NODES]
+    located.value = _build(node, (), located, line_offset, budget)
+    return located
+
+
+def _pos(node: yaml.Node, line_offset: int) -> Pos:
+    return Pos(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+
+
+def _build(node: yaml.Node, path: JsonPath, out: Located, off: int, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        p = _pos(node, off)
+        raise YamlError(YamlProblem(p.line, p.col, "invalid YAML: document too large (aliases?)"))
+    out.positions.setdefault(path, _pos(node, off))
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in _merged_pairs(node):
+            key = _scalar(key_node, off) if isinstance(key_node, yaml.ScalarNode) else None
+            kp = _pos(key_node, off)
+            if not isinstance(key, str):
+                raise YamlError(YamlProblem(kp.line, kp.col, "mapping keys must be text"))
+            if key in result:
+                raise YamlError(YamlProblem(kp.line, kp.col, f"duplicate key {key!r}"))
+            out.key_positions[(*path, key)] = kp
+            result[key] = _build(value_node, (*path, key), out, off, budget)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), out, off, budget) for i, item in enumerate(node.value)]
+    return _scalar(node, off)
+
+
+def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    # `<<: *base` merge keys are part of safe_load semantics; explicit keys win.
+    explicit = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
+    seen = {k.value for k, _ in explicit if isinstance(k, yaml.ScalarNode)}
+    for k, v in node.value:
+        if k.tag == "tag:yaml.org,2002:merge":
+            sources = v.value if isinstance(v, yaml.SequenceNode) else [v]
+            for src in sources:
+                if isinstance(src, yaml.MappingNode):
+                    for mk, mv in _merged_pairs(src):
+                        if isinstance(mk, yaml.ScalarNode) and mk.value not in seen:
+                            seen.add(mk.value)
+                            yield mk, mv
+    yield from explicit
+
+
+def _scalar(node: yaml.Node, off: int) -> Any:
+    try:
+        return _SCALARS.construct_object(node)
+    except yaml.constructor.ConstructorError as exc:
+        p = _pos(node, off)
+        raise YamlError(YamlProblem(p.line, p.col, f"invalid YAML: {exc.problem}")) from exc
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class FrontMatterDoc:
+    meta: Located
+    body: str
+    body_line: int  # 1-based line of the file on which the body starts
+
+
+def split_front_matter(text: str) -> FrontMatterDoc | None:
+    """Split `---` YAML front matter from a Markdown body; None when absent."""
+    m = FRONT_MATTER.match(text)
+    if not m:
+        return None
+    meta = load_yaml(m.group(1), line_offset=1)
+    body_line = text.count("\n", 0, m.end()) + 1
+    return FrontMatterDoc(meta, text[m.end() :], body_line)
