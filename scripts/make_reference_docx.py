@@ -87,10 +87,7 @@ def pandoc_default_reference() -> bytes:
 
 
 def set_fonts(rpr: ET.Element, latin: str, east_asia: str) -> None:
-    fonts = rpr.find(w("rFonts"))
-    if fonts is None:
-        fonts = ET.Element(w("rFonts"))
-        rpr.insert(0, fonts)
+    fonts = child(rpr, "rFonts")
     for attr in THEME_ATTRS:
         fonts.attrib.pop(w(attr), None)
     fonts.set(w("ascii"), latin)
@@ -99,15 +96,61 @@ def set_fonts(rpr: ET.Element, latin: str, east_asia: str) -> None:
     fonts.set(w("eastAsia"), east_asia)
 
 
-def child(parent: ET.Element, tag: str, index: int | None = None) -> ET.Element:
+# Word rejects a file whose elements are out of schema order, so new children are
+# inserted at their place in these sequences (from ECMA-376 part 1, §17.3 and §17.4).
+def seq(names: str) -> tuple[str, ...]:
+    return tuple(names.split())
+
+
+ORDER: dict[str, tuple[str, ...]] = {
+    "rPr": seq(
+        "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
+        "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs "
+        "highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout"
+    ),
+    "pPr": seq(
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+        "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+        "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+        "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+        "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ),
+    "tblPr": seq(
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+        "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook"
+    ),
+    "style": seq(
+        "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden "
+        "unhideWhenUsed qFormat locked personal personalCompose personalReply rsid pPr rPr "
+        "tblPr trPr tcPr tblStylePr"
+    ),
+    "tblBorders": seq("top left bottom right insideH insideV"),
+    "tblCellMar": seq("top left bottom right"),
+}
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def child(parent: ET.Element, tag: str) -> ET.Element:
+    """The `tag` child of `parent`, created at its schema position if missing."""
     found = parent.find(w(tag))
-    if found is None:
-        found = ET.Element(w(tag))
-        if index is None:
-            parent.append(found)
-        else:
-            parent.insert(index, found)
-    return found
+    if found is not None:
+        return found
+    new = ET.Element(w(tag))
+    order = ORDER.get(local(parent.tag))
+    if order is None or tag not in order:
+        parent.append(new)
+        return new
+    rank = order.index(tag)
+    for i, existing in enumerate(list(parent)):
+        name = local(existing.tag)
+        if name in order and order.index(name) > rank:
+            parent.insert(i, new)
+            return new
+    parent.append(new)
+    return new
 
 
 def set_size(rpr: ET.Element, half_points: int) -> None:
@@ -180,7 +223,7 @@ def edit_styles(xml: bytes, cfg: dict[str, object]) -> bytes:
 
 def add_table_borders(style: ET.Element) -> None:
     tblpr = child(style, "tblPr")
-    borders = child(tblpr, "tblBorders", 0)
+    borders = child(tblpr, "tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         b = child(borders, side)
         b.set(w("val"), "single")

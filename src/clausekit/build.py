@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TextIO
 
 from clausekit.assemble import Assembled, assemble_agreement, assemble_blank
-from clausekit.errors import BuildError, ClausekitError, Problem, ProblemsFound
+from clausekit.errors import BuildError, ClausekitError, Problem, ProblemsFound, UsageError
 from clausekit.model import Library
 from clausekit.render.atomic import atomic_write, sha256_file
 from clausekit.render.formats import FORMATS, render, renderer_fingerprint
@@ -148,6 +148,11 @@ def assemble_all(
     docs: list[Document] = []
     seen: set[str] = set()
     for key, kind, source_id, assemble in jobs:
+        known = lib.agreements if kind == "agreement" else lib.templates
+        if source_id not in known:
+            raise UsageError(
+                f"no {'agreement' if kind == 'agreement' else 'template'} {source_id!r}"
+            )
         if not _ID.fullmatch(source_id):
             # Ids reach the file system as output paths; the loader checks them, and
             # this is the last line of defence against writing outside outdir.

@@ -8,7 +8,6 @@ i.e. a PDF that does not look like what we promised.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -39,9 +38,6 @@ class _Local(threading.local):
 
 
 _local = _Local()
-# Typst may resolve file paths (it never needs to: the document is given as bytes and
-# Pandoc escapes every `#`); an empty folder as root means there is nothing to read.
-_EMPTY_ROOT = tempfile.mkdtemp(prefix="clausekit-typst-root-")
 
 
 def _compiler(paths: tuple[str, ...]) -> Any:
@@ -51,8 +47,11 @@ def _compiler(paths: tuple[str, ...]) -> Any:
         raise ToolMissing("typst is missing; install it with: pip install typst") from exc
     if _local.compiler is None or _local.key != paths:
         fonts = typst_fonts(paths)
+        # The root bounds what Typst code could read. The document never reads files
+        # (it is given as bytes and Pandoc escapes every `#`), so as defence in depth
+        # the root is clausekit's own assets folder, with nothing secret in it.
         _local.compiler = typst.Compiler(
-            root=_EMPTY_ROOT, font_paths=fonts, ignore_system_fonts=True
+            root=str(template_path().parent), font_paths=fonts, ignore_system_fonts=True
         )
         _local.key = paths
     return _local.compiler
