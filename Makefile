@@ -20,8 +20,7 @@ system-deps:
 
 build: $(STAMP) system-deps
 	$(BIN)/clausekit check
-	$(BIN)/clausekit build --to md,docx,pdf
-	$(BIN)/clausekit build --blank all --to md,docx,pdf
+	$(BIN)/clausekit build --to md,docx,pdf,html
 	$(BIN)/mkdocs build --strict
 
 lint: $(STAMP)

@@ -103,8 +103,8 @@ def _locally_bound(ast: nodes.Template) -> set[str]:
     # Names a body defines itself ({% set %}, {% for %}, macros) are not variables.
     bound: set[str] = set()
     for node in ast.find_all((nodes.Assign, nodes.For, nodes.AssignBlock)):
-        target = node.target
-        bound.update(n.name for n in _names(target))
+        assert isinstance(node, nodes.Assign | nodes.For | nodes.AssignBlock)
+        bound.update(n.name for n in _names(node.target))
     for macro in ast.find_all(nodes.Macro):
         bound.add(macro.name)
         bound.update(a.name for a in macro.args)

@@ -87,7 +87,9 @@ def assemble_agreement(lib: Library, agreement_id: str) -> Assembled:
         raise ProblemsFound(found)
     template = lib.templates[agreement.template_id]
     title = str(agreement.data.get("title") or template.title)
-    extra = InputRef("agreement", agreement.id, agreement.source.path, None, agreement.source.sha256)
+    extra = InputRef(
+        "agreement", agreement.id, agreement.source.path, None, agreement.source.sha256
+    )
     return render(lib, template, values, title, extra)
 
 
@@ -116,11 +118,17 @@ def render(
     text = PLACEHOLDER.sub(lambda m: _resolve(doc, int(m.group(1))), text)
     if doc.problems:
         raise ProblemsFound(doc.problems)
-    meta = f"---\ntitle: {json.dumps(md_escape(title), ensure_ascii=False)}\nlang: {template.lang}\n---\n"
-    inputs = [InputRef("template", template.id, template.source.path, template.version,
-                       template.source.sha256)]
-    inputs += [InputRef("clause", c.id, c.source.path, c.version, c.source.sha256)
-               for c in {c.id: c for c in doc.used}.values()]
+    quoted = json.dumps(md_escape(title), ensure_ascii=False)  # JSON text is valid YAML
+    meta = f"---\ntitle: {quoted}\nlang: {template.lang}\n---\n"
+    inputs = [
+        InputRef(
+            "template", template.id, template.source.path, template.version, template.source.sha256
+        )
+    ]
+    inputs += [
+        InputRef("clause", c.id, c.source.path, c.version, c.source.sha256)
+        for c in {c.id: c for c in doc.used}.values()
+    ]
     if extra:
         inputs.append(extra)
     return Assembled(meta + "\n" + text + "\n", title, template.lang, tuple(inputs))
@@ -184,13 +192,21 @@ def _body(doc: _Doc, clause: Clause, level: int | None) -> str:
         text = tpl.render({**doc.values.context, "ref": ref})
     except TemplateError as exc:
         line = _template_line(exc, clause.source.path)
-        doc.problems.append(Problem(clause.source.path, clause.body_line + line - 1, 1, "render",
-                                    f"{type(exc).__name__}: {exc.message or exc}"))
+        doc.problems.append(
+            Problem(
+                clause.source.path,
+                clause.body_line + line - 1,
+                1,
+                "render",
+                f"{type(exc).__name__}: {exc.message or exc}",
+            )
+        )
         return ""
     except (TypeError, ValueError, ArithmeticError) as exc:
         line = _template_line(exc, clause.source.path)
-        doc.problems.append(Problem(clause.source.path, clause.body_line + line - 1, 1, "render",
-                                    str(exc)))
+        doc.problems.append(
+            Problem(clause.source.path, clause.body_line + line - 1, 1, "render", str(exc))
+        )
         return ""
     return text if level is None else _number_headings(doc, clause, text, level)
 
@@ -215,18 +231,25 @@ def _number_headings(doc: _Doc, clause: Clause, text: str, level: int) -> str:
         depth = level + int(tok.tag[1])
         content = tokens[i + 1].content
         if depth > MAX_LEVEL:
-            doc.problems.append(Problem(clause.source.path, clause.body_line + tok.map[0], 1,
-                                        "heading-depth",
-                                        f"heading {content!r} would be level {depth}; "
-                                        f"documents have {MAX_LEVEL} levels"))
+            doc.problems.append(
+                Problem(
+                    clause.source.path,
+                    clause.body_line + tok.map[0],
+                    1,
+                    "heading-depth",
+                    f"heading {content!r} would be level {depth}; "
+                    f"documents have {MAX_LEVEL} levels",
+                )
+            )
             continue
         number = doc.next_number(depth)
         anchor = ANCHOR.search(content)
         if anchor:
             doc.numbers[f"{clause.id}#{anchor.group(1)}"] = number
             content = content[: anchor.start()]
-        edits.append((tok.map[0], tok.map[1],
-                      f"{'#' * depth} {heading_prefix(doc.style, number)}{content}"))
+        edits.append(
+            (tok.map[0], tok.map[1], f"{'#' * depth} {heading_prefix(doc.style, number)}{content}")
+        )
     for start, end, line in reversed(edits):
         lines[start:end] = [line]
     return "\n".join(lines)
@@ -238,9 +261,15 @@ def _resolve(doc: _Doc, index: int) -> str:
     if number is not None:
         return reference(doc.style, number)
     line = next((i for i, t in enumerate(clause.body.split("\n")) if target in t), 0)
-    doc.problems.append(Problem(clause.source.path, clause.body_line + line, 1, "ref",
-                                f"ref({target!r}): not in this document "
-                                f"(template {doc.template.id})"))
+    doc.problems.append(
+        Problem(
+            clause.source.path,
+            clause.body_line + line,
+            1,
+            "ref",
+            f"ref({target!r}): not in this document (template {doc.template.id})",
+        )
+    )
     return "?"
 
 

@@ -29,51 +29,96 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="clausekit", description="Contracts as code: check, assemble and build "
-                "agreements from a clause library in git.")
+    p = _Parser(
+        prog="clausekit",
+        description="Contracts as code: check, assemble and build "
+        "agreements from a clause library in git.",
+    )
     p.add_argument("--version", action="version", version=f"clausekit {__version__}")
-    p.add_argument("-C", "--root", type=Path, default=None,
-                   help="the library repository (default: found from the current folder)")
+    p.add_argument(
+        "-C",
+        "--root",
+        type=Path,
+        default=None,
+        help="the library repository (default: found from the current folder)",
+    )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    c = sub.add_parser("check", help="validate clauses, templates and agreements",
-                       description="Report every problem of the library (or of the given "
-                       "paths), one line each: PATH:LINE:COL: error[CODE]: MESSAGE.")
+    c = sub.add_parser(
+        "check",
+        help="validate clauses, templates and agreements",
+        description="Report every problem of the library (or of the given "
+        "paths), one line each: PATH:LINE:COL: error[CODE]: MESSAGE.",
+    )
     c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to report on")
-    c.add_argument("--format", choices=("text", "json", "github"), default="text",
-                   help="text (default), json, or GitHub Actions annotations")
+    c.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or GitHub Actions annotations",
+    )
 
-    a = sub.add_parser("assemble", help="print an agreement as numbered Markdown",
-                       description="Print the assembled Markdown of an agreement: numbers "
-                       "and references resolved, values filled in.")
+    a = sub.add_parser(
+        "assemble",
+        help="print an agreement as numbered Markdown",
+        description="Print the assembled Markdown of an agreement: numbers "
+        "and references resolved, values filled in.",
+    )
     a.add_argument("agreement", metavar="AGREEMENT", help="agreement id or path")
 
-    b = sub.add_parser("build", help="write documents to dist/",
-                       description="Write each agreement as Markdown, DOCX, PDF or HTML. With "
-                       "no AGREEMENT and no --blank: every agreement and every blank form.")
+    b = sub.add_parser(
+        "build",
+        help="write documents to dist/",
+        description="Write each agreement as Markdown, DOCX, PDF or HTML. With "
+        "no AGREEMENT and no --blank: every agreement and every blank form.",
+    )
     b.add_argument("agreements", nargs="*", metavar="AGREEMENT", help="agreement ids or paths")
-    b.add_argument("--blank", action="append", default=[], metavar="TEMPLATE",
-                   help="also write the fillable form of TEMPLATE (repeatable)")
-    b.add_argument("--to", default="md,docx,pdf", metavar="FORMATS",
-                   help="comma-separated formats: md, docx, pdf, html (default md,docx,pdf)")
-    b.add_argument("-o", "--output", type=Path, default=None, metavar="DIR",
-                   help="output folder (default: dist/ of the repository)")
+    b.add_argument(
+        "--blank",
+        action="append",
+        default=[],
+        metavar="TEMPLATE",
+        help="also write the fillable form of TEMPLATE (repeatable)",
+    )
+    b.add_argument(
+        "--to",
+        default="md,docx,pdf",
+        metavar="FORMATS",
+        help="comma-separated formats: md, docx, pdf, html (default md,docx,pdf)",
+    )
+    b.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: dist/ of the repository)",
+    )
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
 
-    s = sub.add_parser("schema", help="print the JSON Schema of a template's agreements",
-                       description="Print the composed JSON Schema of TEMPLATE's agreements, "
-                       "for editors' autocompletion.")
+    s = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a template's agreements",
+        description="Print the composed JSON Schema of TEMPLATE's agreements, "
+        "for editors' autocompletion.",
+    )
     s.add_argument("template", metavar="TEMPLATE", help="template id or path")
 
-    n = sub.add_parser("new", help="scaffold a clause or an agreement",
-                       description="Create a valid new file to start from.")
+    n = sub.add_parser(
+        "new",
+        help="scaffold a clause or an agreement",
+        description="Create a valid new file to start from.",
+    )
     nsub = n.add_subparsers(dest="kind", required=True, parser_class=_Parser)
     nc = nsub.add_parser("clause", help="a new clause file", description="Create clauses/ID.md.")
     nc.add_argument("id", metavar="ID")
     nc.add_argument("--lang", default=None, help="language (default from clausekit.yml)")
-    na = nsub.add_parser("agreement", help="a new agreement file",
-                         description="Create agreements/NAME.yaml for a template, listing "
-                         "every variable to fill in.")
+    na = nsub.add_parser(
+        "agreement",
+        help="a new agreement file",
+        description="Create agreements/NAME.yaml for a template, listing "
+        "every variable to fill in.",
+    )
     na.add_argument("name", metavar="NAME")
     na.add_argument("--template", required=True, metavar="TEMPLATE")
     return p
@@ -127,8 +172,11 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "new":
         from .scaffold import new_agreement, new_clause
 
-        path = (new_clause(lib, args.id, args.lang) if args.kind == "clause"
-                else new_agreement(lib, args.name, args.template))
+        path = (
+            new_clause(lib, args.id, args.lang)
+            if args.kind == "clause"
+            else new_agreement(lib, args.name, args.template)
+        )
         print(f"created {path.relative_to(lib.root).as_posix()}", file=out)
         return 0
     return _build(lib, args, out, err)
@@ -165,17 +213,24 @@ def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     formats = {f.strip() for f in args.to.split(",") if f.strip()}
     unknown = formats - set(FORMATS)
     if unknown or not formats:
-        raise UsageError(f"--to: unknown format {', '.join(sorted(unknown)) or '(none)'}; "
-                         f"choose from {', '.join(FORMATS)}")
+        raise UsageError(
+            f"--to: unknown format {', '.join(sorted(unknown)) or '(none)'}; "
+            f"choose from {', '.join(FORMATS)}"
+        )
     agreements = [resolve_arg(lib, a, "agreements") for a in args.agreements]
     blanks = [resolve_arg(lib, t, "templates") for t in args.blank]
     if not agreements and not blanks:
         agreements, blanks = sorted(lib.agreements), sorted(lib.templates)
     outdir = args.output or lib.root / lib.settings.output
-    report = build(lib, agreements, blanks, formats, outdir, force=args.force,
-                   progress=err)
-    print(report.summary(), file=out)
+    report = build(lib, agreements, blanks, formats, outdir, force=args.force, progress=err)
+    where = _shown(lib, report.outdir)
+    print(f"{len(report.built)} written, {len(report.unchanged)} up to date in {where}", file=out)
     return 0
+
+
+def _shown(lib: Library, path: Path) -> str:
+    path = path.resolve()
+    return path.relative_to(lib.root).as_posix() if path.is_relative_to(lib.root) else str(path)
 
 
 def main() -> None:

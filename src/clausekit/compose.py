@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .errors import Problem
 from .model import Library, Template
@@ -74,8 +74,9 @@ def _entries(items: Any, base: JsonPath) -> Iterator[Entry]:
             yield Entry(path, clause=item["clause"], when=_opt_str(item.get("when")))
         elif isinstance(item, dict) and isinstance(item.get("heading"), str):
             children = tuple(_entries(item.get("children"), (*path, "children")))
-            yield Entry(path, heading=item["heading"], when=_opt_str(item.get("when")),
-                        children=children)
+            yield Entry(
+                path, heading=item["heading"], when=_opt_str(item.get("when")), children=children
+            )
 
 
 def _opt_str(v: Any) -> str | None:
@@ -116,11 +117,16 @@ def declarations(lib: Library, template: Template) -> tuple[dict[str, Declaratio
             elif first.schema != schema:
                 located = _located_for(lib, file)
                 pos = located.key_pos(decl.path) if located else None
-                problems.append(Problem(
-                    file, pos.line if pos else 1, pos.col if pos else 1, "variable-conflict",
-                    f"variable {name!r} is declared differently in {first.file}; "
-                    "a variable has one schema across an agreement",
-                ))
+                problems.append(
+                    Problem(
+                        file,
+                        pos.line if pos else 1,
+                        pos.col if pos else 1,
+                        "variable-conflict",
+                        f"variable {name!r} is declared differently in {first.file}; "
+                        "a variable has one schema across an agreement",
+                    )
+                )
     return found, problems
 
 
@@ -137,14 +143,18 @@ def _located_for(lib: Library, file: str) -> Any:
 def variables_schema(decls: dict[str, Declaration]) -> dict[str, Any]:
     props = {name: d.schema for name, d in sorted(decls.items())}
     required = sorted(n for n, d in decls.items() if "default" not in d.schema)
-    return {"type": "object", "additionalProperties": False, "properties": props,
-            "required": required}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+        "required": required,
+    }
 
 
 def composed_schema(lib: Library, template: Template) -> dict[str, Any]:
     """The JSON Schema of this template's agreements, self-contained for editors."""
     decls, _ = declarations(lib, template)
-    base = file_validator(schema_folder(lib.root), "agreement").schema
+    base = cast(dict[str, Any], file_validator(schema_folder(lib.root), "agreement").schema)
     props = dict(base["properties"])
     props["template"] = {"const": template.id}
     props["variables"] = variables_schema(decls)

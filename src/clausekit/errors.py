@@ -83,7 +83,8 @@ def format_problems(problems: Iterable[Problem], fmt: str, files_checked: int | 
         )
     if fmt == "github":
         lines = [
-            f"::error file={p.path},line={p.line},col={p.col},title={p.code}::{_gh_escape(p.message)}"
+            f"::error file={p.path},line={p.line},col={p.col},title={p.code}::"
+            + _gh_escape(p.message)
             for p in items
         ]
         return "\n".join([*lines, summary(items, files_checked)])

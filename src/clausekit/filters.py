@@ -119,11 +119,29 @@ def cn_number(value: Decimal | int) -> str:
     return sign + text
 
 
-ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen"
-).split()
-TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 SCALES = ("", " thousand", " million", " billion", " trillion")
 
 
@@ -149,9 +167,7 @@ def _integer_words(n: int) -> str:
         n //= 1000
     if len(groups) > len(SCALES):
         raise ValueError("number too large to write in words")
-    parts = [
-        _words_below_1000(g) + SCALES[i] for i, g in reversed(list(enumerate(groups))) if g
-    ]
+    parts = [_words_below_1000(g) + SCALES[i] for i, g in reversed(list(enumerate(groups))) if g]
     # British usage: "one thousand and five".
     if len(parts) > 1 and groups[0] and groups[0] < 100:
         parts[-1] = "and " + parts[-1]

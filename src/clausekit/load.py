@@ -136,4 +136,3 @@ def resolve_arg(lib: Library, arg: str, kind: str) -> str:
         raise UsageError(why_invalid(arg))
     known = ", ".join(sorted(table)[:10]) or "none"
     raise UsageError(f"no {singular} {arg!r} in {lib.root} (known: {known})")
-

@@ -24,8 +24,21 @@ def _alpha(n: int) -> str:
 
 
 def _roman(n: int) -> str:
-    table = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-             (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    table = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ]
     out = ""
     for value, letters in table:
         while n >= value:
@@ -38,14 +51,22 @@ def heading_prefix(style: str, number: tuple[int, ...]) -> str:
     """The text put before a heading: `一、`, `（二）`, `5.2`, `Article 5`."""
     level, last = len(number), number[-1]
     if style == "zh-CN":
-        return {1: f"{cn_number(last)}、", 2: f"（{cn_number(last)}）", 3: f"{last}. ",
-                4: f"（{last}）"}[level]
+        return {
+            1: f"{cn_number(last)}、",
+            2: f"（{cn_number(last)}）",
+            3: f"{last}. ",
+            4: f"（{last}）",
+        }[level]
     joined = ".".join(map(str, number[:3]))
     if style == "decimal":
         return {1: f"{last}. ", 2: f"{joined} ", 3: f"{joined} ", 4: f"({_alpha(last)}) "}[level]
     # legal
-    return {1: f"Article {last} ", 2: f"{joined} ", 3: f"({_alpha(last)}) ",
-            4: f"({_roman(last)}) "}[level]
+    return {
+        1: f"Article {last} ",
+        2: f"{joined} ",
+        3: f"({_alpha(last)}) ",
+        4: f"({_roman(last)}) ",
+    }[level]
 
 
 def reference(style: str, number: tuple[int, ...]) -> str:

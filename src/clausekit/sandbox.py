@@ -77,12 +77,17 @@ def to_text(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _lenient(func: Callable[..., str], lang: str, *, takes_lang: bool) -> Callable[..., Any]:
-    """Bind a filter to the document language; a missing value stays a blank."""
+def _lenient(
+    func: Callable[..., str], lang: str, *, takes_lang: bool, blank_suffix: str = ""
+) -> Callable[..., Any]:
+    """Bind a filter to the document language; a missing value stays a blank
+    (with the unit the filter would print: `______%`)."""
 
     def bound(value: Any, *args: Any) -> Any:
+        if isinstance(value, Blank):
+            return MarkdownSafe(str(value) + blank_suffix) if blank_suffix else value
         if isinstance(value, Undefined):
-            return value if isinstance(value, Blank) else str(value)  # Strict: raises
+            return str(value)  # StrictUndefined: raises UndefinedError
         if isinstance(value, bool) or not isinstance(value, Decimal | int | date):
             raise TypeError(f"{func.__name__} needs a number, got {value!r}")
         return func(value, lang, *args) if takes_lang else func(value, *args)
@@ -125,7 +130,7 @@ def environment(lang: str, lenient: bool) -> SandboxedEnvironment:
     env.filters = {k: v for k, v in env.filters.items() if k in keep}
     env.filters.update(
         money=_lenient(filters.money, lang, takes_lang=True),
-        percent=_lenient(filters.percent, lang, takes_lang=True),
+        percent=_lenient(filters.percent, lang, takes_lang=True, blank_suffix="%"),
         date=_lenient(filters.format_day, lang, takes_lang=True),
         ordinal=_lenient(filters.ordinal, lang, takes_lang=True),
         rmb_upper=_lenient(filters.rmb_upper, lang, takes_lang=False),

@@ -41,8 +41,11 @@ def new_clause(lib: Library, ident: str, lang: str | None) -> Path:
     zh = lang.startswith("zh")
     today = datetime.date.today().isoformat()
     title, note = ("新条款", "首次起草") if zh else ("New clause", "First draft")
-    body = ("本条款的正文。使用 {{ '{{' }} 变量名 {{ '}}' }} 引用协议变量。" if zh
-            else "The text of the clause. Use {{ '{{' }} name {{ '}}' }} to print a variable.")
+    body = (
+        "本条款的正文。使用 {{ '{{' }} 变量名 {{ '}}' }} 引用协议变量。"
+        if zh
+        else "The text of the clause. Use {{ '{{' }} name {{ '}}' }} to print a variable."
+    )
     text = (
         f"---\ntitle: {title}\nversion: 0.1.0\nstatus: draft\nlang: {lang}\nsummary: ''\n"
         f"tags: []\nvariables: {{}}\nguidance: ''\nchangelog:\n"
@@ -57,8 +60,10 @@ def new_agreement(lib: Library, name: str, template_arg: str) -> Path:
     decls, _ = declarations(lib, template)
     values = {n: _skeleton(d.schema) for n, d in sorted(decls.items()) if "default" not in d.schema}
     doc: dict[str, Any] = {"template": template.id, "status": "draft", "variables": values}
-    header = (f"# Agreement of template {template.id}: fill in every value, then set status: "
-              "final.\n# `clausekit schema " + template.id + "` prints the schema for editors.\n")
+    header = (
+        f"# Agreement of template {template.id}: fill in every value, then set status: "
+        "final.\n# `clausekit schema " + template.id + "` prints the schema for editors.\n"
+    )
     return _write(path, header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
 
 

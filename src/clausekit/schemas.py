@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
@@ -64,7 +64,9 @@ def _is_percent(value: object) -> bool:
 
 @FORMATS.checks("email")
 def _is_email(value: object) -> bool:
-    return not isinstance(value, str) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) is not None
+    return (
+        not isinstance(value, str) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) is not None
+    )
 
 
 @cache
@@ -79,7 +81,8 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
 
 
 def schema_folder(root: Path) -> Path:
-    """The repository's own `schema/` when it has one (the files users see), else the packaged copy."""
+    """The repository's own `schema/` when it has one (the files users see), else the packaged
+    copy."""
     own = root / "schema"
     return own if (own / "clause.schema.json").is_file() else PACKAGED
 
@@ -132,7 +135,7 @@ def show(value: Any) -> str:
 
 def describe(err: ValidationError, path: JsonPath) -> str:
     """A message naming the value and what was expected (`-5 is not greater than 0`)."""
-    v, kw, arg = err.instance, err.validator, err.validator_value
+    v, kw, arg = err.instance, err.validator, cast(Any, err.validator_value)
     where = dotted(path)
     if kw == "exclusiveMinimum":
         return f"{where}: {show(v)} is not greater than {arg}"

@@ -17,6 +17,7 @@ from .errors import Problem, ProblemsFound
 from .model import Agreement, Clause, Library, Template
 from .values import agreement_values, blank_values
 
+
 def check_library(lib: Library) -> list[Problem]:
     """Everything `clausekit check` reports, deduplicated and sorted."""
     found: set[Problem] = set(lib.load_problems)
@@ -57,8 +58,9 @@ def _analysis(clause: Clause) -> Analysis | Problem:
     try:
         return analyse(clause.body)
     except SyntaxProblem as exc:
-        return Problem(clause.source.path, clause.body_line + exc.line - 1, 1, "jinja-syntax",
-                       exc.message)
+        return Problem(
+            clause.source.path, clause.body_line + exc.line - 1, 1, "jinja-syntax", exc.message
+        )
 
 
 def check_clause(lib: Library, clause: Clause) -> Iterator[Problem]:
@@ -73,25 +75,44 @@ def check_clause(lib: Library, clause: Clause) -> Iterator[Problem]:
         for i, alt in enumerate(clause.data.get("alternatives") or []):
             if alt not in lib.clauses:
                 pos = meta.pos(("alternatives", i))
-                yield Problem(src.path, pos.line, pos.col, "missing-id",
-                              f"alternatives[{i}]: no clause {alt!r} in clauses/")
+                yield Problem(
+                    src.path,
+                    pos.line,
+                    pos.col,
+                    "missing-id",
+                    f"alternatives[{i}]: no clause {alt!r} in clauses/",
+                )
     result = _analysis(clause)
     if isinstance(result, Problem):
         yield result
         return
     for use in result.unsafe:
-        yield Problem(src.path, clause.body_line + use.line - 1, use.col, "sandbox",
-                      f"attribute {use.name!r} is not allowed: templates may not reach "
-                      "Python internals")
+        yield Problem(
+            src.path,
+            clause.body_line + use.line - 1,
+            use.col,
+            "sandbox",
+            f"attribute {use.name!r} is not allowed: templates may not reach Python internals",
+        )
     for use in result.dynamic_refs:
-        yield Problem(src.path, clause.body_line + use.line - 1, use.col, "ref",
-                      "ref() takes a clause id in quotes, e.g. ref('training/payment')")
+        yield Problem(
+            src.path,
+            clause.body_line + use.line - 1,
+            use.col,
+            "ref",
+            "ref() takes a clause id in quotes, e.g. ref('training/payment')",
+        )
     used = {u.name for u in result.names}
     for name in clause.variables:
         if name not in used:
             pos = meta.key_pos(("variables", name))
-            yield Problem(src.path, pos.line, pos.col, "unused-variable",
-                          f"variable {name!r} is declared but not used in the clause body")
+            yield Problem(
+                src.path,
+                pos.line,
+                pos.col,
+                "unused-variable",
+                f"variable {name!r} is declared but not used in the clause body",
+            )
 
 
 def _changelog(path: str, data: dict[str, object], located: object) -> Iterator[Problem]:
@@ -100,12 +121,32 @@ def _changelog(path: str, data: dict[str, object], located: object) -> Iterator[
         head = str(log[0].get("version"))
         if head != str(data.get("version")):
             pos = located.pos(("changelog", 0, "version"))  # type: ignore[attr-defined]
-            yield Problem(path, pos.line, pos.col, "changelog",
-                          f"changelog[0].version: {head!r} should equal version "
-                          f"{str(data.get('version'))!r} (newest entry first)")
+            yield Problem(
+                path,
+                pos.line,
+                pos.col,
+                "changelog",
+                f"changelog[0].version: {head!r} should equal version "
+                f"{str(data.get('version'))!r} (newest entry first)",
+            )
 
 
 def check_template(lib: Library, template: Template) -> Iterator[Problem]:
+    found = list(_template_problems(lib, template))
+    yield from found
+    if found:
+        return
+    clauses = [lib.clauses[e.clause] for e in outline(template).clause_entries() if e.clause]
+    if any(_has_problems(lib, c) for c in clauses):
+        return
+    # Render the blank form: finds refs to excluded clauses and headings nested too deep.
+    try:
+        render(lib, template, blank_values(template), template.title, None)
+    except ProblemsFound as exc:
+        yield from exc.problems
+
+
+def _template_problems(lib: Library, template: Template) -> Iterator[Problem]:
     src, doc = template.source, template.doc
     folder = schemas.schema_folder(lib.root)
     schema_problems = list(
@@ -123,20 +164,30 @@ def check_template(lib: Library, template: Template) -> Iterator[Problem]:
         pos = doc.pos(entry.path)
         clause = lib.clauses.get(entry.clause or "")
         if clause is None:
-            yield Problem(src.path, pos.line, pos.col, "missing-id",
-                          f"no clause {entry.clause!r} in clauses/")
+            yield Problem(
+                src.path, pos.line, pos.col, "missing-id", f"no clause {entry.clause!r} in clauses/"
+            )
             continue
         if clause.id in seen:
-            yield Problem(src.path, pos.line, pos.col, "duplicate-clause",
-                          f"clause {clause.id!r} is already included at line "
-                          f"{doc.pos(seen[clause.id].path).line}")
+            yield Problem(
+                src.path,
+                pos.line,
+                pos.col,
+                "duplicate-clause",
+                f"clause {clause.id!r} is already included at line "
+                f"{doc.pos(seen[clause.id].path).line}",
+            )
             continue
         seen[clause.id] = entry
         clauses.append(clause)
         if clause.lang and clause.lang != template.lang:
-            yield Problem(src.path, pos.line, pos.col, "lang",
-                          f"clause {clause.id!r} is in {clause.lang}, the template in "
-                          f"{template.lang}")
+            yield Problem(
+                src.path,
+                pos.line,
+                pos.col,
+                "lang",
+                f"clause {clause.id!r} is in {clause.lang}, the template in {template.lang}",
+            )
     decls, conflicts = declarations(lib, template)
     yield from conflicts
     known = set(decls) | set(template.computed)
@@ -148,31 +199,39 @@ def check_template(lib: Library, template: Template) -> Iterator[Problem]:
         for use in result.names:
             used.add(use.name)
             if use.name not in known:
-                yield Problem(clause.source.path, clause.body_line + use.line - 1, use.col,
-                              "undeclared-variable",
-                              f"variable {use.name!r} is not declared (template "
-                              f"{template.id}): add it to the clause's variables")
+                yield Problem(
+                    clause.source.path,
+                    clause.body_line + use.line - 1,
+                    use.col,
+                    "undeclared-variable",
+                    f"variable {use.name!r} is not declared (template "
+                    f"{template.id}): add it to the clause's variables",
+                )
         for use in result.refs:
             target = use.name.split("#", 1)
             if target[0] not in seen or (len(target) == 2 and not _has_anchor(lib, *target)):
-                yield Problem(clause.source.path, clause.body_line + use.line - 1, use.col, "ref",
-                              f"ref({use.name!r}): no such clause or heading in template "
-                              f"{template.id}")
+                yield Problem(
+                    clause.source.path,
+                    clause.body_line + use.line - 1,
+                    use.col,
+                    "ref",
+                    f"ref({use.name!r}): no such clause or heading in template {template.id}",
+                )
     found = list(_expressions(template, known, used))
     for name in template.variables:
         if name not in used:
             pos = doc.key_pos(("variables", name))
-            found.append(Problem(src.path, pos.line, pos.col, "unused-variable",
-                                 f"variable {name!r} is declared but used by no clause, "
-                                 "computed value, rule or condition"))
+            found.append(
+                Problem(
+                    src.path,
+                    pos.line,
+                    pos.col,
+                    "unused-variable",
+                    f"variable {name!r} is declared but used by no clause, "
+                    "computed value, rule or condition",
+                )
+            )
     yield from found
-    clean = not found and not conflicts and not any(_has_problems(lib, c) for c in clauses)
-    if clean:
-        # Render the blank form: finds refs to excluded clauses, headings too deep.
-        try:
-            render(lib, template, blank_values(template), template.title, None)
-        except ProblemsFound as exc:
-            yield from exc.problems
 
 
 def _has_problems(lib: Library, clause: Clause) -> bool:
@@ -191,26 +250,44 @@ def _expressions(template: Template, known: set[str], used: set[str]) -> Iterato
         exprs.append((("computed", name), expr))
     for i, rule in enumerate(template.rules):
         exprs.append((("rules", i, "assert"), str(rule.get("assert", ""))))
-    exprs += [(e.path + ("when",), e.when) for e in _all_entries(outline(template).body) if e.when]
+    exprs += [((*e.path, "when"), e.when) for e in _all_entries(outline(template).body) if e.when]
     for path, expr in exprs:
         pos = doc.pos(path)
         try:
             result = analyse_expression(expr)
         except SyntaxProblem as exc:
-            yield Problem(src.path, pos.line, pos.col, "jinja-syntax",
-                          f"{schemas.dotted(path)}: {exc.message}")
+            yield Problem(
+                src.path,
+                pos.line,
+                pos.col,
+                "jinja-syntax",
+                f"{schemas.dotted(path)}: {exc.message}",
+            )
             continue
         for use in result.unsafe:
-            yield Problem(src.path, pos.line, pos.col, "sandbox",
-                          f"{schemas.dotted(path)}: attribute {use.name!r} is not allowed")
+            yield Problem(
+                src.path,
+                pos.line,
+                pos.col,
+                "sandbox",
+                f"{schemas.dotted(path)}: attribute {use.name!r} is not allowed",
+            )
         for use in result.names:
             used.add(use.name)
-            later = path[0] == "computed" and use.name in computed_names and (
-                computed_names.index(use.name) >= computed_names.index(str(path[1])))
+            later = (
+                path[0] == "computed"
+                and use.name in computed_names
+                and (computed_names.index(use.name) >= computed_names.index(str(path[1])))
+            )
             if use.name not in known or later:
-                yield Problem(src.path, pos.line, pos.col, "undeclared-variable",
-                              f"{schemas.dotted(path)}: {use.name!r} is not a declared variable "
-                              "or an earlier computed value")
+                yield Problem(
+                    src.path,
+                    pos.line,
+                    pos.col,
+                    "undeclared-variable",
+                    f"{schemas.dotted(path)}: {use.name!r} is not a declared variable "
+                    "or an earlier computed value",
+                )
 
 
 def _all_entries(entries: tuple[Entry, ...]) -> Iterator[Entry]:

@@ -23,6 +23,10 @@ from .sandbox import environment
 from .yamlpos import JsonPath
 
 
+# Template problems after which the composed schema cannot be trusted.
+SCHEMA_BREAKING = frozenset({"yaml", "schema", "missing-id", "variable-conflict", "id", "front-matter"})
+
+
 @dataclass
 class Values:
     """The typed context of one agreement (or of a blank form: empty, lenient)."""
@@ -45,11 +49,20 @@ def agreement_values(lib: Library, agreement: Agreement) -> tuple[Values | None,
     template = template_of(lib, agreement)
     if template is None:
         pos = doc.pos(("template",))
-        return None, [Problem(src.path, pos.line, pos.col, "missing-id",
-                              f"template: no template {agreement.template_id!r} in templates/")]
-    decls, conflicts = declarations(lib, template)
-    if conflicts:
-        return None, []  # reported against the clause files by the template check
+        return None, [
+            Problem(
+                src.path,
+                pos.line,
+                pos.col,
+                "missing-id",
+                f"template: no template {agreement.template_id!r} in templates/",
+            )
+        ]
+    from .validate import template_scope_problems
+
+    if any(p.code in SCHEMA_BREAKING for p in template_scope_problems(lib, template)):
+        return None, []  # no reliable schema: the template's problems are reported on its files
+    decls, _ = declarations(lib, template)
     draft = agreement.status == "draft"
     schema = variables_schema(decls)
     validator = _validator(template.id, _freeze(schema), draft)
@@ -107,8 +120,13 @@ def _computed(template: Template, values: Values) -> Iterator[Problem]:
             continue  # reported by the template check, with its position
         except (TypeError, ArithmeticError, ValueError) as exc:
             pos = template.doc.pos(("computed", name))
-            yield Problem(template.source.path, pos.line, pos.col, "computed",
-                          f"computed.{name}: cannot evaluate {expr!r}: {exc}")
+            yield Problem(
+                template.source.path,
+                pos.line,
+                pos.col,
+                "computed",
+                f"computed.{name}: cannot evaluate {expr!r}: {exc}",
+            )
 
 
 def _rules(agreement: Agreement, template: Template, values: Values) -> Iterator[Problem]:
@@ -122,14 +140,18 @@ def _rules(agreement: Agreement, template: Template, values: Values) -> Iterator
             continue
         except (TypeError, ArithmeticError, ValueError) as exc:
             pos = template.doc.pos(("rules", i, "assert"))
-            yield Problem(template.source.path, pos.line, pos.col, "rule",
-                          f"rules[{i}]: cannot evaluate {expr!r}: {exc}")
+            yield Problem(
+                template.source.path,
+                pos.line,
+                pos.col,
+                "rule",
+                f"rules[{i}]: cannot evaluate {expr!r}: {exc}",
+            )
             continue
         if not ok:
             path = _first_value_path(expr, agreement)
             pos = agreement.doc.pos(path)
-            yield Problem(agreement.source.path, pos.line, pos.col, "rule",
-                          f"{message} ({expr})")
+            yield Problem(agreement.source.path, pos.line, pos.col, "rule", f"{message} ({expr})")
 
 
 def _first_value_path(expr: str, agreement: Agreement) -> JsonPath:

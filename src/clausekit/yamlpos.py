@@ -89,8 +89,10 @@ class _ScalarConstructor(yaml.constructor.SafeConstructor):
         return str(self.construct_scalar(node))
 
 
-_ScalarConstructor.add_constructor("tag:yaml.org,2002:float", _ScalarConstructor.construct_yaml_float)
-_ScalarConstructor.add_constructor(
+_ScalarConstructor.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:float", _ScalarConstructor.construct_yaml_float
+)
+_ScalarConstructor.add_constructor(  # type: ignore[type-var]
     "tag:yaml.org,2002:timestamp", _ScalarConstructor.construct_yaml_timestamp
 )
 _SCALARS = _ScalarConstructor()

@@ -1,0 +1,93 @@
+"""The filters of SPEC §2, checked against amounts written out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from clausekit import filters
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("amount", "upper"),
+    [
+        (D("1234567.50"), "壹佰贰拾叁万肆仟伍佰陆拾柒元伍角"),
+        (120000, "壹拾贰万元整"),
+        (36000, "叁万陆仟元整"),
+        (100005, "壹拾万零伍元整"),
+        (1050, "壹仟零伍拾元整"),
+        (D("10.05"), "壹拾元零伍分"),
+        (D("0.5"), "伍角"),
+        (D("0.07"), "柒分"),
+        (100010000, "壹亿零壹万元整"),
+        (0, "零元整"),
+        (D("123456.78"), "壹拾贰万叁仟肆佰伍拾陆元柒角捌分"),
+        (D("-3"), "负叁元整"),
+        (D("10000000005"), "壹佰亿零伍元整"),
+    ],
+)
+def test_rmb_upper(amount: Decimal | int, upper: str) -> None:
+    assert filters.rmb_upper(amount) == upper
+
+
+def test_rmb_upper_rounds_half_up_to_the_fen() -> None:
+    assert filters.rmb_upper(D("0.125")) == "壹角叁分"
+    assert filters.money(D("0.125")) == "0.13"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(D("1234567.5"), "1,234,567.50"), (120000, "120,000.00"), (D("0.005"), "0.01")],
+)
+def test_money(value: Decimal | int, text: str) -> None:
+    assert filters.money(value, "zh-CN") == text
+    assert filters.money(value, "en") == text
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(2, "二"), (10, "十"), (12, "十二"), (20, "二十"), (105, "一百零五"), (1000, "一千"),
+     (10010, "一万零一十"), (110, "一百一十")],
+)
+def test_cn_number(n: int, text: str) -> None:
+    assert filters.cn_number(n) == text
+
+
+def test_cn_number_refuses_fractions() -> None:
+    with pytest.raises(ValueError, match="whole number"):
+        filters.cn_number(D("1.5"))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (120000, "one hundred and twenty thousand"),
+        (D("1234567.5"), "one million two hundred and thirty-four thousand five hundred and "
+         "sixty-seven and 50/100"),
+        (1005, "one thousand and five"),
+        (0, "zero"),
+        (D("15.07"), "fifteen and 07/100"),
+    ],
+)
+def test_words(value: Decimal | int, text: str) -> None:
+    assert filters.words(value) == text
+
+
+def test_percent_date_ordinal() -> None:
+    assert filters.percent(30) == "30%"
+    assert filters.percent(D("0.05")) == "0.05%"
+    assert filters.percent(D("12.50")) == "12.5%"
+    assert filters.format_day(date(2026, 12, 1), "zh-CN") == "2026年12月1日"
+    assert filters.format_day(date(2026, 12, 1), "en") == "1 December 2026"
+    assert [filters.ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "111th"]
+    assert filters.ordinal(3, "zh-CN") == "第三"
+
+
+def test_cents_is_exact() -> None:
+    assert filters.cents(D("120000") * D("33.33") / 100) == D("39996.00")
+    assert filters.cents(D("100000.01") * 30 / 100) == D("30000.00")
