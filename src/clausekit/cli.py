@@ -10,6 +10,7 @@ imported inside the commands, so `clausekit --version` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -126,7 +127,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
-        args = _parser().parse_args(argv)
+        with contextlib.redirect_stdout(stdout):  # --help and --version print here
+            args = _parser().parse_args(argv)
         return _dispatch(args, stdout, stderr)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
@@ -144,9 +146,7 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
 def _library(args: argparse.Namespace) -> Library:
     from .load import find_root, load_library
 
-    root = args.root.resolve() if args.root else find_root(Path.cwd())
-    if args.root and not root.is_dir():
-        raise UsageError(f"{args.root}: no such folder")
+    root = find_root(args.root, search_up=False) if args.root else find_root(Path.cwd())
     return load_library(root)
 
 

@@ -17,10 +17,10 @@ from .yamlpos import YamlError, load_yaml, split_front_matter
 MARKERS = ("clausekit.yml", "clauses", "templates")
 
 
-def find_root(start: Path) -> Path:
+def find_root(start: Path, search_up: bool = True) -> Path:
     """The repository root: the nearest folder holding clausekit.yml or clauses/."""
     start = start.resolve()
-    for folder in (start, *start.parents):
+    for folder in (start, *start.parents) if search_up else (start,):
         if (folder / "clausekit.yml").is_file() or (folder / "clauses").is_dir():
             return folder
     raise UsageError(f"{start}: not in a clause library (no clausekit.yml or clauses/ found)")

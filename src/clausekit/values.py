@@ -66,16 +66,24 @@ def agreement_values(lib: Library, agreement: Agreement) -> tuple[Values | None,
     draft = agreement.status == "draft"
     schema = variables_schema(decls)
     validator = _validator(template.id, _freeze(schema), draft)
-    found = list(schemas.problems(validator, agreement.values, src, doc, ("variables",)))
+    given = _without_nulls(agreement.values) if draft else agreement.values
+    found = list(schemas.problems(validator, given, src, doc, ("variables",)))
     if found:
         return None, found
-    context = schemas.coerce(schema, agreement.values)
+    context = schemas.coerce(schema, given)
     for name, decl in decls.items():
         if name not in context and "default" in decl.schema:
             context[name] = schemas.coerce(decl.schema, decl.schema["default"])
     values = Values(context, lenient=draft)
     errors = list(_computed(template, values)) + list(_rules(agreement, template, values))
     return (None if errors else values), errors
+
+
+def _without_nulls(value: Any) -> Any:
+    """A draft's empty fields (`name:` with nothing after it) are values not yet set."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    return value
 
 
 def blank_values(template: Template) -> Values:
