@@ -31,8 +31,10 @@ INPUT_FORMAT = (
     "-smart-tex_math_dollars-subscript-superscript-emoji-fancy_lists"
 )
 
-# 2026-01-01T00:00:00Z.  Any fixed value makes the output reproducible; a build
-# environment may override it with its own SOURCE_DATE_EPOCH.
+# 2026-01-01T00:00:00Z: the PDF creation date (Typst) unless the environment sets its
+# own SOURCE_DATE_EPOCH.  Pandoc in --sandbox mode reads no clock at all: DOCX zip
+# entries are dated 1980-01-01 and docProps/core.xml 1970-01-01, whatever the
+# environment says, which is just as reproducible.
 DEFAULT_EPOCH = "1767225600"
 
 INSTALL_HINT = "pip install pypandoc-binary"

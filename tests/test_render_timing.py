@@ -1,0 +1,26 @@
+"""The benchmark helpers run and compare like with like."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clausekit.render.docx import render_docx
+from clausekit.render.pdf import render_pdf
+from clausekit.render.timing import raw_docx, raw_pdf, time_render
+from render_fixtures.helpers import docx_text, fixture, pdf_text, squash
+
+
+def test_raw_paths_produce_the_same_documents(tmp_path: Path) -> None:
+    md = fixture("en.md")
+    # The raw baseline is the same conversion, not a cheaper one.
+    # (Not byte-equal: without --sandbox pandoc stamps SOURCE_DATE_EPOCH, with it 1970.)
+    assert docx_text(raw_docx(md, "en", tmp_path)) == docx_text(render_docx(md, "en"))
+    assert squash("".join(pdf_text(raw_pdf(md, "en", tmp_path)))) == squash(
+        "".join(pdf_text(render_pdf(md, "en")))
+    )
+
+
+def test_time_render_reports_positive_figures() -> None:
+    t = time_render(fixture("en.md"), "en", repeat=1)
+    assert min(t.docx, t.raw_docx, t.pdf, t.raw_pdf) > 0
+    assert t.docx_overhead > -1 and t.pdf_overhead > -1
