@@ -158,3 +158,18 @@ def test_typst_error_is_build_error() -> None:
 def test_typst_cannot_read_files_outside_assets() -> None:
     with pytest.raises(BuildError):
         compile_typst('#read("/etc/passwd")', "en", "doc")
+
+
+def test_hostile_title_prints_literally() -> None:
+    # The title comes through the YAML metadata block (JSON-quoted, Markdown-escaped).
+    import json
+    import re
+
+    from clausekit.render.docx import render_docx
+    from render_fixtures.helpers import docx_text
+
+    title = '*ACME* #sys.exit() <w:p> $x$ #read("/etc/passwd") [a](b)'
+    escaped = re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", title)
+    md = f"---\ntitle: {json.dumps(escaped)}\nlang: en\n---\n\nbody\n"
+    assert pdf_text(render_pdf(md, "en"))[0].startswith(title + "\n")
+    assert docx_text(render_docx(md, "en"))[0][0] == ("Title", title)
