@@ -117,7 +117,9 @@ def test_docx_is_byte_reproducible(zh_docx: bytes) -> None:
     again = render_docx(fixture("zh.md"), "zh-CN", "zh fixture")
     assert again == zh_docx
     with zipfile.ZipFile(io.BytesIO(zh_docx)) as z:
-        assert len({i.date_time for i in z.infolist()}) == 1  # SOURCE_DATE_EPOCH for all
+        assert len({i.date_time for i in z.infolist()}) == 1  # one fixed date for all
+    core = docx_part(zh_docx, "docProps/core.xml")
+    assert "2026-01-01T00:00:00Z" in core and "1970" not in core  # SOURCE_DATE_EPOCH
 
 
 def test_reference_docx_is_committed_and_current() -> None:

@@ -11,6 +11,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,10 +32,10 @@ INPUT_FORMAT = (
     "-smart-tex_math_dollars-subscript-superscript-emoji-fancy_lists"
 )
 
-# 2026-01-01T00:00:00Z: the PDF creation date (Typst) unless the environment sets its
-# own SOURCE_DATE_EPOCH.  Pandoc in --sandbox mode reads no clock at all: DOCX zip
-# entries are dated 1980-01-01 and docProps/core.xml 1970-01-01, whatever the
-# environment says, which is just as reproducible.
+# 2026-01-01T00:00:00Z: the creation date of every output unless the environment sets
+# its own SOURCE_DATE_EPOCH.  Pandoc in --sandbox mode reads no clock at all (DOCX zip
+# entries are dated 1980-01-01, docProps/core.xml 1970-01-01), so render.docx stamps
+# this date into core.xml itself.
 DEFAULT_EPOCH = "1767225600"
 
 INSTALL_HINT = "pip install pypandoc-binary"
@@ -64,6 +65,11 @@ def pandoc_path() -> Path:
 
 def source_date_epoch() -> str:
     return os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+
+
+def creation_time() -> datetime:
+    """The fixed creation date of every output (from SOURCE_DATE_EPOCH)."""
+    return datetime.fromtimestamp(int(source_date_epoch()), tz=UTC)
 
 
 def pandoc_env() -> dict[str, str]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from clausekit.errors import BuildError, ToolMissing
 from clausekit.render.fonts import FONT_SETS, font_paths, lang_key, typst_fonts
-from clausekit.render.pandoc import run_pandoc, source_date_epoch
+from clausekit.render.pandoc import creation_time, run_pandoc
 
 TEMPLATE_NAME = "clausekit.typst"
 
@@ -55,10 +54,6 @@ def _compiler(paths: tuple[str, ...]) -> Any:
         )
         _local.key = paths
     return _local.compiler
-
-
-def creation_time() -> datetime:
-    return datetime.fromtimestamp(int(source_date_epoch()), tz=UTC)
 
 
 def compile_typst(

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from clausekit.render.docx import reference_docx, render_docx
 from clausekit.render.fonts import FONT_SETS, font_paths, lang_key
-from clausekit.render.pandoc import INPUT_FORMAT, pandoc_env, pandoc_path
-from clausekit.render.pdf import creation_time, markdown_to_typst, render_pdf, template_path
+from clausekit.render.pandoc import INPUT_FORMAT, creation_time, pandoc_env, pandoc_path
+from clausekit.render.pdf import markdown_to_typst, render_pdf, template_path
 
 
 @dataclass(frozen=True)
