@@ -14,8 +14,16 @@ from clausekit.load import load_library
 from clausekit.yamlpos import load_yaml
 from conftest import REPO, cli, snapshot
 
-COMMANDS = [[], ["check"], ["assemble"], ["build"], ["schema"], ["new"], ["new", "clause"],
-            ["new", "agreement"]]
+COMMANDS = [
+    [],
+    ["check"],
+    ["assemble"],
+    ["build"],
+    ["schema"],
+    ["new"],
+    ["new", "clause"],
+    ["new", "agreement"],
+]
 
 
 @pytest.mark.parametrize("words", COMMANDS, ids=lambda w: " ".join(w) or "clausekit")
@@ -31,8 +39,12 @@ def test_version() -> None:
 
 
 def test_console_script_runs() -> None:
-    proc = subprocess.run([Path(sys.executable).parent / "clausekit", "--version"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [Path(sys.executable).parent / "clausekit", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("clausekit ")
 
 

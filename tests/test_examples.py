@@ -64,8 +64,16 @@ def test_zh_final_has_ten_articles_in_order() -> None:
     articles = re.findall(r"^# (.+?)、(.+)$", text, re.M)
     assert [a[0] for a in articles] == [cn_number(n) for n in range(1, 11)]
     assert [a[1] for a in articles] == [
-        "培训服务内容及要求", "培训服务期限", "培训地点", "双方权利与义务",
-        "培训服务费用及支付方式", "考核与验收", "保密条款", "违约责任", "争议解决", "其他条款",
+        "培训服务内容及要求",
+        "培训服务期限",
+        "培训地点",
+        "双方权利与义务",
+        "培训服务费用及支付方式",
+        "考核与验收",
+        "保密条款",
+        "违约责任",
+        "争议解决",
+        "其他条款",
     ]
     # Sections restart at （一） under every article that has them.
     assert re.findall(r"^## （(.)）", text, re.M)[:2] == ["一", "二"]
@@ -95,8 +103,9 @@ def test_zh_final_instalments_add_up_to_the_total() -> None:
 
 
 def test_blank_form_has_a_blank_wherever_the_seed_has_one(tmp_path: Path) -> None:
-    result = cli("-C", REPO, "build", "--blank", "customer-service-training", "--to", "md",
-                 "-o", tmp_path)
+    result = cli(
+        "-C", REPO, "build", "--blank", "customer-service-training", "--to", "md", "-o", tmp_path
+    )
     assert result.code == 0, result.err
     text = (tmp_path / "blank" / "customer-service-training.md").read_text("utf-8")
     blank = r"\_\_\_\_\_\_"

@@ -50,8 +50,16 @@ def test_money(value: Decimal | int, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(2, "二"), (10, "十"), (12, "十二"), (20, "二十"), (105, "一百零五"), (1000, "一千"),
-     (10010, "一万零一十"), (110, "一百一十")],
+    [
+        (2, "二"),
+        (10, "十"),
+        (12, "十二"),
+        (20, "二十"),
+        (105, "一百零五"),
+        (1000, "一千"),
+        (10010, "一万零一十"),
+        (110, "一百一十"),
+    ],
 )
 def test_cn_number(n: int, text: str) -> None:
     assert filters.cn_number(n) == text
@@ -66,8 +74,11 @@ def test_cn_number_refuses_fractions() -> None:
     ("value", "text"),
     [
         (120000, "one hundred and twenty thousand"),
-        (D("1234567.5"), "one million two hundred and thirty-four thousand five hundred and "
-         "sixty-seven and 50/100"),
+        (
+            D("1234567.5"),
+            "one million two hundred and thirty-four thousand five hundred and "
+            "sixty-seven and 50/100",
+        ),
         (1005, "one thousand and five"),
         (0, "zero"),
         (D("15.07"), "fifteen and 07/100"),
@@ -84,7 +95,17 @@ def test_percent_date_ordinal() -> None:
     assert filters.format_day(date(2026, 12, 1), "zh-CN") == "2026年12月1日"
     assert filters.format_day(date(2026, 12, 1), "en") == "1 December 2026"
     assert [filters.ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 111)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "111th"]
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "111th",
+    ]
     assert filters.ordinal(3, "zh-CN") == "第三"
 
 

@@ -13,7 +13,7 @@ import json
 import re
 import traceback
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import Template as JinjaTemplate
@@ -219,22 +219,49 @@ def _template_line(exc: BaseException, filename: str) -> int:
     return frames[-1].lineno or 1 if frames else 1
 
 
+Heading = tuple[int, int, int]  # first line, line after, depth (1 = `#`)
+ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
+ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
+
+
+def _headings(text: str) -> tuple[Heading, ...]:
+    """Top-level headings of a Markdown text (not those in lists or code)."""
+    return tuple(
+        (tok.map[0], tok.map[1], int(tok.tag[1]))
+        for tok in _md().parse(text)
+        if tok.type == "heading_open" and tok.level == 0 and tok.map is not None
+    )
+
+
+@lru_cache(maxsize=8192)
+def _source_headings(body: str) -> tuple[Heading, ...] | None:
+    # Values are single-line and escaped, so rendering `{{ … }}` keeps every
+    # heading on its line: the parse of the source serves every agreement.
+    # `{% … %}` blocks can add or drop lines; those bodies are parsed after
+    # rendering.
+    return None if "{%" in body else _headings(body)
+
+
+def _heading_text(lines: list[str], start: int, end: int) -> str:
+    if ATX.match(lines[start]):
+        return ATX_CLOSE.sub("", ATX.sub("", lines[start], count=1)).strip()
+    return " ".join(line.strip() for line in lines[start : end - 1])  # setext
+
+
 def _number_headings(doc: _Doc, clause: Clause, text: str, level: int) -> str:
-    if "#" not in text and "\n---" not in text and "\n===" not in text:
-        return text  # no heading possible: skip the parse
     lines = text.split("\n")
-    tokens = _md().parse(text)
+    found = _source_headings(clause.body)
+    if found is None or text.count("\n") != clause.body.count("\n"):
+        found = _headings(text)
     edits: list[tuple[int, int, str]] = []
-    for i, tok in enumerate(tokens):
-        if tok.type != "heading_open" or tok.level != 0 or tok.map is None:
-            continue
-        depth = level + int(tok.tag[1])
-        content = tokens[i + 1].content
+    for start, end, depth_in_body in found:
+        depth = level + depth_in_body
+        content = _heading_text(lines, start, end)
         if depth > MAX_LEVEL:
             doc.problems.append(
                 Problem(
                     clause.source.path,
-                    clause.body_line + tok.map[0],
+                    clause.body_line + start,
                     1,
                     "heading-depth",
                     f"heading {content!r} would be level {depth}; "
@@ -247,9 +274,7 @@ def _number_headings(doc: _Doc, clause: Clause, text: str, level: int) -> str:
         if anchor:
             doc.numbers[f"{clause.id}#{anchor.group(1)}"] = number
             content = content[: anchor.start()]
-        edits.append(
-            (tok.map[0], tok.map[1], f"{'#' * depth} {heading_prefix(doc.style, number)}{content}")
-        )
+        edits.append((start, end, f"{'#' * depth} {heading_prefix(doc.style, number)}{content}"))
     for start, end, line in reversed(edits):
         lines[start:end] = [line]
     return "\n".join(lines)

@@ -147,7 +147,8 @@ def _library(args: argparse.Namespace) -> Library:
     from .load import find_root, load_library
 
     root = find_root(args.root, search_up=False) if args.root else find_root(Path.cwd())
-    return load_library(root)
+    # `check` reads agreements itself, in parallel; other commands need them now.
+    return load_library(root, agreements=args.command != "check")
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -23,8 +25,10 @@ LOWER_UNITS = ("", "十", "百", "千")
 BIG_UNITS = ("", "万", "亿", "万亿")
 
 
-def babel_locale(lang: str) -> str:
-    return lang.replace("-", "_")
+@cache
+def babel_locale(lang: str) -> Locale:
+    # Parsing a locale costs more than formatting a number: do it once per language.
+    return Locale.parse(lang.replace("-", "_"))
 
 
 def cents(value: Decimal | int) -> Decimal:

@@ -26,16 +26,30 @@ def find_root(start: Path, search_up: bool = True) -> Path:
     raise UsageError(f"{start}: not in a clause library (no clausekit.yml or clauses/ found)")
 
 
-def load_library(root: Path) -> Library:
-    """Read every clause, template and agreement below `root`."""
+def load_library(root: Path, agreements: bool = True) -> Library:
+    """Read every clause, template and agreement below `root`.
+
+    With `agreements=False` the agreement files are only listed
+    (`Library.pending`), for `check` to read them in parallel workers.
+    """
     lib = Library(root=root, settings=_settings(root))
     for path in sorted((root / "clauses").rglob("*.md")):
         _load_clause(lib, path)
     for path in sorted((root / "templates").rglob("*.yaml")):
         _load_yaml_file(lib, path, "templates")
-    for path in sorted((root / "agreements").rglob("*.yaml")):
-        _load_yaml_file(lib, path, "agreements")
+    lib.pending = sorted((root / "agreements").rglob("*.yaml"))
+    if agreements:
+        load_agreements(lib, lib.pending)
+        lib.pending = []
     return lib
+
+
+def load_agreements(lib: Library, paths: list[Path]) -> list[str]:
+    """Read agreement files into `lib`; returns the ids read."""
+    before = set(lib.agreements)
+    for path in paths:
+        _load_yaml_file(lib, path, "agreements")
+    return sorted(set(lib.agreements) - before)
 
 
 def _settings(root: Path) -> Settings:

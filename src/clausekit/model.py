@@ -155,3 +155,5 @@ class Library:
     # its composed validator), kept so checking 10,000 agreements of one
     # template does the template's work once.
     memo: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # Agreement files listed but not read yet (see load.load_library).
+    pending: list[Path] = field(default_factory=list)

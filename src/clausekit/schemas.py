@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from referencing import Registry, Resource
 
 from .errors import Problem
@@ -72,7 +73,10 @@ def _is_email(value: object) -> bool:
 @cache
 def _registry(folder: Path) -> Registry:
     resources = [(f"urn:clausekit:{n}", Resource.from_contents(_read(folder, n))) for n in NAMES]
-    return Registry().with_resources(resources)
+    # Crawled once, together with the draft 2020-12 meta-schemas that variable
+    # declarations are checked against: otherwise every $ref lookup re-crawls.
+    registry: Registry = SPECIFICATIONS.with_resources(resources).crawl()
+    return registry
 
 
 def _read(folder: Path, name: str) -> dict[str, Any]:

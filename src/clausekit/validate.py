@@ -7,27 +7,69 @@ problem and never stop at the first.  `check_library` runs them all;
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from . import schemas
 from .analysis import Analysis, SyntaxProblem, analyse, analyse_expression
 from .assemble import render
 from .compose import Entry, declarations, outline
 from .errors import Problem, ProblemsFound
+from .load import load_agreements
 from .model import Agreement, Clause, Library, Template
 from .values import agreement_values, blank_values
 
 
-def check_library(lib: Library) -> list[Problem]:
-    """Everything `clausekit check` reports, deduplicated and sorted."""
+def check_library(lib: Library, jobs: int | None = None) -> list[Problem]:
+    """Everything `clausekit check` reports, deduplicated and sorted.
+
+    Agreements still pending (listed, not read) are read and checked in
+    `jobs` worker processes: with thousands of agreements, reading and
+    rendering them is nearly all the work, and each is independent.
+    """
     found: set[Problem] = set(lib.load_problems)
     for clause in lib.clauses.values():
         found.update(check_clause(lib, clause))
     for template in lib.templates.values():
         found.update(check_template(lib, template))
+        found.update(template_scope_problems(lib, template))  # warm the memo before forking
     for agreement in lib.agreements.values():
         found.update(check_agreement(lib, agreement))
+    if lib.pending:
+        found.update(_check_pending(lib, jobs or os.cpu_count() or 1))
     return sorted(found)
+
+
+_WORKER_LIB: Library | None = None
+
+
+def _check_pending(lib: Library, jobs: int) -> list[Problem]:
+    global _WORKER_LIB
+    paths, lib.pending = lib.pending, []
+    if jobs < 2 or len(paths) < 200 or "fork" not in mp.get_all_start_methods():
+        return _check_files(lib, paths)
+    lib.files_read += len(paths)  # the workers' counts stay in the workers
+    _WORKER_LIB = lib  # inherited by the forked workers, with its warm memo
+    chunks = [paths[i::jobs] for i in range(jobs)]
+    with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
+        return [p for part in pool.map(_worker, chunks) for p in part]
+
+
+def _worker(paths: list[Path]) -> list[Problem]:
+    assert _WORKER_LIB is not None
+    return _check_files(_WORKER_LIB, paths)
+
+
+def _check_files(lib: Library, paths: list[Path]) -> list[Problem]:
+    before = len(lib.load_problems)
+    ids = load_agreements(lib, paths)
+    found = lib.load_problems[before:]
+    for ident in ids:
+        found.extend(check_agreement(lib, lib.agreements[ident]))
+    return found
 
 
 def _own(lib: Library, path: str) -> list[Problem]:
@@ -64,6 +106,15 @@ def _analysis(clause: Clause) -> Analysis | Problem:
 
 
 def check_clause(lib: Library, clause: Clause) -> Iterator[Problem]:
+    """A clause's own problems (computed once per library: templates share clauses)."""
+    key = ("clause", clause.id)
+    if key not in lib.memo:
+        lib.memo[key] = list(_clause_problems(lib, clause))
+    found: list[Problem] = lib.memo[key]
+    return iter(found)
+
+
+def _clause_problems(lib: Library, clause: Clause) -> Iterator[Problem]:
     src, meta = clause.source, clause.meta
     folder = schemas.schema_folder(lib.root)
     schema_problems = list(

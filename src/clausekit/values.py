@@ -22,9 +22,10 @@ from .model import Agreement, Library, Template
 from .sandbox import environment
 from .yamlpos import JsonPath
 
-
 # Template problems after which the composed schema cannot be trusted.
-SCHEMA_BREAKING = frozenset({"yaml", "schema", "missing-id", "variable-conflict", "id", "front-matter"})
+SCHEMA_BREAKING = frozenset(
+    {"yaml", "schema", "missing-id", "variable-conflict", "id", "front-matter"}
+)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def evaluate(expr: str, context: dict[str, Any], lenient: bool) -> Any:
 
 
 def _computed(template: Template, values: Values) -> Iterator[Problem]:
-    env = environment("zh-CN", values.lenient)
+    env = environment(template.lang, values.lenient)
     for name, expr in template.computed.items():
         try:
             values.context[name] = evaluate(expr, values.context, False)

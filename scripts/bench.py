@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Benchmark clausekit on a synthetic library and print the figures.
+
+    .venv/bin/python scripts/bench.py [--clauses 1000 --templates 100 --agreements 10000]
+
+Generates, in a temporary folder, a library of zh-CN clauses (each with two
+variables, a sub-heading and a cross-reference), templates of ten clauses
+each with a computed value and a rule, and final agreements; then times:
+- `clausekit check` of the whole library (a subprocess, as CI runs it);
+- assembling every agreement once the library is loaded (in-process);
+- `clausekit --version` (CLI start-up).
+Speed is measured here, never in unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CLAUSE = """---
+title: 合成条款 {i}
+version: 1.0.0
+status: approved
+lang: zh-CN
+summary: 基准测试用条款 {i}
+tags: [bench]
+variables:
+  v{i}:
+    type: object
+    properties:
+      amount: {{type: number, format: money, exclusiveMinimum: 0, description: 金额}}
+      name: {{type: string, minLength: 1, description: 名称}}
+    required: [amount, name]
+changelog:
+  - {{version: 1.0.0, date: 2026-11-20, note: 首次发布}}
+---
+{name_ref}应向对方支付人民币 {{{{ v{i}.amount | money }}}} 元（大写：{{{{ v{i}.amount | rmb_upper }}}}）。
+
+# 履行 {{#perform}}
+
+1. 本款由 {{{{ v{i}.name }}}} 负责履行，详见{{{{ ref('{ref}') }}}}。
+2. 逾期履行的，按本协议约定承担违约责任。
+"""
+
+TEMPLATE = """title: 合成协议 {t}
+version: 1.0.0
+lang: zh-CN
+numbering: zh-CN
+computed:
+  total: "{total}"
+rules:
+  - assert: "total > 0"
+    message: 合计金额必须大于零
+body:
+{body}
+"""
+
+
+def generate(root: Path, n_clauses: int, n_templates: int, n_agreements: int) -> None:
+    per = n_clauses // n_templates
+    for i in range(n_clauses):
+        t = i // per
+        first = t * per
+        ref = f"bench/c{first + (i - first + 1) % per:04d}#perform"
+        path = root / "clauses" / "bench" / f"c{i:04d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(CLAUSE.format(i=i, ref=ref, name_ref="甲方"), "utf-8")
+    for t in range(n_templates):
+        ids = range(t * per, (t + 1) * per)
+        body = "\n".join(f"  - bench/c{i:04d}" for i in ids)
+        total = " + ".join(f"v{i}.amount" for i in ids)
+        path = root / "templates" / f"t{t:03d}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(TEMPLATE.format(t=t, body=body, total=total), "utf-8")
+    for a in range(n_agreements):
+        t = a % n_templates
+        lines = [f"template: t{t:03d}", "status: final", "variables:"]
+        lines += [
+            f"  v{i}: {{amount: {1000 + a + i}.50, name: 项目组{i}}}"
+            for i in range(t * per, (t + 1) * per)
+        ]
+        path = root / "agreements" / f"t{t:03d}" / f"a{a:05d}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def clausekit() -> list[str]:
+    return [str(Path(sys.executable).parent / "clausekit")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clauses", type=int, default=1000)
+    parser.add_argument("--templates", type=int, default=100)
+    parser.add_argument("--agreements", type=int, default=10000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="clausekit-bench-") as tmp:
+        root = Path(tmp)
+        t0 = time.perf_counter()
+        generate(root, args.clauses, args.templates, args.agreements)
+        print(
+            f"library: {args.clauses} clauses, {args.templates} templates, "
+            f"{args.agreements} agreements (generated in {time.perf_counter() - t0:.1f} s)"
+        )
+
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [*clausekit(), "-C", str(root), "check"], capture_output=True, text=True, check=False
+        )
+        check_s = time.perf_counter() - t0
+        last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr
+        print(f"clausekit check, whole library: {check_s:.1f} s (target < 20 s) -> {last}")
+        if proc.returncode != 0:
+            print(proc.stdout[:2000], proc.stderr[:2000])
+            sys.exit(1)
+
+        from clausekit.assemble import assemble_agreement
+        from clausekit.load import load_library
+
+        t0 = time.perf_counter()
+        lib = load_library(root)
+        load_s = time.perf_counter() - t0
+        times = []
+        for ident in sorted(lib.agreements):
+            t0 = time.perf_counter()
+            assemble_agreement(lib, ident)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        print(
+            f"load library: {load_s:.1f} s; assemble one agreement: median "
+            f"{statistics.median(times):.2f} ms, p95 {times[int(len(times) * 0.95)]:.2f} ms, "
+            f"first {times[0] if len(times) == 1 else max(times):.1f} ms max (target < 50 ms)"
+        )
+
+    runs = []
+    for _ in range(10):
+        t0 = time.perf_counter()
+        subprocess.run([*clausekit(), "--version"], capture_output=True, check=True)
+        runs.append((time.perf_counter() - t0) * 1000)
+    print(
+        f"clausekit --version: median {statistics.median(runs):.0f} ms over 10 runs "
+        "(target < 150 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
