@@ -39,7 +39,8 @@ variables:
 changelog:
   - {{version: 1.0.0, date: 2026-11-20, note: 首次发布}}
 ---
-{name_ref}应向对方支付人民币 {{{{ v{i}.amount | money }}}} 元（大写：{{{{ v{i}.amount | rmb_upper }}}}）。
+{name_ref}应支付人民币 {{{{ v{i}.amount | money }}}} 元
+（大写：{{{{ v{i}.amount | rmb_upper }}}}）。
 
 # 履行 {{#perform}}
 
