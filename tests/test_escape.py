@@ -49,3 +49,19 @@ def test_newlines_cannot_start_blocks() -> None:
 def test_any_ascii_punctuation_is_literal(value: str) -> None:
     value = " ".join(value.split())  # blocks collapse runs of spaces anyway
     assert rendered_text("x " + md_escape(value)) == ("x " + value).strip()
+
+
+def test_hostile_party_name_through_the_pipeline(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from conftest import cli, make_library
+
+    lib = make_library(Path(str(tmp_path)) / "lib")
+    agreement = lib / "agreements" / "base" / "ok.yaml"
+    hostile = "*ACME* [x](http://e.vil) <b> {{ 7*7 }} {% raw %}"
+    text = agreement.read_text("utf-8").replace("甲公司", hostile.replace("'", "''"))
+    agreement.write_text(text.replace("name: " + hostile, f"name: '{hostile}'"), "utf-8")
+    result = cli("-C", lib, "assemble", "base/ok")
+    assert result.code == 0, result.err
+    assert "甲方：" + hostile in rendered_text(result.out.split("---\n", 2)[2])
+    assert "49" not in result.out  # values are data, never templates

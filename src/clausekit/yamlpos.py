@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - libyaml is present in the wheels
 
 JsonPath = tuple[str | int, ...]
 
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 # Aliases let a tiny file expand into a huge tree ("billion laughs").
 MAX_NODES = 200_000
 
@@ -131,6 +132,10 @@ def _build(node: yaml.Node, path: JsonPath, out: Located, off: int, budget: list
         p = _pos(node, off)
         raise YamlError(YamlProblem(p.line, p.col, "invalid YAML: document too large (aliases?)"))
     out.positions.setdefault(path, _pos(node, off))
+    if node.tag not in _COLLECTION_TAGS and not isinstance(node, yaml.ScalarNode):
+        # safe_load refuses tags it cannot construct (`!!python/object`, `!custom`).
+        p = _pos(node, off)
+        raise YamlError(YamlProblem(p.line, p.col, f"invalid YAML: unsupported tag {node.tag!r}"))
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in _merged_pairs(node):
