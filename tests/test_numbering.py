@@ -12,12 +12,26 @@ NUMBERS = [(5,), (5, 2), (5, 2, 3), (5, 2, 3, 4)]
 @pytest.mark.parametrize(
     ("style", "prefixes", "refs"),
     [
-        ("zh-CN", ["五、", "（二）", "3. ", "（4）"],
-         ["第五条", "第五条第（二）款", "第五条第（二）款第3项", "第五条第（二）款第3项第（4）目"]),
-        ("decimal", ["5. ", "5.2 ", "5.2.3 ", "(d) "],
-         ["Section 5", "Section 5.2", "Section 5.2.3", "Section 5.2.3(d)"]),
-        ("legal", ["Article 5 ", "5.2 ", "(c) ", "(iv) "],
-         ["Article 5", "Section 5.2", "Section 5.2(c)", "Section 5.2(c)(iv)"]),
+        (
+            "zh-CN",
+            ["五、", "（二）", "3. ", "（4）"],
+            [
+                "第五条",
+                "第五条第（二）款",
+                "第五条第（二）款第3项",
+                "第五条第（二）款第3项第（4）目",
+            ],
+        ),
+        (
+            "decimal",
+            ["5. ", "5.2 ", "5.2.3 ", "(d) "],
+            ["Section 5", "Section 5.2", "Section 5.2.3", "Section 5.2.3(d)"],
+        ),
+        (
+            "legal",
+            ["Article 5 ", "5.2 ", "(c) ", "(iv) "],
+            ["Article 5", "Section 5.2", "Section 5.2(c)", "Section 5.2(c)(iv)"],
+        ),
     ],
 )
 def test_styles(style: str, prefixes: list[str], refs: list[str]) -> None:

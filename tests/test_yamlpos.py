@@ -11,8 +11,11 @@ from clausekit.yamlpos import Pos, YamlError, load_yaml, split_front_matter
 
 def test_values_and_positions() -> None:
     doc = load_yaml("fee:\n  total: 1234.50\nterm: {start: 2026-12-01}\nlist: [a, 2]\n")
-    assert doc.value == {"fee": {"total": Decimal("1234.50")}, "term": {"start": "2026-12-01"},
-                         "list": ["a", 2]}
+    assert doc.value == {
+        "fee": {"total": Decimal("1234.50")},
+        "term": {"start": "2026-12-01"},
+        "list": ["a", 2],
+    }
     assert isinstance(doc.value["fee"]["total"], Decimal)
     assert doc.pos(("fee", "total")) == Pos(2, 10)
     assert doc.pos(("term", "start")) == Pos(3, 15)
@@ -28,7 +31,9 @@ def test_safe_load_semantics() -> None:
         load_yaml("x: !!python/name:os.system\n")
     assert load_yaml("a: yes\nb: ~\nc: 0x10\n").value == {"a": True, "b": None, "c": 16}
     assert load_yaml("base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2\n").value["derived"] == {
-        "x": 1, "y": 2}
+        "x": 1,
+        "y": 2,
+    }
 
 
 def test_duplicate_keys_and_syntax_errors_have_positions() -> None:
