@@ -75,3 +75,16 @@ def test_check_given_paths_reports_only_those(tmp_path: Path) -> None:
     result = cli("-C", lib, "check", lib / "clauses")
     assert result.code == 1
     assert all(line.startswith("clauses/") for line in result.out.splitlines()[:-1])
+
+
+def test_broken_schema_file_is_reported(tmp_path: Path) -> None:
+    lib = make_library(tmp_path / "lib")
+    (lib / "schema").mkdir()
+    for name in ("clause", "template"):
+        src = TESTS.parent / "schema" / f"{name}.schema.json"
+        (lib / "schema" / src.name).write_bytes(src.read_bytes())
+    (lib / "schema" / "agreement.schema.json").write_text('{"type": "object",\n  "x": }\n')
+    result = cli("-C", lib, "check")
+    assert result.code == 1
+    assert result.err.startswith("schema/agreement.schema.json:2:8: error[schema-file]:")
+    assert "Traceback" not in result.err

@@ -23,7 +23,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from referencing import Registry, Resource
 
-from .errors import Problem
+from .errors import Problem, ProblemsFound
 from .ids import ID_RE, why_invalid
 from .model import Source
 from .yamlpos import JsonPath, Located
@@ -80,7 +80,23 @@ def _registry(folder: Path) -> Registry:
 
 
 def _read(folder: Path, name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((folder / f"{name}.schema.json").read_text("utf-8"))
+    """A schema file, itself checked: a broken schema/ is reported, not a traceback."""
+    path = folder / f"{name}.schema.json"
+    shown = f"schema/{path.name}"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ProblemsFound(
+            [Problem(shown, exc.lineno, exc.colno, "schema-file", exc.msg)]
+        ) from exc
+    except OSError as exc:
+        raise ProblemsFound([Problem(shown, 1, 1, "schema-file", str(exc.strerror))]) from exc
+    errors = list(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(data))
+    if not isinstance(data, dict) or errors:
+        msg = errors[0].message if errors else "a schema file holds a JSON object"
+        raise ProblemsFound(
+            [Problem(shown, 1, 1, "schema-file", f"not a valid JSON Schema: {msg}")]
+        )
     return data
 
 
