@@ -69,6 +69,10 @@ def _blank_class(lang: str) -> type[Blank]:
     return type(f"Blank_{lang}", (Blank,), {"__slots__": (), "blank": blank_for(lang)})
 
 
+def _date_blank(lang: str) -> str:
+    return r"\_\_\_\_年\_\_月\_\_日" if lang.startswith("zh") else blank_for(lang)
+
+
 def to_text(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return ("是" if value else "否") if lang.startswith("zh") else ("yes" if value else "no")
@@ -78,14 +82,14 @@ def to_text(value: Any, lang: str) -> str:
 
 
 def _lenient(
-    func: Callable[..., str], lang: str, *, takes_lang: bool, blank_suffix: str = ""
+    func: Callable[..., str], lang: str, *, takes_lang: bool, blank: str | None = None
 ) -> Callable[..., Any]:
-    """Bind a filter to the document language; a missing value stays a blank
-    (with the unit the filter would print: `______%`)."""
+    """Bind a filter to the document language; a missing value stays a blank,
+    shaped like what the filter prints (`______%`, `____年__月__日`)."""
 
     def bound(value: Any, *args: Any) -> Any:
         if isinstance(value, Blank):
-            return MarkdownSafe(str(value) + blank_suffix) if blank_suffix else value
+            return MarkdownSafe(blank) if blank is not None else value
         if isinstance(value, Undefined):
             return str(value)  # StrictUndefined: raises UndefinedError
         if isinstance(value, bool) or not isinstance(value, Decimal | int | date):
@@ -130,8 +134,8 @@ def environment(lang: str, lenient: bool) -> SandboxedEnvironment:
     env.filters = {k: v for k, v in env.filters.items() if k in keep}
     env.filters.update(
         money=_lenient(filters.money, lang, takes_lang=True),
-        percent=_lenient(filters.percent, lang, takes_lang=True, blank_suffix="%"),
-        date=_lenient(filters.format_day, lang, takes_lang=True),
+        percent=_lenient(filters.percent, lang, takes_lang=True, blank=blank_for(lang) + "%"),
+        date=_lenient(filters.format_day, lang, takes_lang=True, blank=_date_blank(lang)),
         ordinal=_lenient(filters.ordinal, lang, takes_lang=True),
         rmb_upper=_lenient(filters.rmb_upper, lang, takes_lang=False),
         cn_number=_lenient(filters.cn_number, lang, takes_lang=False),

@@ -131,6 +131,13 @@ def problems(
         err = best_match(error.context) if error.context else error
         path: JsonPath = (*base, *err.absolute_path)
         pos = located.pos(path)
+        if err.validator == "required" and isinstance(err.instance, dict):
+            # One line per missing value: each is a separate blank to fill in.
+            for name in err.validator_value:
+                if name not in err.instance:
+                    msg = f"{dotted(path)}: required {name!r} is not set"
+                    yield Problem(source.path, pos.line, pos.col, "schema", msg)
+            continue
         yield Problem(source.path, pos.line, pos.col, "schema", describe(err, path))
 
 
