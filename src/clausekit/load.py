@@ -91,6 +91,11 @@ def _checked_id(lib: Library, path: Path, folder: str, suffix: str) -> str | Non
     return None
 
 
+def _yaml_problem(lib: Library, source: Source, exc: YamlError) -> None:
+    p = exc.problem
+    lib.load_problems.append(Problem(source.path, p.line, p.col, "yaml", p.message))
+
+
 def _load_clause(lib: Library, path: Path) -> None:
     source = _read(lib, path)
     ident = _checked_id(lib, path, "clauses", ".md")
@@ -99,8 +104,7 @@ def _load_clause(lib: Library, path: Path) -> None:
     try:
         doc = split_front_matter(source.text)
     except YamlError as exc:
-        p = exc.problem
-        lib.load_problems.append(Problem(source.path, p.line, p.col, "yaml", p.message))
+        _yaml_problem(lib, source, exc)
         return
     if doc is None:
         lib.load_problems.append(
@@ -124,8 +128,7 @@ def _load_yaml_file(lib: Library, path: Path, folder: str) -> None:
     try:
         doc = load_yaml(source.text)
     except YamlError as exc:
-        p = exc.problem
-        lib.load_problems.append(Problem(source.path, p.line, p.col, "yaml", p.message))
+        _yaml_problem(lib, source, exc)
         return
     if folder == "templates":
         lib.templates[ident] = Template(ident, source, doc)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .yamlpos import JsonPath, Located
+from .yamlpos import Located
 
 
 @dataclass
@@ -28,22 +28,20 @@ class Source:
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    def problem(self, located: Located | None, path: JsonPath, code: str, msg: str) -> Problem:
-        pos = located.pos(path) if located else None
-        return Problem(self.path, pos.line if pos else 1, pos.col if pos else 1, code, msg)
 
+class _Versioned:
+    """What clauses and templates share: a versioned YAML document with a title."""
 
-@dataclass
-class Clause:
     id: str
-    source: Source
-    meta: Located
-    body: str
-    body_line: int  # file line on which the body starts
+
+    @property
+    def located(self) -> Located:
+        raise NotImplementedError
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.meta.value if isinstance(self.meta.value, dict) else {}
+        value = self.located.value
+        return value if isinstance(value, dict) else {}
 
     @property
     def title(self) -> str:
@@ -52,11 +50,6 @@ class Clause:
     @property
     def version(self) -> str | None:
         v = self.data.get("version")
-        return str(v) if v is not None else None
-
-    @property
-    def lang(self) -> str | None:
-        v = self.data.get("lang")
         return str(v) if v is not None else None
 
     @property
@@ -66,23 +59,32 @@ class Clause:
 
 
 @dataclass
-class Template:
+class Clause(_Versioned):
+    id: str
+    source: Source
+    meta: Located  # the front matter
+    body: str
+    body_line: int  # file line on which the body starts
+
+    @property
+    def located(self) -> Located:
+        return self.meta
+
+    @property
+    def lang(self) -> str | None:
+        v = self.data.get("lang")
+        return str(v) if v is not None else None
+
+
+@dataclass
+class Template(_Versioned):
     id: str
     source: Source
     doc: Located
 
     @property
-    def data(self) -> dict[str, Any]:
-        return self.doc.value if isinstance(self.doc.value, dict) else {}
-
-    @property
-    def title(self) -> str:
-        return str(self.data.get("title", self.id))
-
-    @property
-    def version(self) -> str | None:
-        v = self.data.get("version")
-        return str(v) if v is not None else None
+    def located(self) -> Located:
+        return self.doc
 
     @property
     def lang(self) -> str:
@@ -91,11 +93,6 @@ class Template:
     @property
     def numbering(self) -> str:
         return str(self.data.get("numbering", "zh-CN" if self.lang.startswith("zh") else "decimal"))
-
-    @property
-    def variables(self) -> dict[str, Any]:
-        v = self.data.get("variables")
-        return v if isinstance(v, dict) else {}
 
     @property
     def computed(self) -> dict[str, str]:

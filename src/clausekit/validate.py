@@ -114,12 +114,15 @@ def check_clause(lib: Library, clause: Clause) -> Iterator[Problem]:
     return iter(found)
 
 
+def _file_schema_problems(lib: Library, name: str, item: Clause | Template) -> list[Problem]:
+    """Problems of a clause's front matter or a template against schema/<name>.schema.json."""
+    validator = schemas.file_validator(schemas.schema_folder(lib.root), name)
+    return list(schemas.problems(validator, item.located.value, item.source, item.located))
+
+
 def _clause_problems(lib: Library, clause: Clause) -> Iterator[Problem]:
     src, meta = clause.source, clause.meta
-    folder = schemas.schema_folder(lib.root)
-    schema_problems = list(
-        schemas.problems(schemas.file_validator(folder, "clause"), meta.value, src, meta)
-    )
+    schema_problems = _file_schema_problems(lib, "clause", clause)
     yield from schema_problems
     if not schema_problems:
         yield from _changelog(src.path, clause.data, meta)
@@ -199,10 +202,7 @@ def check_template(lib: Library, template: Template) -> Iterator[Problem]:
 
 def _template_problems(lib: Library, template: Template) -> Iterator[Problem]:
     src, doc = template.source, template.doc
-    folder = schemas.schema_folder(lib.root)
-    schema_problems = list(
-        schemas.problems(schemas.file_validator(folder, "template"), doc.value, src, doc)
-    )
+    schema_problems = _file_schema_problems(lib, "template", template)
     yield from schema_problems
     if schema_problems:
         return
