@@ -256,6 +256,22 @@ def footer_xml(parts: tuple[str, ...]) -> bytes:
     ).encode()
 
 
+def no_stretched_line_breaks(settings: bytes) -> bytes:
+    """Word and LibreOffice stretch a justified line that ends in a manual line
+    break (the parties block: 名称、法定代表人… one per line), spreading its
+    characters across the page; this compatibility flag keeps such lines natural."""
+    flag = b"<w:doNotExpandShiftReturn/>"
+    if b"<w:compat>" in settings:
+        return settings.replace(b"<w:compat>", b"<w:compat>" + flag, 1)
+    if b"<w:compat/>" in settings or b"<w:compat />" in settings:
+        return re.sub(rb"<w:compat ?/>", b"<w:compat>" + flag + b"</w:compat>", settings, count=1)
+    # CT_Settings is a sequence: compat comes after footnotePr/endnotePr, before rsids.
+    for anchor in (b"<w:docVars", b"<w:rsids", b"<m:mathPr"):
+        if anchor in settings:
+            return settings.replace(anchor, b"<w:compat>" + flag + b"</w:compat>" + anchor, 1)
+    raise ValueError("reference settings.xml has no place for w:compat")
+
+
 SECT_PR = (
     f'<w:sectPr><w:footerReference w:type="default" r:id="{FOOTER_REL_ID}"/>'
     '<w:footnotePr><w:numRestart w:val="eachSect"/></w:footnotePr>'
@@ -294,6 +310,8 @@ def build(default: bytes, lang: str) -> bytes:
                     'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" />'
                 )
                 data = data.replace(b"</Types>", ct.encode() + b"</Types>")
+            elif name == "word/settings.xml":
+                data = no_stretched_line_breaks(data)
             elif name == "word/fontTable.xml" and lang == "zh":
                 data = data.replace(b"</w:fonts>", EXTRA_FONTS.encode() + b"</w:fonts>")
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
