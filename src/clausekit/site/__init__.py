@@ -1,0 +1,1 @@
+"""The clause-library site: a MkDocs plugin (`plugin.py`) and the pages it generates."""

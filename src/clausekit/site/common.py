@@ -1,0 +1,229 @@
+"""What every generated page needs: page paths, links, labels, where-used."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from clausekit.compose import Entry, outline
+from clausekit.model import Library, Template
+from clausekit.numbering import heading_prefix, reference
+
+from .markup import md_text
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    uri: str  # path below docs_dir, e.g. clauses/common/confidentiality-zh.md
+    title: str
+    content: str
+
+
+def clause_uri(cid: str) -> str:
+    return f"clauses/{cid}.md"
+
+
+def template_uri(tid: str) -> str:
+    return f"templates/{tid}.md"
+
+
+def agreement_uri(aid: str) -> str:
+    return f"agreements/{aid}.md"
+
+
+def download_uri(key: str, fmt: str) -> str:
+    """`key` is an agreement id or `blank/<template id>`, as `build` names outputs."""
+    return f"downloads/{key}.{fmt}"
+
+
+INDEXES = {
+    "home": "index.md",
+    "clauses": "clauses/index.md",
+    "templates": "templates/index.md",
+    "agreements": "agreements/index.md",
+    "tags": "tags.md",
+}
+
+
+def rel(from_uri: str, to_uri: str) -> str:
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def link(from_uri: str, to_uri: str, text: str) -> str:
+    """A Markdown link between docs pages; mkdocs checks it and rewrites it to a URL."""
+    return f"[{md_text(text)}]({rel(from_uri, to_uri)})"
+
+
+def status_badge(status: str) -> str:
+    # Python-Markdown keeps the tags and formats the text between them.
+    safe = md_text(status)
+    cls = "".join(c for c in status if c.isascii() and c.isalnum())
+    return f'<span class="ck-status ck-status-{cls}">{safe}</span>'
+
+
+_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "status": "状态",
+        "version": "版本",
+        "lang": "语言",
+        "id": "编号",
+        "source": "源文件",
+        "text": "条款文本",
+        "variables": "变量",
+        "name": "名称",
+        "type": "类型",
+        "constraints": "约束",
+        "default": "默认值",
+        "description": "说明",
+        "required": "必填",
+        "yes": "是",
+        "no": "否",
+        "guidance": "起草与谈判说明",
+        "alternatives": "备选条款",
+        "changelog": "版本历史",
+        "date": "日期",
+        "note": "变更说明",
+        "used": "使用情况",
+        "templates": "模板",
+        "agreements": "协议",
+        "number": "条号",
+        "none": "无",
+        "no_vars": "本条款没有变量。",
+        "not_used": "尚未被任何模板使用。",
+        "tags": "标签",
+        "summary": "摘要",
+        "downloads": "下载",
+        "outline": "大纲",
+        "computed": "计算值",
+        "expression": "表达式",
+        "rules": "校验规则",
+        "message": "提示",
+        "declared": "声明于",
+        "numbering": "编号样式",
+        "when": "条件",
+        "template": "模板",
+        "preview": "预览",
+        "blank": "空白文本",
+        "clause": "条款",
+        "title": "标题",
+    },
+    "en": {
+        "status": "Status",
+        "version": "Version",
+        "lang": "Language",
+        "id": "Id",
+        "source": "Source",
+        "text": "Clause text",
+        "variables": "Variables",
+        "name": "Name",
+        "type": "Type",
+        "constraints": "Constraints",
+        "default": "Default",
+        "description": "Description",
+        "required": "Required",
+        "yes": "yes",
+        "no": "no",
+        "guidance": "Drafting and negotiation notes",
+        "alternatives": "Alternatives",
+        "changelog": "Changelog",
+        "date": "Date",
+        "note": "Note",
+        "used": "Where used",
+        "templates": "Templates",
+        "agreements": "Agreements",
+        "number": "Number",
+        "none": "none",
+        "no_vars": "This clause has no variables.",
+        "not_used": "Not used by any template yet.",
+        "tags": "Tags",
+        "summary": "Summary",
+        "downloads": "Downloads",
+        "outline": "Outline",
+        "computed": "Computed values",
+        "expression": "Expression",
+        "rules": "Rules",
+        "message": "Message",
+        "declared": "Declared in",
+        "numbering": "Numbering",
+        "when": "Condition",
+        "template": "Template",
+        "preview": "Preview",
+        "blank": "Blank form",
+        "clause": "Clause",
+        "title": "Title",
+    },
+}
+
+
+def labels(lang: str | None) -> dict[str, str]:
+    """The interface words for a page in `lang` (Chinese unless the page is English)."""
+    return _LABELS["en" if (lang or "").startswith("en") else "zh"]
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """An outline entry with its printed number (`一、`) and reference (`第一条`)."""
+
+    entry: Entry
+    level: int
+    prefix: str
+    ref: str
+
+
+def numbered_outline(template: Template) -> list[Numbered]:
+    """The body entries in order with their numbers, as a blank form numbers them.
+
+    Every entry counts (a blank form shows clauses with a `when`); a clause's
+    own sub-headings sit below its level, so they never move entry numbers.
+    """
+    style = template.numbering
+    out: list[Numbered] = []
+
+    def walk(entries: tuple[Entry, ...], parent: tuple[int, ...]) -> None:
+        for i, entry in enumerate(entries, start=1):
+            number = (*parent, i)
+            prefix = heading_prefix(style, number)
+            out.append(Numbered(entry, len(number), prefix, reference(style, number)))
+            walk(entry.children, number)
+
+    walk(outline(template).body, ())
+    return out
+
+
+@dataclass
+class Usage:
+    """Where each clause is used, and which agreements each template has."""
+
+    templates: dict[str, list[tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # clause id -> [(template id, number or "")]
+    agreements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def usage(lib: Library) -> Usage:
+    found = Usage()
+    for tid, template in sorted(lib.templates.items()):
+        plan = outline(template)
+        numbers = {n.entry.clause: n.ref for n in numbered_outline(template) if n.entry.clause}
+        seen: set[str] = set()
+        for entry in plan.clause_entries():
+            cid = entry.clause or ""
+            if cid in lib.clauses and cid not in seen:
+                seen.add(cid)
+                found.templates[cid].append((tid, numbers.get(cid, "")))
+    for aid, agreement in sorted(lib.agreements.items()):
+        found.agreements[agreement.template_id].append(aid)
+    return found
+
+
+def changelog(data: dict[str, object]) -> list[dict[str, object]]:
+    log = data.get("changelog")
+    return [e for e in log if isinstance(e, dict)] if isinstance(log, list) else []
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A pipe table of already-escaped Markdown cells."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

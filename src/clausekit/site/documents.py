@@ -1,0 +1,188 @@
+"""Template and agreement pages, and their index pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from clausekit.assemble import assemble_agreement
+from clausekit.compose import declarations
+from clausekit.model import Agreement, Library, Template
+
+from .common import (
+    INDEXES,
+    GeneratedPage,
+    Usage,
+    agreement_uri,
+    clause_uri,
+    download_uri,
+    labels,
+    link,
+    numbered_outline,
+    status_badge,
+    table,
+    template_uri,
+)
+from .markup import commonmark, html_block, md_code, md_text, strip_front_matter
+
+FORMAT_NAMES = {"docx": "DOCX", "pdf": "PDF", "html": "HTML", "md": "Markdown"}
+
+
+def _downloads(uri: str, key: str, formats: list[str], label: str) -> str:
+    if not formats:
+        return ""
+    links = " · ".join(
+        link(uri, download_uri(key, fmt), FORMAT_NAMES.get(fmt, fmt)) for fmt in formats
+    )
+    return f"**{label}:** {links}\n"
+
+
+def template_index(lib: Library, used: Usage) -> GeneratedPage:
+    uri = INDEXES["templates"]
+    rows = [
+        [
+            link(uri, template_uri(tid), t.title),
+            md_code(tid),
+            md_text(t.version or ""),
+            md_text(t.lang),
+            md_text(t.numbering),
+            str(len(used.agreements.get(tid, []))),
+            md_text(t.data.get("summary", "")),
+        ]
+        for tid, t in sorted(lib.templates.items())
+    ]
+    head = ["模板 Template", "编号 Id", "版本 Version", "语言 Lang", "编号样式 Numbering"]
+    head += ["协议 Agreements", "摘要 Summary"]
+    body = table(head, rows) if rows else "没有模板。No templates yet.\n"
+    return GeneratedPage(uri, "模板 · Templates", f"# 模板 · Templates\n\n{body}")
+
+
+def template_page(
+    lib: Library, template: Template, used: Usage, formats: list[str]
+) -> GeneratedPage:
+    uri = template_uri(template.id)
+    t = labels(template.lang)
+    out = [f"# {md_text(template.title)}\n"]
+    facts = [
+        f"**{t['version']}** {md_text(template.version or '')}",
+        f"**{t['lang']}** {md_text(template.lang)}",
+        f"**{t['numbering']}** {md_code(template.numbering)}",
+        f"**{t['id']}** {md_code(template.id)}",
+        f"**{t['source']}** {md_code(template.source.path)}",
+    ]
+    out.append(" · ".join(facts) + "\n")
+    if template.data.get("summary"):
+        out.append(f"> {md_text(template.data['summary'])}\n")
+    out.append(_downloads(uri, f"blank/{template.id}", formats, t["blank"]))
+
+    out.append(f"## {t['outline']}\n")
+    out.extend(_outline(lib, template, uri, t))
+
+    decls, _ = declarations(lib, template)
+    out.append(f"## {t['variables']}\n")
+    from .clauses import variables_table  # one table format for clauses and templates
+
+    where: dict[str, str] = {}
+    for name, decl in decls.items():
+        cid = _clause_of(lib, decl.file)
+        where[name] = link(uri, clause_uri(cid), cid) if cid else md_code(decl.file)
+    variables = {name: decl.schema for name, decl in sorted(decls.items())}
+    out.append(variables_table(variables, t, where) or f"{t['none']}\n")
+
+    if template.computed:
+        out.append(f"## {t['computed']}\n")
+        rows = [[md_code(k), md_code(v)] for k, v in template.computed.items()]
+        out.append(table([t["name"], t["expression"]], rows))
+    if template.rules:
+        out.append(f"## {t['rules']}\n")
+        rows = [
+            [md_code(r.get("assert", "")), md_text(r.get("message", ""))] for r in template.rules
+        ]
+        out.append(table([t["expression"], t["message"]], rows))
+
+    agreements = used.agreements.get(template.id, [])
+    if agreements:
+        out.append(f"## {t['agreements']}\n")
+        for aid in agreements:
+            a = lib.agreements[aid]
+            title = str(a.data.get("title") or template.title)
+            out.append(f"- {link(uri, agreement_uri(aid), title)} ({md_text(a.status)})")
+        out.append("")
+    return GeneratedPage(uri, template.title, "\n".join(out))
+
+
+def _clause_of(lib: Library, path: str) -> str | None:
+    for cid, clause in lib.clauses.items():
+        if clause.source.path == path:
+            return cid
+    return None
+
+
+def _clause_link(lib: Library, uri: str, cid: str) -> str:
+    clause = lib.clauses.get(cid)
+    return link(uri, clause_uri(cid), clause.title) if clause else md_code(cid)
+
+
+def _outline(lib: Library, template: Template, uri: str, t: dict[str, str]) -> list[str]:
+    from clausekit.compose import outline
+
+    plan = outline(template)
+    out = []
+    for entry in plan.preamble:
+        out.append(f"- {_clause_link(lib, uri, entry.clause or '')}")
+    for n in numbered_outline(template):
+        indent = "    " * (n.level - 1)
+        if n.entry.clause:
+            text = f"{md_text(n.prefix)}{_clause_link(lib, uri, n.entry.clause)}"
+        else:
+            text = f"{md_text(n.prefix)}**{md_text(n.entry.heading or '')}**"
+        if n.entry.when:
+            text += f" ({t['when']}: {md_code(n.entry.when)})"
+        out.append(f"{indent}- {text}")
+    if plan.signature:
+        out.append(f"- {_clause_link(lib, uri, plan.signature.clause or '')}")
+    out.append("")
+    return out
+
+
+def agreement_index(lib: Library) -> GeneratedPage:
+    uri = INDEXES["agreements"]
+    out = ["# 协议 · Agreements\n"]
+    groups: dict[str, list[Agreement]] = defaultdict(list)
+    for aid in sorted(lib.agreements):
+        groups[lib.agreements[aid].template_id].append(lib.agreements[aid])
+    for tid, members in sorted(groups.items()):
+        template = lib.templates.get(tid)
+        heading = link(uri, template_uri(tid), template.title) if template else md_code(tid)
+        out.append(f"## {heading}\n")
+        rows = [
+            [
+                link(uri, agreement_uri(a.id), str(a.data.get("title") or a.id)),
+                md_code(a.id),
+                status_badge(a.status),
+            ]
+            for a in members
+        ]
+        out.append(table(["协议 Agreement", "编号 Id", "状态 Status"], rows))
+    if not groups:
+        out.append("没有协议。No agreements yet.\n")
+    return GeneratedPage(uri, "协议 · Agreements", "\n".join(out))
+
+
+def agreement_page(lib: Library, agreement: Agreement, formats: list[str]) -> GeneratedPage:
+    uri = agreement_uri(agreement.id)
+    template = lib.templates[agreement.template_id]
+    t = labels(template.lang)
+    assembled = assemble_agreement(lib, agreement.id)  # ProblemsFound: the plugin reports it
+    out = [f"# {md_text(assembled.title)}\n"]
+    facts = [
+        f"**{t['status']}** {status_badge(agreement.status)}",
+        f"**{t['template']}** {link(uri, template_uri(template.id), template.title)}",
+        f"**{t['id']}** {md_code(agreement.id)}",
+        f"**{t['source']}** {md_code(agreement.source.path)}",
+    ]
+    out.append(" · ".join(facts) + "\n")
+    out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
+    out.append(f"## {t['preview']}\n")
+    preview = commonmark(strip_front_matter(assembled.markdown))
+    out.append(html_block(preview, "ck-preview", assembled.lang))
+    return GeneratedPage(uri, assembled.title, "\n".join(out))

@@ -1,0 +1,153 @@
+"""The `clausekit` MkDocs plugin: the clause library as generated site pages.
+
+Order of work, chosen so that a bad library never costs the last good site:
+mkdocs empties `site_dir` only after `on_pre_build`, so the library is loaded,
+checked and every page generated in `on_config`, and the downloads rendered
+in `on_pre_build`; any problem raises `LibraryProblems` before a file is
+written.  `on_files` then only adds what is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from clausekit.build import build
+from clausekit.errors import ClausekitError, Problem, ProblemsFound
+from clausekit.load import load_agreements, load_library
+from clausekit.model import Library
+from clausekit.validate import check_library
+
+from .generate import STYLESHEET, STYLESHEET_URI, SiteContent, generate
+
+log = logging.getLogger("mkdocs.plugins.clausekit")
+
+WATCHED = ("clauses", "templates", "agreements", "schema", "clausekit.yml")
+
+
+class LibraryProblems(PluginError):
+    """The library has problems: the message is `clausekit check`'s lines."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ClausekitConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs: untyped hook
+    root = c.Type(str, default=".")  # the library, relative to mkdocs.yml
+    downloads = c.Type(bool, default=True)  # render DOCX/PDF links (off: a faster build)
+    formats = c.ListOfItems(c.Choice(("docx", "pdf", "html", "md")), default=["docx", "pdf"])
+    cache_dir = c.Optional(c.Type(str))  # where downloads are rendered; default: dist/
+    nav_max_pages = c.Type(int, default=300)  # list single pages in the nav up to this many
+
+
+class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.root: Path | None = None
+        self.lib: Library | None = None
+        self.content: SiteContent | None = None
+        self.download_dir: Path | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
+        self.lib = _checked_library(self.root)
+        formats = list(self.config.formats) if self.config.downloads else []
+        try:
+            self.content = generate(self.lib, config.site_name, formats)
+        except ProblemsFound as exc:
+            raise LibraryProblems(list(exc.problems)) from exc
+        if config.nav is not None:
+            config.nav = self.content.expand_nav(config.nav, self.config.nav_max_pages)
+        if STYLESHEET_URI not in config.extra_css:
+            config.extra_css.append(STYLESHEET_URI)
+        log.debug("generated %d pages", len(self.content.pages))
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if not self.config.downloads:
+            return
+        assert self.lib is not None and self.root is not None
+        cache = self.config.cache_dir or self.lib.settings.output
+        outdir = (self.root / cache).resolve()
+        try:
+            report = build(
+                self.lib,
+                sorted(self.lib.agreements),
+                sorted(self.lib.templates),
+                set(self.config.formats),
+                outdir,
+            )
+        except ProblemsFound as exc:
+            raise LibraryProblems(list(exc.problems)) from exc
+        except ClausekitError as exc:  # a missing tool or a failed render
+            raise PluginError(f"clausekit: downloads: {exc}") from exc
+        log.info(
+            "downloads: %d rendered, %d up to date in %s",
+            len(report.built),
+            len(report.unchanged),
+            outdir,
+        )
+        self.download_dir = outdir
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.content is not None
+        for page in self.content.pages:
+            if files.get_file_from_path(page.uri) is not None:
+                raise PluginError(
+                    f"clausekit: docs/{page.uri} is generated from the library; "
+                    "remove or rename the hand-written file"
+                )
+            # Explicit levels: mkdocs' default `exclude_docs` drops `/templates/`
+            # (meant for theme overrides), which is where template pages live.
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV
+                if config.nav is not None and page.uri not in self.content.in_nav
+                else InclusionLevel.INCLUDED
+            )
+            files.append(
+                File.generated(config, page.uri, content=page.content, inclusion=inclusion)
+            )
+        files.append(File.generated(config, STYLESHEET_URI, content=STYLESHEET))
+        if self.download_dir is not None:
+            for uri, rel in self.content.downloads.items():
+                path = self.download_dir / rel
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        assert self.root is not None
+        for name in WATCHED:
+            path = self.root / name
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _checked_library(root: Path) -> Library:
+    # Agreements are only listed at first, so that `check` reads and checks a
+    # large library's agreements in parallel workers; then the site needs them.
+    lib = load_library(root, agreements=False)
+    pending = list(lib.pending)
+    problems = check_library(lib)
+    if problems:
+        raise LibraryProblems(problems)
+    missing = [p for p in pending if _agreement_id(root, p) not in lib.agreements]
+    load_agreements(lib, missing)
+    if lib.load_problems:  # a file changed between the two reads
+        raise LibraryProblems(lib.load_problems)
+    return lib
+
+
+def _agreement_id(root: Path, path: Path) -> str:
+    return path.relative_to(root / "agreements").with_suffix("").as_posix()
