@@ -195,31 +195,31 @@ def clause_page(
     if clause.data.get("summary"):
         out.append(f"> {md_text(clause.data['summary'])}\n")
 
-    out.append(f"## {t['text']}\n")
+    out.append(f"## {t['text']} {{#text}}\n")
     body, _ = clause_html(clause.body, lang, {**describe, **descriptions(clause.variables)})
     out.append(html_block(body, "ck-clause", lang))
 
-    out.append(f"## {t['variables']}\n")
+    out.append(f"## {t['variables']} {{#variables}}\n")
     out.append(variables_table(clause.variables, t) or f"{t['no_vars']}\n")
 
     guidance = clause.data.get("guidance")
     if guidance:
-        out.append(f"## {t['guidance']}\n")
+        out.append(f"## {t['guidance']} {{#guidance}}\n")
         out.append(html_block(commonmark(str(guidance)), "ck-guidance", lang))
 
     alternatives = clause.data.get("alternatives")
     if isinstance(alternatives, list) and alternatives:
-        out.append(f"## {t['alternatives']}\n")
+        out.append(f"## {t['alternatives']} {{#alternatives}}\n")
         for alt in map(str, alternatives):
             target = lib.clauses.get(alt)
             item = link(uri, clause_uri(alt), f"{target.title} ({alt})") if target else md_code(alt)
             out.append(f"- {item}")
         out.append("")
 
-    out.append(f"## {t['used']}\n")
+    out.append(f"## {t['used']} {{#where-used}}\n")
     out.extend(_where_used(lib, clause, used, uri, t))
 
-    out.append(f"## {t['changelog']}\n")
+    out.append(f"## {t['changelog']} {{#changelog}}\n")
     rows = [
         [md_text(e.get("version", "")), md_text(e.get("date", "")), md_text(e.get("note", ""))]
         for e in changelog(clause.data)

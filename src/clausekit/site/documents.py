@@ -74,11 +74,11 @@ def template_page(
         out.append(f"> {md_text(template.data['summary'])}\n")
     out.append(_downloads(uri, f"blank/{template.id}", formats, t["blank"]))
 
-    out.append(f"## {t['outline']}\n")
+    out.append(f"## {t['outline']} {{#outline}}\n")
     out.extend(_outline(lib, template, uri, t))
 
     decls, _ = declarations(lib, template)
-    out.append(f"## {t['variables']}\n")
+    out.append(f"## {t['variables']} {{#variables}}\n")
     from .clauses import variables_table  # one table format for clauses and templates
 
     where: dict[str, str] = {}
@@ -89,11 +89,11 @@ def template_page(
     out.append(variables_table(variables, t, where) or f"{t['none']}\n")
 
     if template.computed:
-        out.append(f"## {t['computed']}\n")
+        out.append(f"## {t['computed']} {{#computed}}\n")
         rows = [[md_code(k), md_code(v)] for k, v in template.computed.items()]
         out.append(table([t["name"], t["expression"]], rows))
     if template.rules:
-        out.append(f"## {t['rules']}\n")
+        out.append(f"## {t['rules']} {{#rules}}\n")
         rows = [
             [md_code(r.get("assert", "")), md_text(r.get("message", ""))] for r in template.rules
         ]
@@ -101,7 +101,7 @@ def template_page(
 
     agreements = used.agreements.get(template.id, [])
     if agreements:
-        out.append(f"## {t['agreements']}\n")
+        out.append(f"## {t['agreements']} {{#agreements}}\n")
         for aid in agreements:
             a = lib.agreements[aid]
             title = str(a.data.get("title") or template.title)
@@ -182,7 +182,7 @@ def agreement_page(lib: Library, agreement: Agreement, formats: list[str]) -> Ge
     ]
     out.append(" · ".join(facts) + "\n")
     out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
-    out.append(f"## {t['preview']}\n")
+    out.append(f"## {t['preview']} {{#preview}}\n")
     preview = commonmark(strip_front_matter(assembled.markdown))
     out.append(html_block(preview, "ck-preview", assembled.lang))
     return GeneratedPage(uri, assembled.title, "\n".join(out))

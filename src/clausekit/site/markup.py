@@ -28,7 +28,7 @@ from clausekit.sandbox import environment
 
 # Python-Markdown's escapable characters (plus `|` for table cells and `<`/`&`,
 # which are written as entities instead).
-_PYMD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~^=:])")
+_PYMD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%-?(.*?)-?%\}", re.DOTALL)
 _COMMENT = re.compile(r"\{##.*?##\}", re.DOTALL)
 _TOKEN = re.compile("\ue010(\\d+)\ue011")

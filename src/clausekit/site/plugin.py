@@ -67,6 +67,9 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             raise LibraryProblems(list(exc.problems)) from exc
         if config.nav is not None:
             config.nav = self.content.expand_nav(config.nav, self.config.nav_max_pages)
+        if "attr_list" not in config.markdown_extensions:
+            # Generated pages give their sections stable ids: `## 变量 {#variables}`.
+            config.markdown_extensions.append("attr_list")
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
         log.debug("generated %d pages", len(self.content.pages))
