@@ -1,0 +1,166 @@
+"""The built site in headless Chromium (Debian's), served on 127.0.0.1.
+
+Skipped only when /usr/bin/chromium is absent; `scripts/system-deps.sh`
+installs it, so these run in CI.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from site_fixtures import REPO, copy_library, mkdocs_build
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+CLAUSE = "clauses/common/confidentiality-zh/"
+AGREEMENT = "agreements/customer-service-training/2026-shenzhen-final/"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep the test output readable; failures show in assertions
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_library(tmp_path_factory.mktemp("browser") / "lib", downloads=True)
+    built = mkdocs_build(root, root / "site")
+    assert built.code == 0, built.output
+    assert "WARNING" not in built.output, built.output
+    return built.site
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def test_search_finds_the_confidentiality_clause(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    query = page.locator("input[data-md-component='search-query']")
+    query.click()  # on a wide screen the search box is in the header
+    query.fill("保密")
+    results = page.locator(".md-search-result__item a.md-search-result__link")
+    results.first.wait_for()
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert any(CLAUSE in href for href in hrefs), hrefs
+
+
+def test_clause_page_variables_and_where_used_links(page: Any, base_url: str) -> None:
+    page.goto(base_url + CLAUSE)
+    table = page.locator("h2#variables + div table, h2#variables ~ table").first
+    assert "confidentiality.years" in table.inner_text()
+    var = page.locator(".ck-clause .ck-var").first
+    assert var.inner_text() == "confidentiality.years"
+    assert var.get_attribute("title") == "保密期限（年），自协议生效之日起计算"
+    links: list[str] = page.evaluate(
+        """() => {
+            const out = [];
+            let el = document.getElementById('where-used').nextElementSibling;
+            while (el && el.tagName !== 'H2') {
+                el.querySelectorAll('a[href]').forEach(a => out.push(a.href));
+                el = el.nextElementSibling;
+            }
+            return out;
+        }"""
+    )
+    assert any("/templates/mutual-nda/" in u for u in links), links
+    assert any("/agreements/customer-service-training/" in u for u in links), links
+    for url in links:
+        response = page.request.get(url)
+        assert response.status == 200, url
+
+
+def test_agreement_page_downloads_real_files(page: Any, base_url: str) -> None:
+    page.goto(base_url + AGREEMENT)
+    assert page.locator(".ck-preview h3").first.inner_text().startswith("一、")
+    magic = {".docx": b"PK\x03\x04", ".pdf": b"%PDF"}
+    for ext, head in magic.items():
+        link = page.locator(f"a[href$='{ext}']").first
+        url = link.evaluate("a => a.href")
+        response = page.request.get(url)
+        assert response.status == 200, url
+        assert response.body().startswith(head), url
+    with page.expect_download() as info:
+        page.locator("a[href$='.docx']").first.click()
+    path = info.value.path()
+    assert Path(path).read_bytes()[:4] == b"PK\x03\x04"
+
+
+def _generated_urls(site_dir: Path) -> list[str]:
+    urls = []
+    for index in sorted(site_dir.rglob("index.html")):
+        rel = index.parent.relative_to(site_dir).as_posix()
+        first = rel.split("/")[0]
+        if rel == "." or first in ("clauses", "templates", "agreements", "tags"):
+            urls.append("" if rel == "." else rel + "/")
+    return urls
+
+
+def test_no_console_errors_on_generated_pages(page: Any, base_url: str, site_dir: Path) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else 0)
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    urls = _generated_urls(site_dir)
+    assert len(urls) > 40
+    for url in urls:
+        response = page.goto(base_url + url, wait_until="load")
+        assert response is not None and response.status == 200, url
+    assert errors == []
+
+
+def test_clause_page_screenshot(page: Any, base_url: str) -> None:
+    out = REPO / "test-output" / "clause-page.png"
+    out.parent.mkdir(exist_ok=True)
+    page.goto(base_url + "clauses/training/payment/")
+    page.locator(".ck-var").first.hover()
+    page.screenshot(path=str(out), full_page=True)
+    assert out.stat().st_size > 10_000
