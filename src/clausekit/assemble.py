@@ -75,10 +75,18 @@ class _Doc:
         return tuple(self.counters[:level])
 
 
-def assemble_agreement(lib: Library, agreement_id: str) -> Assembled:
-    """The agreement as Markdown; `ProblemsFound` if it or its template has problems."""
+def assemble_agreement(lib: Library, agreement_id: str, locked: bool = True) -> Assembled:
+    """The agreement as Markdown; `ProblemsFound` if it or its template has problems.
+
+    An agreement with a lock (`agreements/<id>.lock.json`) is assembled from its
+    locked template and clause versions unless `locked` is False.
+    """
     from .validate import scope_problems
 
+    if locked:
+        from .review.locks import locked_view
+
+        lib = locked_view(lib, agreement_id)
     agreement = lib.agreements[agreement_id]
     found = scope_problems(lib, agreement)
     values, more = agreement_values(lib, agreement)

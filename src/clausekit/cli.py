@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json, or GitHub Actions annotations",
     )
+    c.add_argument(
+        "--base",
+        metavar="REV",
+        default=None,
+        help="also fail when a clause or template changed since git revision REV "
+        "without a version bump and changelog entry",
+    )
 
     a = sub.add_parser(
         "assemble",
@@ -122,7 +129,65 @@ def _parser() -> argparse.ArgumentParser:
     )
     na.add_argument("name", metavar="NAME")
     na.add_argument("--template", required=True, metavar="TEMPLATE")
+    _review_parsers(sub)
     return p
+
+
+def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    lk = sub.add_parser(
+        "lock",
+        help="lock agreements to their template and clause versions",
+        description="Write agreements/<id>.lock.json: the template and clause versions "
+        "(with sha256) an agreement is built from from now on. With no AGREEMENT: every "
+        "executed agreement that has no lock yet.",
+    )
+    lk.add_argument("agreements", nargs="*", metavar="AGREEMENT", help="agreement ids or paths")
+    lk.add_argument(
+        "--update",
+        action="store_true",
+        help="move an existing lock to the current versions (by default a lock keeps its "
+        "versions and only records the agreement's own changes)",
+    )
+    d = sub.add_parser(
+        "diff",
+        help="the review report of changes since a git revision",
+        description="Print every clause and template changed since --base, with version "
+        "changes and word-level diffs, and every template and agreement affected.",
+    )
+    d.add_argument("--base", required=True, metavar="REV", help="the git revision to compare with")
+    d.add_argument(
+        "--head", default=None, metavar="REV", help="compare this revision (default: work tree)"
+    )
+    d.add_argument(
+        "--format",
+        choices=("md", "json"),
+        default="md",
+        help="md (default; for a pull-request comment) or json",
+    )
+    r = sub.add_parser(
+        "redline",
+        help="DOCX with tracked changes and HTML redline of an agreement",
+        description="Write <id>.redline.docx (Word tracked changes) and <id>.redline.html "
+        "between the agreement as assembled at --base and now.",
+    )
+    r.add_argument("agreement", metavar="AGREEMENT", help="agreement id or path")
+    r.add_argument("--base", required=True, metavar="REV", help="the git revision to compare with")
+    r.add_argument(
+        "--head", default=None, metavar="REV", help="compare this revision (default: work tree)"
+    )
+    r.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: dist/ of the repository)",
+    )
+    r.add_argument(
+        "--author",
+        default="clausekit",
+        help="the author Word shows for the changes (default: clausekit)",
+    )
 
 
 def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -170,6 +235,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         template = lib.templates[resolve_arg(lib, args.template, "templates")]
         out.write(json.dumps(composed_schema(lib, template), ensure_ascii=False, indent=2) + "\n")
         return 0
+    if args.command in ("lock", "diff", "redline"):
+        return _review(lib, args, out)
     if args.command == "new":
         from .scaffold import new_agreement, new_clause
 
@@ -184,14 +251,38 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from .review.locks import lock_problems, split_locked
     from .validate import check_library
 
-    problems = check_library(lib)
+    # A bad revision fails before the (possibly long) check of the whole library.
+    if args.base is not None:
+        from .review.commands import version_check
+
+        versions = version_check(lib, args.base)
+    locked = split_locked(lib)  # checked against their locked versions, not the current ones
+    problems = check_library(lib) + lock_problems(lib, locked)
+    if args.base is not None:
+        problems += versions
+    problems = sorted(set(problems))
     if args.paths:
         wanted = [_rel(lib, p) for p in args.paths]
         problems = [p for p in problems if any(_under(p.path, w) for w in wanted)]
     print(format_problems(problems, args.format, lib.files_read), file=out)
     return 1 if problems else 0
+
+
+def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from .load import resolve_arg
+    from .review import commands
+
+    if args.command == "lock":
+        ids = [resolve_arg(lib, a, "agreements") for a in args.agreements]
+        return commands.lock(lib, ids, args.update, out)
+    if args.command == "diff":
+        return commands.diff(lib, args.base, args.head, args.format, out)
+    outdir = args.output or lib.root / lib.settings.output
+    aid = resolve_arg(lib, args.agreement, "agreements")
+    return commands.redline(lib, aid, args.base, args.head, outdir, args.author, out)
 
 
 def _rel(lib: Library, arg: str) -> str:

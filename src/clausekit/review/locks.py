@@ -1,0 +1,348 @@
+"""Locked agreements: `agreements/<id>.lock.json`.
+
+A lock records the template and every clause an agreement uses, each with its
+version and the sha256 of its source.  A locked agreement is assembled from
+exactly those sources: the current file when its sha256 still matches, else the
+version found in git history (newest first).  So an executed agreement builds
+byte-identically however the library moves on.
+
+Locks are written only by `clausekit lock`.  The lock carries a checksum of its
+own content: a hand edit (say, a version bumped to dodge the history search)
+makes the lock invalid rather than silently building something else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from clausekit.assemble import assemble_agreement
+from clausekit.compose import outline
+from clausekit.errors import ClausekitError, Problem
+from clausekit.model import Agreement, Clause, Library, Source, Template
+from clausekit.render.atomic import atomic_write
+from clausekit.review import gitrev
+from clausekit.yamlpos import YamlError, load_yaml, split_front_matter
+
+FORMAT = 1
+SUFFIX = ".lock.json"
+
+
+class LockError(ClausekitError):
+    """A lock that cannot be used: unreadable, edited by hand, or naming a lost version."""
+
+
+def lock_path(root: Path, agreement_id: str) -> Path:
+    return root / "agreements" / f"{agreement_id}{SUFFIX}"
+
+
+def rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def checksum(content: dict[str, Any]) -> str:
+    body = {k: v for k, v in content.items() if k != "checksum"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def dumps(content: dict[str, Any]) -> str:
+    return json.dumps(content, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_lock(root: Path, agreement_id: str) -> dict[str, Any] | None:
+    """The lock of an agreement, verified; None when it has none."""
+    path = lock_path(root, agreement_id)
+    where = rel(root, path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LockError(f"{where}: cannot read the lock: {exc}") from exc
+    try:
+        content = json.loads(text)
+    except ValueError as exc:
+        raise LockError(f"{where}: not valid JSON ({exc}); {_relock(agreement_id)}") from exc
+    if not isinstance(content, dict) or content.get("lock") != FORMAT:
+        raise LockError(f"{where}: not a clausekit lock (format {FORMAT}); {_relock(agreement_id)}")
+    if content.get("checksum") != checksum(content):
+        raise LockError(
+            f"{where}: checksum mismatch: the lock was edited by hand; locks are written "
+            f"only by clausekit: {_relock(agreement_id)}"
+        )
+    return content
+
+
+def _relock(agreement_id: str) -> str:
+    return f"delete it and run `clausekit lock {agreement_id}` to lock the current versions"
+
+
+def locked_view(lib: Library, agreement_id: str) -> Library:
+    """The library as `agreement_id`'s lock fixes it (`lib` itself when it has no lock).
+
+    Raises `LockError` when the lock is invalid or a locked version cannot be found.
+    """
+    content = read_lock(lib.root, agreement_id)
+    if content is None:
+        return lib
+    key = ("locked-view", f"{agreement_id}\0{content['checksum']}")
+    if key not in lib.memo:
+        lib.memo[key] = _view(lib, agreement_id, content)
+    view: Library = lib.memo[key]
+    return view
+
+
+def _entries(content: dict[str, Any], where: str) -> list[tuple[str, str, dict[str, Any]]]:
+    template = content.get("template")
+    clauses = content.get("clauses")
+    if not isinstance(template, dict) or not isinstance(clauses, dict):
+        raise LockError(f"{where}: the lock lists no template or no clauses")
+    items = [("template", str(template.get("id")), template)]
+    items += [("clause", str(cid), c) for cid, c in sorted(clauses.items()) if isinstance(c, dict)]
+    return items
+
+
+def _view(lib: Library, agreement_id: str, content: dict[str, Any]) -> Library:
+    where = rel(lib.root, lock_path(lib.root, agreement_id))
+    clauses: dict[str, Clause] = {}
+    templates: dict[str, Template] = {}
+    for kind, ident, entry in _entries(content, where):
+        path, sha = str(entry.get("path")), str(entry.get("sha256"))
+        current: Clause | Template | None = (
+            lib.templates.get(ident) if kind == "template" else lib.clauses.get(ident)
+        )
+        if current is not None and current.source.sha256 == sha:
+            continue  # unchanged since locked: the loaded file serves
+        text = _recover(lib.root, path, sha)
+        if text is None:
+            hint = f"; {gitrev.UNSHALLOW_HINT}" if _shallow(lib.root) else ""
+            raise LockError(
+                f"{where}: locked {kind} {ident} {entry.get('version')} "
+                f"(sha256 {sha[:12]}…) is neither {path} nor any version of it in git "
+                f"history{hint}"
+            )
+        try:
+            if kind == "template":
+                templates[ident] = Template(ident, Source(path, text), load_yaml(text))
+            else:
+                doc = split_front_matter(text)
+                if doc is None:
+                    raise LockError(f"{where}: locked {path} has no front matter")
+                clauses[ident] = Clause(
+                    ident, Source(path, text), doc.meta, doc.body, doc.body_line
+                )
+        except YamlError as exc:
+            raise LockError(f"{where}: locked {path} does not parse: {exc}") from exc
+    if not clauses and not templates:
+        return lib
+    replaced = {c.source.path for c in clauses.values()} | {
+        t.source.path for t in templates.values()
+    }
+    return replace(
+        lib,
+        clauses={**lib.clauses, **clauses},
+        templates={**lib.templates, **templates},
+        load_problems=[p for p in lib.load_problems if p.path not in replaced],
+        memo={},  # cached problems and validators belong to the unlocked sources
+        pending=[],
+    )
+
+
+def _shallow(root: Path) -> bool:
+    return gitrev.is_shallow(gitrev.origin(root).git_root)
+
+
+def _recover(root: Path, path: str, sha: str) -> str | None:
+    where = gitrev.origin(root)
+    return _find_in_history(where.git_root, where.commit, path, sha)
+
+
+@lru_cache(maxsize=4096)
+def _find_in_history(git_root: Path, commit: str | None, path: str, sha: str) -> str | None:
+    """The text of the newest version of `path` whose sha256 is `sha`, or None."""
+    try:
+        gitrev.git(git_root, "rev-parse", "--git-dir")
+    except gitrev.GitError:
+        return None  # not a repository: there is no history to recover from
+    history = gitrev.blobs_in_history(git_root, commit, path)
+    blobs = gitrev.read_blobs(git_root, [blob for _, blob in history])
+    for _, blob in history:
+        try:
+            text = gitrev.as_text(blobs[blob])
+        except UnicodeDecodeError:
+            continue  # a version that was not UTF-8 cannot be the locked (UTF-8) text
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() == sha:
+            return text
+    return None
+
+
+def lock_content(lib: Library, agreement_id: str) -> dict[str, Any]:
+    """The lock of an agreement assembled from `lib` (which may be a locked view)."""
+    assembled = assemble_agreement(lib, agreement_id, locked=False)
+    agreement = lib.agreements[agreement_id]
+    template = lib.templates[agreement.template_id]
+    clauses: dict[str, dict[str, Any]] = {}
+    for ref in assembled.inputs:
+        if ref.kind == "clause":
+            clauses[ref.id] = {"path": ref.path, "sha256": ref.sha256, "version": ref.version}
+    # Clauses left out by a `when` are locked too: a later change of a value may
+    # bring them in, and they must come from the same library state.
+    for entry in outline(template).clause_entries():
+        clause = lib.clauses.get(entry.clause or "")
+        if clause is not None and clause.id not in clauses:
+            clauses[clause.id] = {
+                "path": clause.source.path,
+                "sha256": clause.source.sha256,
+                "version": clause.version,
+            }
+    content: dict[str, Any] = {
+        "lock": FORMAT,
+        "agreement": {
+            "id": agreement.id,
+            "path": agreement.source.path,
+            "sha256": agreement.source.sha256,
+        },
+        "template": {
+            "id": template.id,
+            "path": template.source.path,
+            "sha256": template.source.sha256,
+            "version": template.version,
+        },
+        "clauses": clauses,
+    }
+    content["checksum"] = checksum(content)
+    return content
+
+
+def write_lock(lib: Library, agreement_id: str, update: bool) -> tuple[str, bool]:
+    """Lock one agreement; returns (lock path, whether the file changed).
+
+    An existing lock keeps its versions (only the agreement's own digest and clauses
+    newly used are refreshed) unless `update`: re-locking must not quietly move an
+    executed agreement to newer clauses.
+    """
+    source = lib if update else locked_view(lib, agreement_id)
+    text = dumps(lock_content(source, agreement_id))
+    path = lock_path(lib.root, agreement_id)
+    try:
+        unchanged = path.read_text(encoding="utf-8") == text
+    except FileNotFoundError:
+        unchanged = False
+    if not unchanged:
+        atomic_write(path, text.encode("utf-8"))
+    return rel(lib.root, path), not unchanged
+
+
+def default_targets(lib: Library) -> list[str]:
+    """`clausekit lock` with no argument: every executed agreement not locked yet."""
+    return sorted(
+        aid
+        for aid, a in lib.agreements.items()
+        if a.status == "executed" and not lock_path(lib.root, aid).exists()
+    )
+
+
+def split_locked(lib: Library) -> list[Path]:
+    """Take the agreements that have a lock out of `lib.pending` (check does them here)."""
+    locked = [p for p in lib.pending if p.with_suffix(SUFFIX).is_file()]
+    lib.pending = [p for p in lib.pending if p not in set(locked)]
+    return locked
+
+
+def lock_problems(lib: Library, locked_paths: list[Path]) -> list[Problem]:
+    """`check`'s lock problems: each locked agreement checked against its locked
+    versions, stale or broken locks, locks without agreement, unlocked executed ones."""
+    from clausekit.load import load_agreements
+    from clausekit.validate import check_agreement
+
+    before = len(lib.load_problems)
+    ids = load_agreements(lib, locked_paths)
+    found = list(lib.load_problems[before:])
+    for aid in ids:
+        agreement = lib.agreements[aid]
+        where = rel(lib.root, lock_path(lib.root, aid))
+        try:
+            view = locked_view(lib, aid)
+            content = read_lock(lib.root, aid)
+        except LockError as exc:
+            found.append(Problem(where, 1, 1, "lock", str(exc).split(": ", 1)[-1]))
+            continue
+        found.extend(check_agreement(view, agreement))
+        sha = (content or {}).get("agreement", {}).get("sha256")
+        if sha != agreement.source.sha256:
+            found.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "lock",
+                    f"{agreement.source.path} changed since it was locked: review the change, "
+                    f"then run `clausekit lock {aid}`",
+                )
+            )
+    found.extend(_orphans(lib))
+    found.extend(_unlocked_executed(lib))
+    return found
+
+
+def _orphans(lib: Library) -> list[Problem]:
+    found = []
+    for path in sorted((lib.root / "agreements").rglob(f"*{SUFFIX}")):
+        agreement = path.with_name(path.name[: -len(SUFFIX)] + ".yaml")
+        if not agreement.is_file():
+            found.append(
+                Problem(
+                    rel(lib.root, path),
+                    1,
+                    1,
+                    "lock",
+                    f"no agreement {rel(lib.root, agreement)} for this lock: delete the lock",
+                )
+            )
+    return found
+
+
+def _unlocked_executed(lib: Library) -> list[Problem]:
+    found = []
+    for path in sorted((lib.root / "agreements").rglob("*.yaml")):
+        if path.with_suffix(SUFFIX).is_file():
+            continue
+        agreement = _agreement(lib, path)
+        if agreement is not None and agreement.status == "executed":
+            pos = agreement.doc.pos(("status",))
+            found.append(
+                Problem(
+                    agreement.source.path,
+                    pos.line,
+                    pos.col,
+                    "lock",
+                    f"executed agreements must be locked: run `clausekit lock {agreement.id}`",
+                )
+            )
+    return found
+
+
+def _agreement(lib: Library, path: Path) -> Agreement | None:
+    """The agreement of `path`, read again only if it may be executed (check may have
+    read it in a worker process, whose objects the parent does not see)."""
+    from clausekit.ids import id_for
+
+    ident = id_for(path, lib.root / "agreements", ".yaml")
+    if ident in lib.agreements:
+        return lib.agreements[ident]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # check reports unreadable files on its own
+    if "executed" not in text:
+        return None
+    try:
+        doc = load_yaml(text)
+    except YamlError:
+        return None  # reported by check as a YAML problem
+    return Agreement(ident, Source(rel(lib.root, path), text), doc)
