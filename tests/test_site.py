@@ -37,6 +37,11 @@ def test_strict_build_has_no_warnings(site: Built) -> None:
     assert "ERROR" not in site.output
 
 
+def test_every_html_block_is_filled_in(site: Built) -> None:
+    for page in site.site.rglob("*.html"):
+        assert "data-ck-block" not in page.read_text(encoding="utf-8"), page
+
+
 def test_every_clause_template_and_agreement_has_a_page(site: Built) -> None:
     lib = load_library(REPO)
     for cid in lib.clauses:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from site_fixtures import REPO, copy_library, mkdocs_build
 
 CHROMIUM = Path("/usr/bin/chromium")

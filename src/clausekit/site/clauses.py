@@ -10,12 +10,14 @@ from clausekit.model import Clause, Library
 from .common import (
     INDEXES,
     GeneratedPage,
+    RawHtml,
     Usage,
     agreement_uri,
     changelog,
     clause_uri,
     labels,
     link,
+    make_page,
     rel,
     status_badge,
     table,
@@ -49,7 +51,7 @@ def home_page(lib: Library, title: str) -> GeneratedPage:
     by_status = Counter(status(c) for c in lib.clauses.values())
     by_lang = Counter(c.lang or lib.settings.lang for c in lib.clauses.values())
     agreements = Counter(a.status for a in lib.agreements.values())
-    out = [f"# {md_text(title)}\n"]
+    out: list[str | RawHtml] = [f"# {md_text(title)}\n"]
     out.append(
         f"本条款库共有 {len(lib.clauses)} 个条款、{len(lib.templates)} 个模板、"
         f"{len(lib.agreements)} 份协议。"
@@ -87,7 +89,7 @@ def home_page(lib: Library, title: str) -> GeneratedPage:
         )
         + "\n"
     )
-    return GeneratedPage(uri, title, "\n".join(out))
+    return make_page(uri, title, out)
 
 
 def _counts(counter: Counter[str]) -> list[list[str]]:
@@ -122,7 +124,7 @@ _HEAD = ["条款 Clause", "编号 Id", "状态 Status", "语言 Lang", "版本 V
 
 def clause_index(lib: Library) -> GeneratedPage:
     uri = INDEXES["clauses"]
-    out = ["# 条款索引 · Clause index\n", "## 按目录 · By folder\n"]
+    out: list[str | RawHtml] = ["# 条款索引 · Clause index\n", "## 按目录 · By folder\n"]
     groups: dict[str, list[Clause]] = defaultdict(list)
     for cid in sorted(lib.clauses):
         groups[folder(cid)].append(lib.clauses[cid])
@@ -138,7 +140,7 @@ def clause_index(lib: Library) -> GeneratedPage:
         )
         + "\n"
     )
-    return GeneratedPage(uri, "条款索引 · Clause index", "\n".join(out))
+    return make_page(uri, "条款索引 · Clause index", out)
 
 
 def _rel_tags(from_uri: str) -> str:
@@ -155,13 +157,13 @@ def _by_tag(lib: Library) -> dict[str, list[Clause]]:
 
 def tags_page(lib: Library) -> GeneratedPage:
     uri = INDEXES["tags"]
-    out = ["# 标签 · Tags\n"]
+    out: list[str | RawHtml] = ["# 标签 · Tags\n"]
     for tag, members in _by_tag(lib).items():
         out.append(f"## {md_text(tag)} {{#{tag_anchor(tag)}}}\n")
         out.append(table(_HEAD, [_clause_row(uri, c) for c in members]))
     if len(out) == 1:
         out.append("没有标签。No tags yet.\n")
-    return GeneratedPage(uri, "标签 · Tags", "\n".join(out))
+    return make_page(uri, "标签 · Tags", out)
 
 
 def clause_page(
@@ -175,7 +177,7 @@ def clause_page(
     uri = clause_uri(clause.id)
     lang = clause.lang or lib.settings.lang
     t = labels(lang)
-    out = [f"# {md_text(clause.title)}\n"]
+    out: list[str | RawHtml] = [f"# {md_text(clause.title)}\n"]
     facts = [
         f"**{t['status']}** {status_badge(status(clause))}",
         f"**{t['version']}** {md_text(clause.version or '')}",
@@ -197,7 +199,7 @@ def clause_page(
 
     out.append(f"## {t['text']} {{#text}}\n")
     body, _ = clause_html(clause.body, lang, {**describe, **descriptions(clause.variables)})
-    out.append(html_block(body, "ck-clause", lang))
+    out.append(RawHtml(html_block(body, "ck-clause", lang)))
 
     out.append(f"## {t['variables']} {{#variables}}\n")
     out.append(variables_table(clause.variables, t) or f"{t['no_vars']}\n")
@@ -205,7 +207,7 @@ def clause_page(
     guidance = clause.data.get("guidance")
     if guidance:
         out.append(f"## {t['guidance']} {{#guidance}}\n")
-        out.append(html_block(commonmark(str(guidance)), "ck-guidance", lang))
+        out.append(RawHtml(html_block(commonmark(str(guidance)), "ck-guidance", lang)))
 
     alternatives = clause.data.get("alternatives")
     if isinstance(alternatives, list) and alternatives:
@@ -225,7 +227,7 @@ def clause_page(
         for e in changelog(clause.data)
     ]
     out.append(table([t["version"], t["date"], t["note"]], rows) if rows else f"{t['none']}\n")
-    return GeneratedPage(uri, clause.title, "\n".join(out))
+    return make_page(uri, clause.title, out)
 
 
 def _where_used(
@@ -234,7 +236,7 @@ def _where_used(
     templates = used.templates.get(clause.id, [])
     if not templates:
         return [f"{t['not_used']}\n"]
-    out = [f"### {t['templates']}\n"]
+    out: list[str] = [f"### {t['templates']}\n"]
     rows = [
         [link(uri, template_uri(tid), lib.templates[tid].title), md_code(tid), md_text(number)]
         for tid, number in templates

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,12 +13,44 @@ from clausekit.numbering import heading_prefix, reference
 
 from .markup import md_text
 
+_BLOCK = re.compile(r'<div data-ck-block="(\d+)"></div>')
+
+
+@dataclass(frozen=True)
+class RawHtml:
+    """Finished HTML (a clause body, a preview) for a page."""
+
+    html: str
+
 
 @dataclass(frozen=True)
 class GeneratedPage:
     uri: str  # path below docs_dir, e.g. clauses/common/confidentiality-zh.md
     title: str
-    content: str
+    content: str  # Markdown, with a marker where each block goes
+    blocks: tuple[str, ...] = ()
+
+    def fill(self, rendered: str) -> str:
+        """The page's HTML with its blocks in place of their markers."""
+        return _BLOCK.sub(lambda m: self.blocks[int(m.group(1))], rendered)
+
+
+def make_page(uri: str, title: str, parts: list[str | RawHtml]) -> GeneratedPage:
+    """A page from Markdown parts and HTML blocks.
+
+    Blocks are put in after Python-Markdown has run (`on_page_content`):
+    passing large HTML through it as raw blocks costs more than all the rest
+    of a page, and it has nothing to do with them.
+    """
+    text: list[str] = []
+    blocks: list[str] = []
+    for part in parts:
+        if isinstance(part, RawHtml):
+            text.append(f'\n<div data-ck-block="{len(blocks)}"></div>\n')
+            blocks.append(part.html)
+        else:
+            text.append(part)
+    return GeneratedPage(uri, title, "\n".join(text), tuple(blocks))
 
 
 def clause_uri(cid: str) -> str:

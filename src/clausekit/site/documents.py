@@ -11,12 +11,14 @@ from clausekit.model import Agreement, Library, Template
 from .common import (
     INDEXES,
     GeneratedPage,
+    RawHtml,
     Usage,
     agreement_uri,
     clause_uri,
     download_uri,
     labels,
     link,
+    make_page,
     numbered_outline,
     status_badge,
     table,
@@ -61,7 +63,7 @@ def template_page(
 ) -> GeneratedPage:
     uri = template_uri(template.id)
     t = labels(template.lang)
-    out = [f"# {md_text(template.title)}\n"]
+    out: list[str | RawHtml] = [f"# {md_text(template.title)}\n"]
     facts = [
         f"**{t['version']}** {md_text(template.version or '')}",
         f"**{t['lang']}** {md_text(template.lang)}",
@@ -107,7 +109,7 @@ def template_page(
             title = str(a.data.get("title") or template.title)
             out.append(f"- {link(uri, agreement_uri(aid), title)} ({md_text(a.status)})")
         out.append("")
-    return GeneratedPage(uri, template.title, "\n".join(out))
+    return make_page(uri, template.title, out)
 
 
 def _clause_of(lib: Library, path: str) -> str | None:
@@ -126,7 +128,7 @@ def _outline(lib: Library, template: Template, uri: str, t: dict[str, str]) -> l
     from clausekit.compose import outline
 
     plan = outline(template)
-    out = []
+    out: list[str] = []
     for entry in plan.preamble:
         out.append(f"- {_clause_link(lib, uri, entry.clause or '')}")
     for n in numbered_outline(template):
@@ -146,7 +148,7 @@ def _outline(lib: Library, template: Template, uri: str, t: dict[str, str]) -> l
 
 def agreement_index(lib: Library) -> GeneratedPage:
     uri = INDEXES["agreements"]
-    out = ["# 协议 · Agreements\n"]
+    out: list[str | RawHtml] = ["# 协议 · Agreements\n"]
     groups: dict[str, list[Agreement]] = defaultdict(list)
     for aid in sorted(lib.agreements):
         groups[lib.agreements[aid].template_id].append(lib.agreements[aid])
@@ -165,7 +167,7 @@ def agreement_index(lib: Library) -> GeneratedPage:
         out.append(table(["协议 Agreement", "编号 Id", "状态 Status"], rows))
     if not groups:
         out.append("没有协议。No agreements yet.\n")
-    return GeneratedPage(uri, "协议 · Agreements", "\n".join(out))
+    return make_page(uri, "协议 · Agreements", out)
 
 
 def agreement_page(lib: Library, agreement: Agreement, formats: list[str]) -> GeneratedPage:
@@ -173,7 +175,7 @@ def agreement_page(lib: Library, agreement: Agreement, formats: list[str]) -> Ge
     template = lib.templates[agreement.template_id]
     t = labels(template.lang)
     assembled = assemble_agreement(lib, agreement.id)  # ProblemsFound: the plugin reports it
-    out = [f"# {md_text(assembled.title)}\n"]
+    out: list[str | RawHtml] = [f"# {md_text(assembled.title)}\n"]
     facts = [
         f"**{t['status']}** {status_badge(agreement.status)}",
         f"**{t['template']}** {link(uri, template_uri(template.id), template.title)}",
@@ -184,5 +186,5 @@ def agreement_page(lib: Library, agreement: Agreement, formats: list[str]) -> Ge
     out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
     out.append(f"## {t['preview']} {{#preview}}\n")
     preview = commonmark(strip_front_matter(assembled.markdown))
-    out.append(html_block(preview, "ck-preview", assembled.lang))
-    return GeneratedPage(uri, assembled.title, "\n".join(out))
+    out.append(RawHtml(html_block(preview, "ck-preview", assembled.lang)))
+    return make_page(uri, assembled.title, out)

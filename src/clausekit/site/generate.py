@@ -39,7 +39,6 @@ STYLESHEET = """\
   font-size: .85em; }
 .ck-clause, .ck-preview { border-left: .2rem solid var(--md-primary-fg-color);
   padding: .2rem 1rem; margin: 1em 0; }
-.md-typeset td:first-child code { white-space: nowrap; }
 .ck-status { border-radius: .2em; padding: 0 .4em; font-size: .85em;
   background: var(--md-default-fg-color--lightest); }
 .ck-status-approved, .ck-status-final, .ck-status-executed { background: rgba(0, 200, 83, .2); }

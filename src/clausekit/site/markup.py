@@ -84,9 +84,9 @@ def _apply_anchors(tokens: list[Token], shift: int) -> None:
 
 
 def html_block(inner_html: str, css_class: str, lang: str | None = None) -> str:
-    """HTML for a Markdown page: a raw block Python-Markdown leaves alone."""
+    """A block of finished HTML in a `<div>` with its language."""
     lang_attr = f' lang="{html.escape(lang)}"' if lang else ""
-    return f'\n<div class="{css_class}"{lang_attr} markdown="0">\n{inner_html.strip()}\n</div>\n'
+    return f'<div class="{css_class}"{lang_attr}>\n{inner_html.strip()}\n</div>'
 
 
 def strip_front_matter(markdown: str) -> str:

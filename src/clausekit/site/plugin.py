@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from clausekit.build import build
 from clausekit.errors import ClausekitError, Problem, ProblemsFound
@@ -27,6 +28,7 @@ from clausekit.load import load_agreements, load_library
 from clausekit.model import Library
 from clausekit.validate import check_library
 
+from .common import GeneratedPage
 from .generate import STYLESHEET, STYLESHEET_URI, SiteContent, generate
 
 log = logging.getLogger("mkdocs.plugins.clausekit")
@@ -56,6 +58,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self.lib: Library | None = None
         self.content: SiteContent | None = None
         self.download_dir: Path | None = None
+        self.by_uri: dict[str, GeneratedPage] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -65,6 +68,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             self.content = generate(self.lib, config.site_name, formats)
         except ProblemsFound as exc:
             raise LibraryProblems(list(exc.problems)) from exc
+        self.by_uri = {p.uri: p for p in self.content.pages}
         if config.nav is not None:
             config.nav = self.content.expand_nav(config.nav, self.config.nav_max_pages)
         if "attr_list" not in config.markdown_extensions:
@@ -74,6 +78,12 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             config.extra_css.append(STYLESHEET_URI)
         log.debug("generated %d pages", len(self.content.pages))
         return config
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        generated = self.by_uri.get(page.file.src_uri)
+        return generated.fill(html) if generated is not None else html
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.downloads:
