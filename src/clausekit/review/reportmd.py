@@ -76,14 +76,14 @@ def _file(fc: FileChange) -> list[str]:
     out = [f"#### `{fc.id}` — {_inline(fc.title)} · {version}", ""]
     facts = [f"`{fc.path}`", fc.change]
     if fc.level:
-        facts.append(f"needs a {fc.level} bump")
+        facts.append(f"{fc.level}-level change")
     out += [" · ".join(facts), ""]
     if fc.note:
         out += [f"> changelog {fc.head_version}: {_inline(fc.note)}", ""]
     out += [f"- {_inline(d)}" for d in fc.details]
     if fc.details:
         out.append("")
-    if fc.diff and fc.change == "modified":
+    if fc.diff:
         out += ["<pre>", *(_line(line) for line in fc.diff), "</pre>", ""]
     return out
 
