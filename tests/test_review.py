@@ -356,3 +356,38 @@ def test_tokens_split_chinese_into_characters_and_keep_jinja_whole() -> None:
 )
 def test_bump_level(old: str, new: str, level: str | None) -> None:
     assert bump_level(old, new) == level
+
+
+# --- CI and pre-commit files ----------------------------------------------------------
+
+
+def test_workflows_and_pre_commit_hooks_are_plausible() -> None:
+    import yaml
+
+    from conftest import REPO
+
+    review = yaml.safe_load((REPO / ".github/workflows/review.yml").read_text(encoding="utf-8"))
+    assert "pull_request" in review[True]  # YAML 1.1 reads the key `on` as True
+    steps = review["jobs"]["review"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    script = "\n".join(str(s.get("run", "")) for s in steps)
+    for command in (
+        "clausekit check --format github",
+        'clausekit check --base "$BASE"',
+        'clausekit diff --base "$BASE"',
+        "clausekit build",
+        "clausekit redline",
+        "gh pr comment",
+    ):
+        assert command in script
+    assert review["env"]["BASE"] == "origin/${{ github.base_ref }}"
+    publish = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    assert publish[True]["push"]["branches"] == ["main"]
+    build = "\n".join(str(s.get("run", "")) for s in publish["jobs"]["build"]["steps"])
+    assert "clausekit build" in build and "mkdocs build --strict" in build
+    assert publish["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    by_id = {h["id"]: h for h in hooks}
+    assert by_id["clausekit-check"]["entry"] == "clausekit check"
+    for hook in hooks:
+        assert {"id", "name", "entry", "language"} <= set(hook) and hook["pass_filenames"] is False
