@@ -232,3 +232,16 @@ def test_done_when_confidentiality_word_change(tmp_path: Path) -> None:
         docx_path, _ = redline(repo, agreement, "--base", "HEAD~2")
         assert tracked(docx_path) == {"ins": ["妥善"], "del": ["严格"]}
         assert pandoc_changes(docx_path) == {"ins": ["妥善"], "del": ["严格"]}
+
+
+# --- clause history, for the site ----------------------------------------------------------
+
+
+def test_clause_versions_and_redline_fragment(changed: Repo, tmp_path: Path) -> None:
+    from clausekit.review.history import clause_versions, redline_fragment
+
+    versions = clause_versions(changed.root, "clauses/zh/confidentiality.md")
+    assert [v.version for v in versions] == ["1.0.1", "1.0.0"]
+    fragment = redline_fragment(versions[1].body, versions[0].body)
+    assert "<p>1. 双方均应<del>严格</del><ins>妥善</ins>保密；" in fragment
+    assert clause_versions(tmp_path, "clauses/x.md") == []  # not a repository
