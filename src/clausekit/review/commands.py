@@ -87,10 +87,14 @@ def redline(
         new = assemble_agreement(head, agreement_id).markdown
     merged = redline_markdown(old, new)
     paths = write_redline(merged, outdir, agreement_id, author)
-    changes = f"{merged.insertions} insertions, {merged.deletions} deletions"
+    changes = f"{_count(merged.insertions, 'insertion')}, {_count(merged.deletions, 'deletion')}"
     for path in paths:
         print(f"wrote {_shown(lib.root, path)} ({changes})", file=out)
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _shown(root: Path, path: Path) -> str:
