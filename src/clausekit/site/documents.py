@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from clausekit.assemble import assemble_agreement
-from clausekit.compose import declarations
+from clausekit.compose import declarations, outline
 from clausekit.model import Agreement, Library, Template
 
+from .clauses import variables_table  # one table format for clauses and templates
 from .common import (
     INDEXES,
     GeneratedPage,
@@ -81,8 +82,6 @@ def template_page(
 
     decls, _ = declarations(lib, template)
     out.append(f"## {t['variables']} {{#variables}}\n")
-    from .clauses import variables_table  # one table format for clauses and templates
-
     where: dict[str, str] = {}
     for name, decl in decls.items():
         cid = _clause_of(lib, decl.file)
@@ -125,8 +124,6 @@ def _clause_link(lib: Library, uri: str, cid: str) -> str:
 
 
 def _outline(lib: Library, template: Template, uri: str, t: dict[str, str]) -> list[str]:
-    from clausekit.compose import outline
-
     plan = outline(template)
     out: list[str] = []
     for entry in plan.preamble:
