@@ -129,15 +129,19 @@ def library_at(root: Path, rev: str, agreements: bool = True) -> Iterator[Librar
             del _ORIGINS[folder]
 
 
-@lru_cache(maxsize=4096)
 def blobs_in_history(git_root: Path, commit: str | None, path: str) -> tuple[tuple[str, str], ...]:
     """Every version of `path` (repository-relative to the library) in the history of
     `commit` (HEAD when None): (commit id, blob id), newest first, each blob once."""
-    start = commit or "HEAD"
     try:
-        git(git_root, "rev-parse", "--verify", "--quiet", start + "^{commit}")
+        start = git(git_root, "rev-parse", "--verify", "--quiet", (commit or "HEAD") + "^{commit}")
     except GitError:
         return ()  # a repository without commits has no history to search
+    # Cached by commit id, not by name: HEAD moves, a commit's history does not.
+    return _blobs_in_history(git_root, start.decode().strip(), path)
+
+
+@lru_cache(maxsize=4096)
+def _blobs_in_history(git_root: Path, start: str, path: str) -> tuple[tuple[str, str], ...]:
     out = git(
         git_root,
         "log",

@@ -24,14 +24,20 @@ class Version:
     body: str
 
 
+def in_repository(root: Path) -> bool:
+    try:
+        gitrev.git(root, "rev-parse", "--git-dir")
+    except gitrev.GitError:
+        return False
+    return True
+
+
 def clause_versions(root: Path, path: str) -> list[Version]:
     """Versions of the clause at `path` (relative to the library `root`), newest first.
 
     Empty when `root` is not in a git repository or the file was never committed.
     """
-    try:
-        gitrev.git(root, "rev-parse", "--git-dir")
-    except gitrev.GitError:
+    if not in_repository(root):
         return []
     history = gitrev.blobs_in_history(root, None, path)
     texts = gitrev.read_blobs(root, [blob for _, blob in history])

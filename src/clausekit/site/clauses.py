@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import pairwise
 from typing import Any
 
 from clausekit.model import Clause, Library
+from clausekit.review.history import Version, redline_fragment
 
 from .common import (
     INDEXES,
@@ -167,7 +169,11 @@ def tags_page(lib: Library) -> GeneratedPage:
 
 
 def clause_page(
-    lib: Library, clause: Clause, used: Usage, describe: dict[str, str]
+    lib: Library,
+    clause: Clause,
+    used: Usage,
+    describe: dict[str, str],
+    versions: list[Version] | None = None,
 ) -> GeneratedPage:
     """One clause: text with placeholders, variables, guidance, alternatives, history, use.
 
@@ -227,7 +233,20 @@ def clause_page(
         for e in changelog(clause.data)
     ]
     out.append(table([t["version"], t["date"], t["note"]], rows) if rows else f"{t['none']}\n")
+    if versions is not None:
+        out.extend(_redlines(versions, lang, t))
     return make_page(uri, clause.title, out)
+
+
+def _redlines(versions: list[Version], lang: str, t: dict[str, str]) -> list[str | RawHtml]:
+    """Each version against the one before it, newest first, as found in git history."""
+    out: list[str | RawHtml] = [f"## {t['redlines']} {{#redlines}}\n"]
+    if len(versions) < 2:
+        return [*out, f"{t['redlines_none']}\n"]
+    for new, old in pairwise(versions):
+        out.append(f"### {md_text(old.version)} → {md_text(new.version)}\n")
+        out.append(RawHtml(html_block(redline_fragment(old.body, new.body), "ck-redline", lang)))
+    return out
 
 
 def _where_used(

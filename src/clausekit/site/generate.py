@@ -8,6 +8,7 @@ from typing import Any
 
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.model import Library
+from clausekit.review.history import clause_versions, in_repository
 
 from .clauses import clause_index, clause_page, folder, home_page, tags_page
 from .common import (
@@ -43,6 +44,8 @@ STYLESHEET = """\
   background: var(--md-default-fg-color--lightest); }
 .ck-status-approved, .ck-status-final, .ck-status-executed { background: rgba(0, 200, 83, .2); }
 .ck-status-draft { background: rgba(255, 145, 0, .2); }
+.ck-redline ins { background: rgba(0, 200, 83, .2); text-decoration: underline; }
+.ck-redline del { background: rgba(255, 23, 68, .15); text-decoration: line-through; }
 .ck-status-deprecated { background: rgba(255, 23, 68, .2); text-decoration: line-through; }
 """
 
@@ -89,8 +92,12 @@ def _leaves(items: Any) -> list[str]:
     return []
 
 
-def generate(lib: Library, site_name: str, formats: list[str]) -> SiteContent:
-    """Every page; raises `ProblemsFound` if an agreement does not assemble."""
+def generate(lib: Library, site_name: str, formats: list[str], history: bool = True) -> SiteContent:
+    """Every page; raises `ProblemsFound` if an agreement does not assemble.
+
+    With `history`, clause pages show the redline between consecutive versions
+    found in git history (nothing when the library is not in a git repository).
+    """
     used = usage(lib)
     computed: dict[str, str] = {}
     for template in lib.templates.values():
@@ -103,7 +110,17 @@ def generate(lib: Library, site_name: str, formats: list[str]) -> SiteContent:
         template_index(lib, used),
         agreement_index(lib),
     ]
-    pages += [clause_page(lib, lib.clauses[cid], used, computed) for cid in sorted(lib.clauses)]
+    in_git = history and in_repository(lib.root)
+    pages += [
+        clause_page(
+            lib,
+            lib.clauses[cid],
+            used,
+            computed,
+            clause_versions(lib.root, lib.clauses[cid].source.path) if in_git else None,
+        )
+        for cid in sorted(lib.clauses)
+    ]
     pages += [template_page(lib, lib.templates[t], used, formats) for t in sorted(lib.templates)]
     pages += [agreement_page(lib, lib.agreements[a], formats) for a in sorted(lib.agreements)]
 

@@ -50,6 +50,7 @@ class ClausekitConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs: untyp
     formats = c.ListOfItems(c.Choice(("docx", "pdf", "html", "md")), default=["docx", "pdf"])
     cache_dir = c.Optional(c.Type(str))  # where downloads are rendered; default: dist/
     nav_max_pages = c.Type(int, default=300)  # list single pages in the nav up to this many
+    history = c.Type(bool, default=True)  # redlines between clause versions from git history
 
 
 class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-call]
@@ -65,7 +66,9 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self.lib = _checked_library(self.root)
         formats = list(self.config.formats) if self.config.downloads else []
         try:
-            self.content = generate(self.lib, config.site_name, formats)
+            self.content = generate(
+                self.lib, config.site_name, formats, history=self.config.history
+            )
         except ProblemsFound as exc:
             raise LibraryProblems(list(exc.problems)) from exc
         self.by_uri = {p.uri: p for p in self.content.pages}
