@@ -183,5 +183,8 @@ def agreement_page(lib: Library, agreement: Agreement, formats: list[str]) -> Ge
     out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
     out.append(f"## {t['preview']} {{#preview}}\n")
     preview = commonmark(strip_front_matter(assembled.markdown))
-    out.append(RawHtml(html_block(preview, "ck-preview", assembled.lang)))
+    # The preview repeats the clauses' text: indexed, every search for a clause
+    # word would list every agreement first, and a library of 10,000 agreements
+    # would spend most of its build segmenting them. Clause pages are the hits.
+    out.append(RawHtml(html_block(preview, "ck-preview", assembled.lang, searchable=False)))
     return make_page(uri, assembled.title, out)

@@ -83,10 +83,14 @@ def _apply_anchors(tokens: list[Token], shift: int) -> None:
             tok.attrSet("id", f"ck-{match.group(1)}")
 
 
-def html_block(inner_html: str, css_class: str, lang: str | None = None) -> str:
-    """A block of finished HTML in a `<div>` with its language."""
+def html_block(
+    inner_html: str, css_class: str, lang: str | None = None, searchable: bool = True
+) -> str:
+    """A block of finished HTML in a `<div>` with its language; `searchable=False`
+    keeps it out of the search index (mkdocs-material's `data-search-exclude`)."""
     lang_attr = f' lang="{html.escape(lang)}"' if lang else ""
-    return f'<div class="{css_class}"{lang_attr}>\n{inner_html.strip()}\n</div>'
+    exclude = "" if searchable else " data-search-exclude"
+    return f'<div class="{css_class}"{lang_attr}{exclude}>\n{inner_html.strip()}\n</div>'
 
 
 def strip_front_matter(markdown: str) -> str:
