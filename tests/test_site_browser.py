@@ -85,10 +85,14 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def test_search_finds_the_confidentiality_clause(page: Any, base_url: str) -> None:
-    page.goto(base_url)
+    # networkidle: the search index is loaded. Material searches on key events,
+    # and Chinese text arrives as inserted text (as from an input method), with
+    # no key event: a key press after it runs the search, as a user's Enter would.
+    page.goto(base_url, wait_until="networkidle")
     query = page.locator("input[data-md-component='search-query']")
     query.click()  # on a wide screen the search box is in the header
     query.fill("保密")
+    query.press("End")
     # Results arrive as the search worker finishes: wait for the one sought (a
     # timeout fails the test), then check it is a real result link.
     hit = page.locator(f".md-search-result__item a.md-search-result__link[href*='{CLAUSE}']")
