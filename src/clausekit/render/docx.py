@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -36,16 +37,24 @@ def stamp_core_dates(docx: bytes, what: str) -> bytes:
     Every other zip member is copied with its original name, date and compression,
     so the result is as reproducible as Pandoc's own output."""
     stamp = creation_time().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
     try:
-        with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
-            for info in src.infolist():
-                data = src.read(info)
-                if info.filename == "docProps/core.xml":
-                    data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, data)
-                dst.writestr(info, data)
+        return rewrite_member(
+            docx,
+            "docProps/core.xml",
+            lambda data: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, data),
+        )
     except (zipfile.BadZipFile, KeyError) as exc:
         raise BuildError(f"{what}: pandoc wrote an unreadable DOCX: {exc}") from exc
+
+
+def rewrite_member(docx: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The DOCX with one zip member changed; every other member is copied with its
+    original name, date and compression, so the result stays reproducible."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, change(data) if info.filename == name else data)
     return out.getvalue()
 
 

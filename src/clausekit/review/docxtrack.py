@@ -14,7 +14,6 @@ an insertion or neither) is carried from run to run in document order.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from clausekit.errors import BuildError
+from clausekit.render.docx import rewrite_member
 
 # Markers are letters of an ancient script (Linear B) that no contract contains: CommonMark
 # reads a letter, unlike punctuation or private-use characters, as part of a word, so a
@@ -56,17 +56,14 @@ class Revisions:
 
 def track_changes(docx: bytes, author: str, date: str) -> bytes:
     """The DOCX with its markers turned into tracked changes (other parts untouched)."""
-    out = io.BytesIO()
     try:
-        with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
-            for info in src.infolist():
-                data = src.read(info)
-                if info.filename == "word/document.xml":
-                    data = mark_document(data.decode("utf-8"), author, date).encode("utf-8")
-                dst.writestr(info, data)
+        return rewrite_member(
+            docx,
+            "word/document.xml",
+            lambda data: mark_document(data.decode("utf-8"), author, date).encode("utf-8"),
+        )
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as exc:
         raise BuildError(f"cannot add tracked changes to the DOCX: {exc}") from exc
-    return out.getvalue()
 
 
 def mark_document(xml: str, author: str, date: str) -> str:
