@@ -16,7 +16,7 @@ from jinja2 import TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 
 from . import schemas
-from .compose import declarations, variables_schema
+from .compose import Declaration, declarations, variables_schema
 from .errors import Problem
 from .model import Agreement, Library, Template
 from .sandbox import environment
@@ -63,10 +63,9 @@ def agreement_values(lib: Library, agreement: Agreement) -> tuple[Values | None,
 
     if any(p.code in SCHEMA_BREAKING for p in template_scope_problems(lib, template)):
         return None, []  # no reliable schema: the template's problems are reported on its files
-    decls, _ = declarations(lib, template)
+    decls, schema = _composed(lib, template)
     draft = agreement.status == "draft"
-    schema = variables_schema(decls)
-    validator = _validator(template.id, _freeze(schema), draft)
+    validator = _validator(lib, template, schema, draft)
     given = _without_nulls(agreement.values) if draft else agreement.values
     found = list(schemas.problems(validator, given, src, doc, ("variables",)))
     if found:
@@ -93,18 +92,23 @@ def blank_values(template: Template) -> Values:
     return values
 
 
-@lru_cache(maxsize=256)
-def _validator(template_id: str, frozen: str, draft: bool) -> Any:
-    import json
+def _composed(lib: Library, template: Template) -> tuple[dict[str, Declaration], dict[str, Any]]:
+    """A template's declarations and variables schema, composed once per library:
+    every agreement of the template is checked against the same one."""
+    key = ("composed", template.id)
+    if key not in lib.memo:
+        decls, _ = declarations(lib, template)
+        lib.memo[key] = (decls, variables_schema(decls))
+    result: tuple[dict[str, Declaration], dict[str, Any]] = lib.memo[key]
+    return result
 
-    schema = json.loads(frozen)
-    return schemas.validator_for(schemas.without_required(schema) if draft else schema)
 
-
-def _freeze(schema: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(schema, sort_keys=True, default=str)
+def _validator(lib: Library, template: Template, schema: dict[str, Any], draft: bool) -> Any:
+    # Drafts may leave required values unset: their validator drops `required`.
+    key = ("validator-draft" if draft else "validator", template.id)
+    if key not in lib.memo:
+        lib.memo[key] = schemas.validator_for(schemas.without_required(schema) if draft else schema)
+    return lib.memo[key]
 
 
 @lru_cache(maxsize=4096)
