@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from typing import TextIO
 
 from clausekit.assemble import Assembled, assemble_agreement, assemble_blank
 from clausekit.errors import BuildError, ClausekitError, Problem, ProblemsFound, UsageError
+from clausekit.ids import is_valid_id
 from clausekit.model import Library
 from clausekit.render.atomic import atomic_write, sha256_file
 from clausekit.render.formats import FORMATS, render, renderer_fingerprint
@@ -32,7 +32,6 @@ from clausekit.render.progress import Progress
 
 MANIFEST = "manifest.json"
 CACHE = ".clausekit-cache.json"
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*")
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,7 @@ def assemble_all(
             raise UsageError(
                 f"no {'agreement' if kind == 'agreement' else 'template'} {source_id!r}"
             )
-        if not _ID.fullmatch(source_id):
+        if not is_valid_id(source_id):
             # Ids reach the file system as output paths; the loader checks them, and
             # this is the last line of defence against writing outside outdir.
             raise BuildError(f"{source_id!r} is not a valid {kind} id")
