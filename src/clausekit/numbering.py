@@ -12,7 +12,6 @@ from collections.abc import Callable
 from .filters import cn_number
 
 MAX_LEVEL = 4
-STYLES = ("zh-CN", "decimal", "legal")
 
 
 def _alpha(n: int) -> str:
@@ -50,9 +49,9 @@ def _roman(n: int) -> str:
 def heading_prefix(style: str, number: tuple[int, ...]) -> str:
     """The text put before a heading: `一、`, `（二）`, `5.2`, `Article 5`."""
     level, last = len(number), number[-1]
-    if style == "zh-CN":
+    if style in ("zh-CN", "zh-CN-article"):
         return {
-            1: f"{cn_number(last)}、",
+            1: f"第{cn_number(last)}条 " if style == "zh-CN-article" else f"{cn_number(last)}、",
             2: f"（{cn_number(last)}）",
             3: f"{last}. ",
             4: f"（{last}）",
@@ -71,7 +70,7 @@ def heading_prefix(style: str, number: tuple[int, ...]) -> str:
 
 def reference(style: str, number: tuple[int, ...]) -> str:
     """How `ref()` prints a number: `第五条第（二）款`, `Section 5.2.1`, `Section 5.2(a)`."""
-    if style == "zh-CN":
+    if style in ("zh-CN", "zh-CN-article"):
         parts: list[Callable[[int], str]] = [
             lambda n: f"第{cn_number(n)}条",
             lambda n: f"第（{cn_number(n)}）款",
