@@ -12,10 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from clausekit.assemble import assemble_agreement, assemble_blank
-from clausekit.build import build
-from clausekit.load import load_library
 from clausekit.render.timing import time_render
+
+from clausekit.assemble import assemble_agreement, assemble_blank
+from clausekit.load import load_library
+from clausekit.publish.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = {"md", "docx", "pdf"}

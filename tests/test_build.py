@@ -1,4 +1,4 @@
-"""clausekit.build on fixture documents (assembly stubbed): paths, manifest, cache,
+"""clausekit.publish.build on fixture documents (assembly stubbed): paths, manifest, cache,
 --force, atomic writes, failures, progress."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from clausekit import build as build_mod
 from clausekit.assemble import Assembled, InputRef
-from clausekit.build import CACHE, MANIFEST, build
+from clausekit.check import Checked
 from clausekit.errors import BuildError, Problem, ProblemsFound, ToolMissing, UsageError
-from clausekit.model import Library, Settings
+from clausekit.load.model import Library, Settings
+from clausekit.publish import build as build_mod
+from clausekit.publish.build import CACHE, MANIFEST, build
 from clausekit.render.atomic import atomic_write, sha256_file
 from render_fixtures.helpers import fixture
 
@@ -47,22 +48,29 @@ class Docs:
 def docs(monkeypatch: pytest.MonkeyPatch) -> Docs:
     d = Docs()
 
-    def agreement(lib: Library, aid: str) -> Assembled:
+    def agreement(checked: Checked, aid: str) -> Assembled:
         if aid in d.fail:
             raise ProblemsFound([Problem(f"agreements/{aid}.yaml", 3, 5, "schema", "bad")])
         return d.agreements[aid]
 
-    monkeypatch.setattr(build_mod, "assemble_agreement", agreement)
-    monkeypatch.setattr(build_mod, "assemble_blank", lambda lib, tid: d.blanks[tid])
+    monkeypatch.setattr(build_mod, "assemble_locked", agreement)
+    monkeypatch.setattr(build_mod, "assemble_blank", lambda checked, tid: d.blanks[tid])
     return d
 
 
 @pytest.fixture
-def lib(docs: Docs, tmp_path: Path) -> Library:
-    library = Library(root=tmp_path, settings=Settings())
-    library.agreements = dict.fromkeys(docs.agreements)  # type: ignore[arg-type]
-    library.templates = dict.fromkeys(docs.blanks)  # type: ignore[arg-type]
-    return library
+def lib(docs: Docs, tmp_path: Path) -> Checked:
+    library = Library(
+        root=tmp_path,
+        settings=Settings(),
+        clauses={},
+        templates=dict.fromkeys(docs.blanks),  # type: ignore[arg-type]
+        agreements=dict.fromkeys(docs.agreements),  # type: ignore[arg-type]
+        agreement_files=(),
+        problems=(),
+        files_read=0,
+    )
+    return Checked(library)
 
 
 def files(outdir: Path) -> dict[str, bytes]:
@@ -71,7 +79,7 @@ def files(outdir: Path) -> dict[str, bytes]:
     }
 
 
-def test_writes_every_format_with_manifest(lib: Library, tmp_path: Path) -> None:
+def test_writes_every_format_with_manifest(lib: Checked, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     report = build(lib, None, ["training"], ALL, out)
     keys = ("acme/zh-final", "acme/en-final", "blank/training")
@@ -95,7 +103,7 @@ def test_writes_every_format_with_manifest(lib: Library, tmp_path: Path) -> None
     assert (out / "acme/zh-final.md").read_text() == fixture("zh.md")
 
 
-def test_no_change_rebuild_builds_nothing(lib: Library, tmp_path: Path) -> None:
+def test_no_change_rebuild_builds_nothing(lib: Checked, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     build(lib, None, ["training"], ALL, out)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
@@ -104,7 +112,7 @@ def test_no_change_rebuild_builds_nothing(lib: Library, tmp_path: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
 
 
-def test_only_changed_document_is_rebuilt(lib: Library, docs: Docs, tmp_path: Path) -> None:
+def test_only_changed_document_is_rebuilt(lib: Checked, docs: Docs, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     build(lib, None, None, {"md", "pdf"}, out)
     docs.agreements["acme/en-final"] = doc("en", fixture("en.md") + "\nOne more line.\n")
@@ -112,7 +120,7 @@ def test_only_changed_document_is_rebuilt(lib: Library, docs: Docs, tmp_path: Pa
     assert sorted(report.built) == ["acme/en-final.md", "acme/en-final.pdf"]
 
 
-def test_output_deleted_or_edited_by_hand_is_rebuilt(lib: Library, tmp_path: Path) -> None:
+def test_output_deleted_or_edited_by_hand_is_rebuilt(lib: Checked, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     build(lib, ["acme/zh-final"], None, {"md", "docx"}, out)
     (out / "acme/zh-final.docx").unlink()
@@ -121,7 +129,7 @@ def test_output_deleted_or_edited_by_hand_is_rebuilt(lib: Library, tmp_path: Pat
     assert sorted(report.built) == ["acme/zh-final.docx", "acme/zh-final.md"]
 
 
-def test_force_rebuilds_all_with_identical_bytes(lib: Library, tmp_path: Path) -> None:
+def test_force_rebuilds_all_with_identical_bytes(lib: Checked, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     build(lib, None, ["training"], ALL, out)
     first = files(out)
@@ -130,7 +138,7 @@ def test_force_rebuilds_all_with_identical_bytes(lib: Library, tmp_path: Path) -
     assert files(out) == first
 
 
-def test_building_a_subset_keeps_other_manifest_entries(lib: Library, tmp_path: Path) -> None:
+def test_building_a_subset_keeps_other_manifest_entries(lib: Checked, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     build(lib, None, None, {"md"}, out)
     build(lib, ["acme/zh-final"], None, {"md"}, out)
@@ -138,7 +146,7 @@ def test_building_a_subset_keeps_other_manifest_entries(lib: Library, tmp_path: 
     assert set(manifest["documents"]) == {"acme/zh-final", "acme/en-final"}
 
 
-def test_assembly_problems_write_nothing(lib: Library, docs: Docs, tmp_path: Path) -> None:
+def test_assembly_problems_write_nothing(lib: Checked, docs: Docs, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     docs.fail = {"acme/en-final", "acme/zh-final"}
     with pytest.raises(ProblemsFound) as info:
@@ -148,7 +156,7 @@ def test_assembly_problems_write_nothing(lib: Library, docs: Docs, tmp_path: Pat
 
 
 def test_render_failure_keeps_previous_output(
-    lib: Library, docs: Docs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    lib: Checked, docs: Docs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "dist"
     build(lib, None, None, {"docx"}, out)
@@ -175,14 +183,14 @@ def test_render_failure_keeps_previous_output(
     assert report.built == ["acme/zh-final.docx"]
 
 
-def test_missing_font_stops_the_build(lib: Library, tmp_path: Path) -> None:
+def test_missing_font_stops_the_build(lib: Checked, tmp_path: Path) -> None:
     with pytest.raises(ToolMissing) as info:
         build(lib, None, None, {"pdf"}, tmp_path / "dist", font_paths=[str(tmp_path)])
     assert info.value.exit_code == 3
     assert not list((tmp_path / "dist").rglob("*.pdf"))
 
 
-def test_unknown_ids_and_formats(lib: Library, tmp_path: Path) -> None:
+def test_unknown_ids_and_formats(lib: Checked, tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         build(lib, ["nope"], None, {"md"}, tmp_path / "dist")
     with pytest.raises(UsageError):
@@ -191,7 +199,7 @@ def test_unknown_ids_and_formats(lib: Library, tmp_path: Path) -> None:
         build(lib, None, None, {"rtf"}, tmp_path / "dist")
 
 
-def test_progress_lines_when_not_a_terminal(lib: Library, tmp_path: Path) -> None:
+def test_progress_lines_when_not_a_terminal(lib: Checked, tmp_path: Path) -> None:
     stream = io.StringIO()
     build(lib, None, None, {"md", "html"}, tmp_path / "dist", progress=stream)
     lines = stream.getvalue().splitlines()

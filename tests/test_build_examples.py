@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from clausekit.build import MANIFEST, build
+from clausekit.check import Checked
 from clausekit.load import load_library
-from clausekit.model import Library
+from clausekit.publish.build import MANIFEST, build
 from render_fixtures.helpers import (
     dark_pixels_page1,
     docx_text,
@@ -33,25 +33,25 @@ def unescape(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def lib() -> Library:
-    return load_library(ROOT)
+def checked() -> Checked:
+    return Checked(load_library(ROOT))
 
 
 @pytest.fixture(scope="module")
-def dist(lib: Library, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dist(checked: Checked, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    build(lib, None, sorted(lib.templates), FORMATS, out)
+    build(checked, None, sorted(checked.lib.templates), FORMATS, out)
     return out
 
 
-def documents(lib: Library) -> list[str]:
-    return [*sorted(lib.agreements), *(f"blank/{t}" for t in sorted(lib.templates))]
+def documents(checked: Checked) -> list[str]:
+    return [*sorted(checked.lib.agreements), *(f"blank/{t}" for t in sorted(checked.lib.templates))]
 
 
-def test_every_example_and_blank_form_is_built(lib: Library, dist: Path) -> None:
+def test_every_example_and_blank_form_is_built(checked: Checked, dist: Path) -> None:
     manifest = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
-    assert sorted(manifest["documents"]) == sorted(documents(lib))
-    for key in documents(lib):
+    assert sorted(manifest["documents"]) == sorted(documents(checked))
+    for key in documents(checked):
         for fmt in FORMATS:
             assert (dist / f"{key}.{fmt}").stat().st_size > 0
         inputs = manifest["documents"][key]["inputs"]
@@ -59,8 +59,8 @@ def test_every_example_and_blank_form_is_built(lib: Library, dist: Path) -> None
         assert all(len(i["sha256"]) == 64 for i in inputs)
 
 
-def test_text_of_docx_and_pdf_matches_the_assembled_markdown(lib: Library, dist: Path) -> None:
-    for key in documents(lib):
+def test_text_of_docx_and_pdf_matches_the_assembled_markdown(checked: Checked, dist: Path) -> None:
+    for key in documents(checked):
         markdown = (dist / f"{key}.md").read_text(encoding="utf-8")
         paragraphs, rows = docx_text((dist / f"{key}.docx").read_bytes())
         docx_all = squash("".join(t for _, t in paragraphs) + "".join("".join(r) for r in rows))
@@ -70,7 +70,7 @@ def test_text_of_docx_and_pdf_matches_the_assembled_markdown(lib: Library, dist:
         assert docx_headings == headings, key
         wanted = [*headings, *MONEY.findall(markdown), *UPPER.findall(markdown)]
         if not key.startswith("blank/"):
-            values = lib.agreements[key].values
+            values = checked.lib.agreements[key].values
             wanted += [
                 str(v["name"]) for v in values.values() if isinstance(v, dict) and "name" in v
             ]
@@ -96,10 +96,10 @@ def test_zh_final_pdf_page1(dist: Path) -> None:
     assert dark > total * 0.02
 
 
-def test_rebuild_is_a_no_op_and_force_is_byte_identical(lib: Library, dist: Path) -> None:
+def test_rebuild_is_a_no_op_and_force_is_byte_identical(checked: Checked, dist: Path) -> None:
     before = {p: p.read_bytes() for p in dist.rglob("*") if p.is_file()}
-    again = build(lib, None, sorted(lib.templates), FORMATS, dist)
+    again = build(checked, None, sorted(checked.lib.templates), FORMATS, dist)
     assert again.built == []
-    forced = build(lib, None, sorted(lib.templates), FORMATS, dist, force=True)
-    assert len(forced.built) == len(documents(lib)) * len(FORMATS)
+    forced = build(checked, None, sorted(checked.lib.templates), FORMATS, dist, force=True)
+    assert len(forced.built) == len(documents(checked)) * len(FORMATS)
     assert {p: p.read_bytes() for p in dist.rglob("*") if p.is_file()} == before

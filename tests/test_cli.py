@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from clausekit.load import load_library
-from clausekit.yamlpos import load_yaml
+from clausekit.load.yamlpos import load_yaml
 from conftest import REPO, cli, snapshot
 
 COMMANDS = [

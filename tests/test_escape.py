@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from clausekit.sandbox import md_escape
+from clausekit.language.sandbox import md_escape
 
 MD = MarkdownIt("commonmark").enable("table")
 

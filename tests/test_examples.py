@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clausekit.filters import cn_number, money, rmb_upper
+from clausekit.language.filters import cn_number, money, rmb_upper
 from clausekit.load import load_library
 from conftest import REPO, TESTS, cli, golden
 

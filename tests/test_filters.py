@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from clausekit import filters
+from clausekit.language import filters
 
 D = Decimal
 

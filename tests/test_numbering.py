@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clausekit.numbering import heading_prefix, reference
+from clausekit.assemble.numbering import heading_prefix, reference
 
 NUMBERS = [(5,), (5, 2), (5, 2, 3), (5, 2, 3, 4)]
 

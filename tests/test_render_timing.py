@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from clausekit.render.docx import render_docx
 from clausekit.render.pdf import render_pdf
-from clausekit.render.timing import raw_docx, raw_pdf, time_render
 from render_fixtures.helpers import docx_text, fixture, pdf_text, squash
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "scripts"))
+from render_timing import raw_docx, raw_pdf, time_render
 
 
 def test_raw_paths_produce_the_same_documents(tmp_path: Path) -> None:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from clausekit.assemble import outline_numbers
+from clausekit.assemble import assemble_blank, number_entries
+from clausekit.check import Checked
 from clausekit.cli import run
 from clausekit.load import load_library
-from clausekit.site.common import numbered_outline
-from clausekit.site.markup import clause_html, commonmark, flatten, md_text
+from clausekit.publish.site.markup import clause_html, commonmark, flatten, md_text
 from site_fixtures import FIXTURES, REPO, Built, copy_library, mkdocs_build
 
 
@@ -219,9 +219,9 @@ def test_flatten_nested_variables() -> None:
     assert by["fee.days"].default == "10"
 
 
-def test_numbered_outline_agrees_with_assembly() -> None:
-    lib = load_library(REPO)
-    for template in lib.templates.values():
-        ours = {n.entry.clause: n.ref for n in numbered_outline(template) if n.entry.clause}
-        theirs = {k: v for k, v in outline_numbers(lib, template).items() if "#" not in k}
-        assert ours == theirs
+def test_site_outline_numbers_are_the_blank_forms() -> None:
+    checked = Checked(load_library(REPO))
+    for tid, template in checked.lib.templates.items():
+        outline = {n.entry.clause: n.number for n in number_entries(template) if n.entry.clause}
+        blank = assemble_blank(checked, tid).headings
+        assert outline == {h.target: h.number for h in blank if h.target and "#" not in h.target}

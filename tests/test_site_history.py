@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from clausekit.check import Checked
 from clausekit.load import load_library
-from clausekit.site.generate import generate
+from clausekit.publish.site.generate import generate
 from conftest import make_library
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
@@ -18,7 +19,7 @@ def _commit(root: Path, message: str) -> None:
 
 
 def _page(root: Path, clause_id: str, history: bool = True) -> str:
-    content = generate(load_library(root), "test", [], history=history)
+    content = generate(Checked(load_library(root)), "test", [], history=history)
     page = next(p for p in content.pages if p.uri == f"clauses/{clause_id}.md")
     return page.fill(page.content)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from clausekit.yamlpos import Pos, YamlError, load_yaml, split_front_matter
+from clausekit.load.yamlpos import Pos, YamlError, load_yaml, split_front_matter
 
 
 def test_values_and_positions() -> None:

@@ -15,11 +15,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import __version__
-from .errors import ClausekitError, ProblemsFound, UsageError, format_problems
+from clausekit import __version__
+from clausekit.errors import ClausekitError, ProblemsFound, UsageError, format_problems
 
 if TYPE_CHECKING:
-    from .model import Library
+    from clausekit.check import Checked
+    from clausekit.load.model import Library
 
 FORMATS = ("md", "docx", "pdf", "html")
 
@@ -208,8 +209,14 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         return 130
 
 
+def _checked(lib: Library) -> Checked:
+    from clausekit.check import Checked
+
+    return Checked(lib)
+
+
 def _library(args: argparse.Namespace) -> Library:
-    from .load import find_root, load_library
+    from clausekit.load import find_root, load_library
 
     root = find_root(args.root, search_up=False) if args.root else find_root(Path.cwd())
     # `check` reads agreements itself, in parallel; other commands need them now.
@@ -221,24 +228,26 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "check":
         return _check(lib, args, out)
     if args.command == "assemble":
-        from .assemble import assemble_agreement
-        from .load import resolve_arg
+        from clausekit.assemble import assemble_agreement
+        from clausekit.load import resolve_arg
+        from clausekit.review.locks import locked
 
-        out.write(assemble_agreement(lib, resolve_arg(lib, args.agreement, "agreements")).markdown)
+        aid = resolve_arg(lib, args.agreement, "agreements")
+        out.write(assemble_agreement(locked(_checked(lib), aid), aid).markdown)
         return 0
     if args.command == "schema":
         import json
 
-        from .compose import composed_schema
-        from .load import resolve_arg
+        from clausekit.load import resolve_arg
 
         template = lib.templates[resolve_arg(lib, args.template, "templates")]
-        out.write(json.dumps(composed_schema(lib, template), ensure_ascii=False, indent=2) + "\n")
+        schema = _checked(lib).composed_schema(template)
+        out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
         return 0
     if args.command in ("lock", "diff", "redline"):
         return _review(lib, args, out)
     if args.command == "new":
-        from .scaffold import new_agreement, new_clause
+        from clausekit.scaffold import new_agreement, new_clause
 
         path = (
             new_clause(lib, args.id, args.lang)
@@ -251,29 +260,26 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
-    from .review.locks import lock_problems, split_locked
-    from .validate import check_library
+    from clausekit.publish.verify import verify
 
     # A bad revision fails before the (possibly long) check of the whole library.
+    versions = []
     if args.base is not None:
-        from .review.commands import version_check
+        from clausekit.review.commands import version_check
 
         versions = version_check(lib, args.base)
-    locked = split_locked(lib)  # checked against their locked versions, not the current ones
-    problems = check_library(lib) + lock_problems(lib, locked)
-    if args.base is not None:
-        problems += versions
-    problems = sorted(set(problems))
+    result = verify(_checked(lib))
+    problems = sorted({*result.problems, *versions})
     if args.paths:
         wanted = [_rel(lib, p) for p in args.paths]
         problems = [p for p in problems if any(_under(p.path, w) for w in wanted)]
-    print(format_problems(problems, args.format, lib.files_read), file=out)
+    print(format_problems(problems, args.format, result.files_read), file=out)
     return 1 if problems else 0
 
 
 def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
-    from .load import resolve_arg
-    from .review import commands
+    from clausekit.load import resolve_arg
+    from clausekit.review import commands
 
     if args.command == "lock":
         ids = [resolve_arg(lib, a, "agreements") for a in args.agreements]
@@ -299,8 +305,8 @@ def _under(path: str, wanted: str) -> bool:
 
 
 def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .build import build
-    from .load import resolve_arg
+    from clausekit.load import resolve_arg
+    from clausekit.publish.build import build
 
     formats = {f.strip() for f in args.to.split(",") if f.strip()}
     unknown = formats - set(FORMATS)
@@ -314,7 +320,9 @@ def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     if not agreements and not blanks:
         agreements, blanks = sorted(lib.agreements), sorted(lib.templates)
     outdir = args.output or lib.root / lib.settings.output
-    report = build(lib, agreements, blanks, formats, outdir, force=args.force, progress=err)
+    report = build(
+        _checked(lib), agreements, blanks, formats, outdir, force=args.force, progress=err
+    )
     where = _shown(lib, report.outdir)
     print(f"{len(report.built)} written, {len(report.unchanged)} up to date in {where}", file=out)
     return 0

@@ -12,6 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Protocol
+
+
+class Position(Protocol):
+    """Anything with a 1-based line and column (`yamlpos.Pos`, a Jinja use)."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def col(self) -> int: ...
 
 
 @dataclass(frozen=True, order=True)
@@ -30,6 +41,11 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: error[{self.code}]: {self.message}"
+
+    @classmethod
+    def at(cls, path: str, pos: Position, code: str, message: str) -> Problem:
+        """A problem at a position of `path` (a `Pos` from the YAML, a use in a body)."""
+        return cls(path, pos.line, pos.col, code, message)
 
 
 class ClausekitError(Exception):

@@ -12,11 +12,11 @@ from typing import Any
 
 import yaml
 
-from .compose import declarations
-from .errors import UsageError
-from .ids import is_valid_id, why_invalid
-from .load import resolve_arg
-from .model import Library
+from clausekit.check.compose import declarations
+from clausekit.errors import UsageError
+from clausekit.ids import is_valid_id, why_invalid
+from clausekit.load import resolve_arg
+from clausekit.load.model import Library
 
 
 def _target(lib: Library, folder: str, ident: str, suffix: str) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from clausekit.errors import ClausekitError, Problem
-from clausekit.model import Library
+from clausekit.load.model import Library
 from clausekit.review.gitrev import library_at
 
 
@@ -36,15 +36,17 @@ def _head(lib: Library, rev: str | None) -> Iterator[Library]:
 
 
 def lock(lib: Library, agreement_ids: list[str], update: bool, out: TextIO) -> int:
+    from clausekit.check import Checked
     from clausekit.review.locks import default_targets, write_lock
 
+    checked = Checked(lib)
     targets = agreement_ids or default_targets(lib)
     if not targets:
         print("nothing to lock: every executed agreement has a lock", file=out)
         return 0
     written = 0
     for aid in targets:
-        path, changed = write_lock(lib, aid, update)
+        path, changed = write_lock(checked, aid, update)
         written += changed
         print(f"{'locked' if changed else 'up to date'}: {path}", file=out)
     print(f"{written} written, {len(targets) - written} up to date", file=out)
@@ -73,7 +75,8 @@ def redline(
     author: str,
     out: TextIO,
 ) -> int:
-    from clausekit.assemble import assemble_agreement
+    from clausekit.check import Checked
+    from clausekit.review.locks import assemble_locked
     from clausekit.review.redline import redline_markdown, write_redline
 
     with library_at(lib.root, base_rev) as base, _head(lib, head_rev) as head:
@@ -83,8 +86,8 @@ def redline(
             )
         if agreement_id not in head.agreements:
             raise ClausekitError(f"agreement {agreement_id!r} does not exist at {head_rev!r}")
-        old = assemble_agreement(base, agreement_id).markdown
-        new = assemble_agreement(head, agreement_id).markdown
+        old = assemble_locked(Checked(base), agreement_id).markdown
+        new = assemble_locked(Checked(head), agreement_id).markdown
     merged = redline_markdown(old, new)
     paths = write_redline(merged, outdir, agreement_id, author)
     changes = f"{_count(merged.insertions, 'insertion')}, {_count(merged.deletions, 'deletion')}"

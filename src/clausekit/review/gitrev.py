@@ -19,13 +19,13 @@ import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from clausekit.errors import ClausekitError
 from clausekit.load import load_library
-from clausekit.model import Library
+from clausekit.load.model import Library
 
 # What a library is made of; anything else in the repository (docs, dist) is not read.
 LIBRARY_PARTS = ("clausekit.yml", "clauses", "templates", "agreements", "schema")
@@ -44,12 +44,9 @@ class Origin:
     commit: str | None  # None: the working tree (history is searched from HEAD)
 
 
-# Temporary library folder -> the repository and commit it was extracted from.
-_ORIGINS: dict[Path, Origin] = {}
-
-
-def origin(lib_root: Path) -> Origin:
-    return _ORIGINS.get(lib_root.resolve(), Origin(lib_root, None))
+def origin(lib: Library) -> Origin:
+    """Where `lib`'s history is: its own folder, or the repository a revision came from."""
+    return Origin(*lib.origin) if lib.origin else Origin(lib.root, None)
 
 
 def git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -122,11 +119,8 @@ def library_at(root: Path, rev: str, agreements: bool = True) -> Iterator[Librar
                 tar.extractall(folder, filter="data")
         for part in ("clauses", "templates", "agreements"):
             (folder / part).mkdir(exist_ok=True)
-        _ORIGINS[folder] = Origin(root, commit)
-        try:
-            yield load_library(folder, agreements=agreements)
-        finally:
-            del _ORIGINS[folder]
+        lib = load_library(folder, agreements=agreements)
+        yield replace(lib, origin=(root, commit))
 
 
 def blobs_in_history(git_root: Path, commit: str | None, path: str) -> tuple[tuple[str, str], ...]:

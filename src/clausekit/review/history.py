@@ -12,9 +12,9 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from clausekit.load.yamlpos import YamlError, split_front_matter
 from clausekit.review import gitrev
 from clausekit.review.textdiff import align_lines, inline_diff
-from clausekit.yamlpos import YamlError, split_front_matter
 
 
 @dataclass(frozen=True)

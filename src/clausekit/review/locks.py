@@ -20,13 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from clausekit.assemble import assemble_agreement
-from clausekit.compose import outline
+from clausekit.assemble import Assembled, agreement_problems, assemble_agreement
+from clausekit.check import Checked
 from clausekit.errors import ClausekitError, Problem
-from clausekit.model import Agreement, Clause, Library, Source, Template
+from clausekit.load.model import Agreement, Clause, Library, Source, Template
+from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
 from clausekit.render.atomic import atomic_write
 from clausekit.review import gitrev
-from clausekit.yamlpos import YamlError, load_yaml, split_front_matter
 
 FORMAT = 1
 SUFFIX = ".lock.json"
@@ -82,19 +82,22 @@ def _relock(agreement_id: str) -> str:
     return f"delete it and run `clausekit lock {agreement_id}` to lock the current versions"
 
 
-def locked_view(lib: Library, agreement_id: str) -> Library:
-    """The library as `agreement_id`'s lock fixes it (`lib` itself when it has no lock).
+def locked(checked: Checked, agreement_id: str) -> Checked:
+    """The checked library as `agreement_id`'s lock fixes it (`checked` itself without a lock).
 
     Raises `LockError` when the lock is invalid or a locked version cannot be found.
     """
+    lib = checked.lib
     content = read_lock(lib.root, agreement_id)
     if content is None:
-        return lib
-    key = ("locked-view", f"{agreement_id}\0{content['checksum']}")
-    if key not in lib.memo:
-        lib.memo[key] = _view(lib, agreement_id, content)
-    view: Library = lib.memo[key]
-    return view
+        return checked
+    key = f"{agreement_id}\0{content['checksum']}"
+    return checked.view(key, lambda: _view(lib, agreement_id, content))
+
+
+def assemble_locked(checked: Checked, agreement_id: str) -> Assembled:
+    """The agreement as its lock fixes it (as it is, without a lock)."""
+    return assemble_agreement(locked(checked, agreement_id), agreement_id)
 
 
 def _entries(content: dict[str, Any], where: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -118,9 +121,9 @@ def _view(lib: Library, agreement_id: str, content: dict[str, Any]) -> Library:
         )
         if current is not None and current.source.sha256 == sha:
             continue  # unchanged since locked: the loaded file serves
-        text = _recover(lib.root, path, sha)
+        text = _recover(lib, path, sha)
         if text is None:
-            hint = f"; {gitrev.UNSHALLOW_HINT}" if _shallow(lib.root) else ""
+            hint = f"; {gitrev.UNSHALLOW_HINT}" if _shallow(lib) else ""
             raise LockError(
                 f"{where}: locked {kind} {ident} {entry.get('version')} "
                 f"(sha256 {sha[:12]}…) is neither {path} nor any version of it in git "
@@ -128,7 +131,9 @@ def _view(lib: Library, agreement_id: str, content: dict[str, Any]) -> Library:
             )
         try:
             if kind == "template":
-                templates[ident] = Template(ident, Source(path, text), load_yaml(text))
+                templates[ident] = Template(
+                    ident, Source(path, text), load_yaml(text), lib.settings.lang
+                )
             else:
                 doc = split_front_matter(text)
                 if doc is None:
@@ -147,18 +152,16 @@ def _view(lib: Library, agreement_id: str, content: dict[str, Any]) -> Library:
         lib,
         clauses={**lib.clauses, **clauses},
         templates={**lib.templates, **templates},
-        load_problems=[p for p in lib.load_problems if p.path not in replaced],
-        memo={},  # cached problems and validators belong to the unlocked sources
-        pending=[],
+        problems=tuple(p for p in lib.problems if p.path not in replaced),
     )
 
 
-def _shallow(root: Path) -> bool:
-    return gitrev.is_shallow(gitrev.origin(root).git_root)
+def _shallow(lib: Library) -> bool:
+    return gitrev.is_shallow(gitrev.origin(lib).git_root)
 
 
-def _recover(root: Path, path: str, sha: str) -> str | None:
-    where = gitrev.origin(root)
+def _recover(lib: Library, path: str, sha: str) -> str | None:
+    where = gitrev.origin(lib)
     return _find_in_history(where.git_root, where.commit, path, sha)
 
 
@@ -181,9 +184,10 @@ def _find_in_history(git_root: Path, commit: str | None, path: str, sha: str) ->
     return None
 
 
-def lock_content(lib: Library, agreement_id: str) -> dict[str, Any]:
-    """The lock of an agreement assembled from `lib` (which may be a locked view)."""
-    assembled = assemble_agreement(lib, agreement_id, locked=False)
+def lock_content(checked: Checked, agreement_id: str) -> dict[str, Any]:
+    """The lock of an agreement assembled from `checked` (which may be a locked view)."""
+    lib = checked.lib
+    assembled = assemble_agreement(checked, agreement_id)
     agreement = lib.agreements[agreement_id]
     template = lib.templates[agreement.template_id]
     clauses: dict[str, dict[str, Any]] = {}
@@ -192,7 +196,7 @@ def lock_content(lib: Library, agreement_id: str) -> dict[str, Any]:
             clauses[ref.id] = {"path": ref.path, "sha256": ref.sha256, "version": ref.version}
     # Clauses left out by a `when` are locked too: a later change of a value may
     # bring them in, and they must come from the same library state.
-    for entry in outline(template).clause_entries():
+    for entry in template.outline.clause_entries():
         clause = lib.clauses.get(entry.clause or "")
         if clause is not None and clause.id not in clauses:
             clauses[clause.id] = {
@@ -219,14 +223,15 @@ def lock_content(lib: Library, agreement_id: str) -> dict[str, Any]:
     return content
 
 
-def write_lock(lib: Library, agreement_id: str, update: bool) -> tuple[str, bool]:
+def write_lock(checked: Checked, agreement_id: str, update: bool) -> tuple[str, bool]:
     """Lock one agreement; returns (lock path, whether the file changed).
 
     An existing lock keeps its versions (only the agreement's own digest and clauses
     newly used are refreshed) unless `update`: re-locking must not quietly move an
     executed agreement to newer clauses.
     """
-    source = lib if update else locked_view(lib, agreement_id)
+    lib = checked.lib
+    source = checked if update else locked(checked, agreement_id)
     text = dumps(lock_content(source, agreement_id))
     path = lock_path(lib.root, agreement_id)
     try:
@@ -247,32 +252,28 @@ def default_targets(lib: Library) -> list[str]:
     )
 
 
-def split_locked(lib: Library) -> list[Path]:
-    """Take the agreements that have a lock out of `lib.pending` (check does them here)."""
-    locked = [p for p in lib.pending if p.with_suffix(SUFFIX).is_file()]
-    lib.pending = [p for p in lib.pending if p not in set(locked)]
-    return locked
+def is_locked(path: Path) -> bool:
+    """Whether the agreement file at `path` has a lock beside it."""
+    return path.with_suffix(SUFFIX).is_file()
 
 
-def lock_problems(lib: Library, locked_paths: list[Path]) -> list[Problem]:
+def lock_problems(checked: Checked, locked_paths: list[Path]) -> list[Problem]:
     """`check`'s lock problems: each locked agreement checked against its locked
     versions, stale or broken locks, locks without agreement, unlocked executed ones."""
-    from clausekit.load import load_agreements
-    from clausekit.validate import check_agreement
-
-    before = len(lib.load_problems)
-    ids = load_agreements(lib, locked_paths)
-    found = list(lib.load_problems[before:])
-    for aid in ids:
+    before = set(checked.lib.agreements)
+    checked = checked.with_agreements(locked_paths)
+    lib = checked.lib
+    found = [p for p in lib.problems if p.path in {rel(lib.root, q) for q in locked_paths}]
+    for aid in sorted(set(lib.agreements) - before):
         agreement = lib.agreements[aid]
         where = rel(lib.root, lock_path(lib.root, aid))
         try:
-            view = locked_view(lib, aid)
+            view = locked(checked, aid)
             content = read_lock(lib.root, aid)
         except LockError as exc:
             found.append(Problem(where, 1, 1, "lock", str(exc).split(": ", 1)[-1]))
             continue
-        found.extend(check_agreement(view, agreement))
+        found.extend(agreement_problems(view, aid))
         sha = (content or {}).get("agreement", {}).get("sha256")
         if sha != agreement.source.sha256:
             found.append(

@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from clausekit.assemble import assemble_agreement
-from clausekit.compose import outline
+from clausekit.check import Checked
 from clausekit.errors import ClausekitError, ProblemsFound
-from clausekit.model import Clause, Library, Template
-from clausekit.review.locks import lock_path
+from clausekit.load.model import Clause, Library, Template
+from clausekit.review.locks import assemble_locked, lock_path
 from clausekit.review.textdiff import Piece, align_lines, inline_diff
 from clausekit.review.versions import clause_change, template_change, variable_changes
 
@@ -86,7 +85,7 @@ def review(base: Library, head: Library, base_label: str, head_label: str) -> Re
     why_template: dict[str, list[str]] = {}
     for lib in (base, head):
         for tid, template in lib.templates.items():
-            used = {e.clause for e in outline(template).clause_entries() if e.clause}
+            used = {e.clause for e in template.outline.clause_entries() if e.clause}
             reasons = why_template.setdefault(tid, [])
             reasons += sorted((used & changed_clauses) - set(reasons))
     for tid in sorted(why_template):
@@ -97,14 +96,16 @@ def review(base: Library, head: Library, base_label: str, head_label: str) -> Re
             t = head.templates.get(tid) or base.templates[tid]
             result.affected_templates.append(Affected(tid, t.title, reasons))
     affected = {a.id: a.why for a in result.affected_templates}
+    pair = (Checked(base), Checked(head))
     for aid in sorted(set(base.agreements) | set(head.agreements)):
-        result.affected_agreements += _agreement(base, head, aid, affected)
+        result.affected_agreements += _agreement(pair, aid, affected)
     return result
 
 
 def _agreement(
-    base: Library, head: Library, aid: str, affected: dict[str, list[str]]
+    pair: tuple[Checked, Checked], aid: str, affected: dict[str, list[str]]
 ) -> list[Affected]:
+    base, head = pair[0].lib, pair[1].lib
     old, new = base.agreements.get(aid), head.agreements.get(aid)
     current = new or old
     assert current is not None
@@ -121,8 +122,8 @@ def _agreement(
     if new is None:
         item.document = "removed"
         return [item]
-    old_md = _markdown(base, aid) if old is not None else None
-    new_md = _markdown(head, aid)
+    old_md = _markdown(pair[0], aid) if old is not None else None
+    new_md = _markdown(pair[1], aid)
     if old is None:
         item.document = "new"
     elif new_md.startswith("not assembled") or (old_md or "").startswith("not assembled"):
@@ -132,9 +133,9 @@ def _agreement(
     return [item]
 
 
-def _markdown(lib: Library, aid: str) -> str:
+def _markdown(checked: Checked, aid: str) -> str:
     try:
-        return assemble_agreement(lib, aid).markdown
+        return assemble_locked(checked, aid).markdown
     except ProblemsFound as exc:
         n = len(exc.problems)
         return f"not assembled: {n} problem{'s' if n != 1 else ''} (see clausekit check)"

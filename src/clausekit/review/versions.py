@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clausekit.errors import Problem
-from clausekit.model import Clause, Library, Template
+from clausekit.load.model import Clause, Library, Template
 
 LEVELS = ("patch", "minor", "major")
 # Front-matter keys that never reach a document (and the bookkeeping keys themselves).

@@ -23,8 +23,8 @@ from jinja2 import TemplateSyntaxError, nodes
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from clausekit.assemble import ANCHOR
-from clausekit.sandbox import environment
+from clausekit.language.headings import ANCHOR
+from clausekit.language.sandbox import environment
 
 # Python-Markdown's escapable characters (plus `|` for table cells and `<`/`&`,
 # which are written as entities instead).

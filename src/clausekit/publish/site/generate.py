@@ -6,12 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from clausekit.check import Checked
 from clausekit.errors import Problem, ProblemsFound
-from clausekit.model import Library
-from clausekit.review.history import clause_versions, in_repository
-
-from .clauses import clause_index, clause_page, folder, home_page, tags_page
-from .common import (
+from clausekit.publish.site.clauses import clause_index, clause_page, folder, home_page, tags_page
+from clausekit.publish.site.common import (
     INDEXES,
     GeneratedPage,
     agreement_uri,
@@ -20,7 +18,13 @@ from .common import (
     template_uri,
     usage,
 )
-from .documents import agreement_index, agreement_page, template_index, template_page
+from clausekit.publish.site.documents import (
+    agreement_index,
+    agreement_page,
+    template_index,
+    template_page,
+)
+from clausekit.review.history import clause_versions, in_repository
 
 STYLESHEET_URI = "assets/clausekit.css"
 STYLESHEET = """\
@@ -92,13 +96,16 @@ def _leaves(items: Any) -> list[str]:
     return []
 
 
-def generate(lib: Library, site_name: str, formats: list[str], history: bool = True) -> SiteContent:
+def generate(
+    checked: Checked, site_name: str, formats: list[str], history: bool = True
+) -> SiteContent:
     """Every page; raises `ProblemsFound` if an agreement does not assemble.
 
     With `history`, clause pages show the redline between consecutive versions
     found in git history (nothing when the library is not in a git repository).
     """
-    used = usage(lib)
+    lib = checked.lib
+    used = usage(checked)
     computed: dict[str, str] = {}
     for template in lib.templates.values():
         for name, expr in template.computed.items():
@@ -122,7 +129,7 @@ def generate(lib: Library, site_name: str, formats: list[str], history: bool = T
         for cid in sorted(lib.clauses)
     ]
     pages += [template_page(lib, lib.templates[t], used, formats) for t in sorted(lib.templates)]
-    pages += [agreement_page(lib, lib.agreements[a], formats) for a in sorted(lib.agreements)]
+    pages += [agreement_page(checked, lib.agreements[a], formats) for a in sorted(lib.agreements)]
 
     by_folder: dict[str, list[str]] = defaultdict(list)
     for cid in sorted(lib.clauses):

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,12 +22,12 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from referencing import Registry, Resource
 
-from .errors import Problem, ProblemsFound
-from .ids import ID_RE, why_invalid
-from .model import Source
-from .yamlpos import JsonPath, Located
+from clausekit.errors import Problem, ProblemsFound
+from clausekit.ids import ID_RE, why_invalid
+from clausekit.load.model import Source
+from clausekit.load.yamlpos import JsonPath, Located
 
-PACKAGED = Path(__file__).parent / "schemas"
+PACKAGED = Path(__file__).parents[1] / "schemas"
 NAMES = ("clause", "template", "agreement")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ID_PATTERN = f"^{ID_RE.pattern}$"  # the id pattern as the schema files spell it
@@ -70,13 +69,17 @@ def _is_email(value: object) -> bool:
     )
 
 
-@cache
-def _registry(folder: Path) -> Registry:
-    resources = [(f"urn:clausekit:{n}", Resource.from_contents(_read(folder, n))) for n in NAMES]
+def file_validators(folder: Path) -> dict[str, Draft202012Validator]:
+    """The validators of the schema files in `folder`, by name (`clause`, …)."""
+    contents = {n: _read(folder, n) for n in NAMES}
+    resources = [(f"urn:clausekit:{n}", Resource.from_contents(c)) for n, c in contents.items()]
     # Crawled once, together with the draft 2020-12 meta-schemas that variable
     # declarations are checked against: otherwise every $ref lookup re-crawls.
     registry: Registry = SPECIFICATIONS.with_resources(resources).crawl()
-    return registry
+    return {
+        n: Draft202012Validator(c, registry=registry, format_checker=FORMATS)
+        for n, c in contents.items()
+    }
 
 
 def _read(folder: Path, name: str) -> dict[str, Any]:
@@ -105,13 +108,6 @@ def schema_folder(root: Path) -> Path:
     copy."""
     own = root / "schema"
     return own if (own / "clause.schema.json").is_file() else PACKAGED
-
-
-@cache
-def file_validator(folder: Path, name: str) -> Draft202012Validator:
-    return Draft202012Validator(
-        _read(folder, name), registry=_registry(folder), format_checker=FORMATS
-    )
 
 
 def validator_for(schema: dict[str, Any]) -> Draft202012Validator:

@@ -6,10 +6,8 @@ from collections import Counter, defaultdict
 from itertools import pairwise
 from typing import Any
 
-from clausekit.model import Clause, Library
-from clausekit.review.history import Version, redline_fragment
-
-from .common import (
+from clausekit.load.model import Clause, Library
+from clausekit.publish.site.common import (
     INDEXES,
     GeneratedPage,
     RawHtml,
@@ -25,7 +23,16 @@ from .common import (
     table,
     template_uri,
 )
-from .markup import clause_html, commonmark, descriptions, flatten, html_block, md_code, md_text
+from clausekit.publish.site.markup import (
+    clause_html,
+    commonmark,
+    descriptions,
+    flatten,
+    html_block,
+    md_code,
+    md_text,
+)
+from clausekit.review.history import Version, redline_fragment
 
 RECENT = 10
 
@@ -252,24 +259,35 @@ def _redlines(versions: list[Version], lang: str, t: dict[str, str]) -> list[str
 def _where_used(
     lib: Library, clause: Clause, used: Usage, uri: str, t: dict[str, str]
 ) -> list[str]:
-    templates = used.templates.get(clause.id, [])
-    if not templates:
+    uses = used.templates.get(clause.id, [])
+    if not uses:
         return [f"{t['not_used']}\n"]
     out: list[str] = [f"### {t['templates']}\n"]
     rows = [
-        [link(uri, template_uri(tid), lib.templates[tid].title), md_code(tid), md_text(number)]
-        for tid, number in templates
+        [
+            link(uri, template_uri(u.template), lib.templates[u.template].title),
+            md_code(u.template),
+            md_text(u.number),
+            md_code(u.when) if u.when else "",
+        ]
+        for u in uses
     ]
-    out.append(table([t["template"], t["id"], t["number"]], rows))
-    agreements = [aid for tid, _ in templates for aid in used.agreements.get(tid, [])]
-    if agreements:
-        out.append(f"### {t['agreements']}\n")
-        for aid in agreements:
-            a = lib.agreements[aid]
-            name = str(a.data.get("title") or aid)
-            out.append(f"- {link(uri, agreement_uri(aid), name)} ({md_text(a.status)})")
-        out.append("")
+    out.append(table([t["template"], t["id"], t["number"], t["when"]], rows))
+    for key, ids in (
+        ("agreements", used.clause_agreements.get(clause.id, [])),
+        ("left_out", used.left_out.get(clause.id, [])),
+    ):
+        if ids:
+            out.append(f"### {t[key]}\n")
+            out += [_agreement_item(lib, uri, aid) for aid in ids]
+            out.append("")
     return out
+
+
+def _agreement_item(lib: Library, uri: str, aid: str) -> str:
+    a = lib.agreements[aid]
+    name = str(a.data.get("title") or aid)
+    return f"- {link(uri, agreement_uri(aid), name)} ({md_text(a.status)})"
 
 
 def variables_table(

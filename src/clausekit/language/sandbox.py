@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import ChainableUndefined, StrictUndefined, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import filters
+from clausekit.language import filters
 
 
 class MarkdownSafe(str):

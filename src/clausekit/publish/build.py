@@ -22,13 +22,15 @@ from functools import partial
 from pathlib import Path
 from typing import TextIO
 
-from clausekit.assemble import Assembled, assemble_agreement, assemble_blank
+from clausekit.assemble import Assembled, assemble_blank
+from clausekit.check import Checked
 from clausekit.errors import BuildError, ClausekitError, Problem, ProblemsFound, UsageError
 from clausekit.ids import is_valid_id
-from clausekit.model import Library
+from clausekit.load.model import Library
 from clausekit.render.atomic import atomic_write, sha256_file
 from clausekit.render.formats import FORMATS, render, renderer_fingerprint
 from clausekit.render.progress import Progress
+from clausekit.review.locks import assemble_locked
 
 MANIFEST = "manifest.json"
 CACHE = ".clausekit-cache.json"
@@ -58,7 +60,7 @@ class BuildReport:
 
 
 def build(
-    lib: Library,
+    checked: Checked,
     agreement_ids: list[str] | None,
     blank_templates: list[str] | None,
     formats: set[str],
@@ -78,9 +80,9 @@ def build(
     unknown = formats - set(FORMATS)
     if unknown:
         raise BuildError(f"unknown output format {', '.join(sorted(unknown))}; use {FORMATS}")
-    docs = assemble_all(lib, agreement_ids, blank_templates)
+    docs = assemble_all(checked, agreement_ids, blank_templates)
     outdir = outdir.resolve()
-    fonts = font_paths if font_paths is not None else settings_font_paths(lib)
+    fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
     fingerprint = renderer_fingerprint(fonts)
     cache = _read_json(outdir / CACHE)
     manifest = _read_json(outdir / MANIFEST)
@@ -133,16 +135,17 @@ def build(
 
 
 def assemble_all(
-    lib: Library, agreement_ids: list[str] | None, blank_templates: list[str] | None
+    checked: Checked, agreement_ids: list[str] | None, blank_templates: list[str] | None
 ) -> list[Document]:
     """Assemble every requested document; all problems are reported together."""
+    lib = checked.lib
     ids = sorted(lib.agreements) if agreement_ids is None else agreement_ids
     blanks = blank_templates or []
     jobs: list[tuple[str, str, str, Callable[[], Assembled]]] = []
     for aid in ids:
-        jobs.append((aid, "agreement", aid, partial(assemble_agreement, lib, aid)))
+        jobs.append((aid, "agreement", aid, partial(assemble_locked, checked, aid)))
     for tid in blanks:
-        jobs.append((f"blank/{tid}", "blank", tid, partial(assemble_blank, lib, tid)))
+        jobs.append((f"blank/{tid}", "blank", tid, partial(assemble_blank, checked, tid)))
     problems: list[Problem] = []
     docs: list[Document] = []
     seen: set[str] = set()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .filters import cn_number
+from clausekit.language.filters import cn_number
 
 MAX_LEVEL = 4
 

@@ -7,11 +7,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from clausekit.compose import Entry, outline
-from clausekit.model import Library, Template
-from clausekit.numbering import heading_prefix, reference
-
-from .markup import md_text
+from clausekit.assemble import left_out, number_entries
+from clausekit.check import Checked
+from clausekit.load.outline import Entry
+from clausekit.publish.site.markup import md_text
 
 _BLOCK = re.compile(r'<div data-ck-block="(\d+)"></div>')
 
@@ -122,6 +121,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "used": "使用情况",
         "templates": "模板",
         "agreements": "协议",
+        "left_out": "因条件未纳入的协议",
         "number": "条号",
         "none": "无",
         "no_vars": "本条款没有变量。",
@@ -169,6 +169,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "used": "Where used",
         "templates": "Templates",
         "agreements": "Agreements",
+        "left_out": "Agreements whose values leave it out",
         "number": "Number",
         "none": "none",
         "no_vars": "This clause has no variables.",
@@ -199,59 +200,62 @@ def labels(lang: str | None) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Numbered:
-    """An outline entry with its printed number (`一、`) and reference (`第一条`)."""
+class Use:
+    """A template that uses a clause: where, and on what condition."""
 
-    entry: Entry
-    level: int
-    prefix: str
-    ref: str
-
-
-def numbered_outline(template: Template) -> list[Numbered]:
-    """The body entries in order with their numbers, as a blank form numbers them.
-
-    Every entry counts (a blank form shows clauses with a `when`); a clause's
-    own sub-headings sit below its level, so they never move entry numbers.
-    """
-    style = template.numbering
-    out: list[Numbered] = []
-
-    def walk(entries: tuple[Entry, ...], parent: tuple[int, ...]) -> None:
-        for i, entry in enumerate(entries, start=1):
-            number = (*parent, i)
-            prefix = heading_prefix(style, number)
-            out.append(Numbered(entry, len(number), prefix, reference(style, number)))
-            walk(entry.children, number)
-
-    walk(outline(template).body, ())
-    return out
+    template: str
+    number: str  # the clause's reference in the blank form (`第五条`), "" unnumbered
+    when: str | None  # the condition that includes it (its own or its group's)
 
 
 @dataclass
 class Usage:
-    """Where each clause is used, and which agreements each template has."""
+    """Where each clause is used, and which agreements each template has.
 
-    templates: dict[str, list[tuple[str, str]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )  # clause id -> [(template id, number or "")]
+    `when` conditions are evaluated per agreement: an agreement whose values
+    leave a clause out is listed under `left_out`, not as using it.
+    """
+
+    templates: dict[str, list[Use]] = field(default_factory=lambda: defaultdict(list))
     agreements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    clause_agreements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    left_out: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
-def usage(lib: Library) -> Usage:
+def usage(checked: Checked) -> Usage:
+    lib = checked.lib
     found = Usage()
     for tid, template in sorted(lib.templates.items()):
-        plan = outline(template)
-        numbers = {n.entry.clause: n.ref for n in numbered_outline(template) if n.entry.clause}
+        numbers = {n.entry.clause: n.ref for n in number_entries(template) if n.entry.clause}
+        conditions = _conditions(template.outline.body, None)
         seen: set[str] = set()
-        for entry in plan.clause_entries():
+        for entry in template.outline.clause_entries():
             cid = entry.clause or ""
             if cid in lib.clauses and cid not in seen:
                 seen.add(cid)
-                found.templates[cid].append((tid, numbers.get(cid, "")))
+                found.templates[cid].append(Use(tid, numbers.get(cid, ""), conditions.get(cid)))
     for aid, agreement in sorted(lib.agreements.items()):
-        found.agreements[agreement.template_id].append(aid)
+        tid = agreement.template_id
+        found.agreements[tid].append(aid)
+        own = lib.templates.get(tid)
+        if own is None:
+            continue
+        out = left_out(checked, aid)
+        for cid in {e.clause for e in own.outline.clause_entries() if e.clause}:
+            (found.left_out if cid in out else found.clause_agreements)[cid].append(aid)
     return found
+
+
+def _conditions(entries: tuple[Entry, ...], inherited: str | None) -> dict[str, str]:
+    """Clause id -> the condition that includes it (a group's applies to its children)."""
+    out: dict[str, str] = {}
+    for entry in entries:
+        parts = [w for w in (inherited, entry.when) if w]
+        when = " and ".join(f"({w})" if len(parts) > 1 else w for w in parts) or None
+        if entry.clause and when:
+            out[entry.clause] = when
+        out.update(_conditions(entry.children, when))
+    return out
 
 
 def changelog(data: dict[str, object]) -> list[dict[str, object]]:

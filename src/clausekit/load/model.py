@@ -1,30 +1,35 @@
 """The loaded library: clauses, templates and agreements with their sources.
 
-Objects keep their parsed YAML (`Located`, with positions) so that any later
-stage can point a problem at the exact line and column it concerns, the way
-markdown-it keeps `Token.map`.  Accessors give typed views with defaults;
-validation (`validate.py`) has already reported what is malformed.
+Everything here is immutable once loaded.  Objects keep their parsed YAML
+(`Located`, with positions) so that any later stage can point a problem at the
+exact line and column it concerns, the way markdown-it keeps `Token.map`.
+Accessors give typed views with defaults; `check` reports what is malformed.
+What later stages derive from these objects (schemas, validators, problems)
+lives in `check.Checked`, not here.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
-from .yamlpos import Located
+from clausekit.errors import Problem
+from clausekit.load.outline import Outline, read_outline
+from clausekit.load.yamlpos import Located
 
 
-@dataclass
+@dataclass(frozen=True)
 class Source:
-    """A file of the library: its repository-relative path and bytes' digest."""
+    """A file of the library: its repository-relative path and its text."""
 
     path: str
     text: str
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
@@ -58,7 +63,7 @@ class _Versioned:
         return v if isinstance(v, dict) else {}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Clause(_Versioned):
     id: str
     source: Source
@@ -76,11 +81,12 @@ class Clause(_Versioned):
         return str(v) if v is not None else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Template(_Versioned):
     id: str
     source: Source
     doc: Located
+    default_lang: str = "zh-CN"  # clausekit.yml's `lang`, for a template that names none
 
     @property
     def located(self) -> Located:
@@ -88,7 +94,7 @@ class Template(_Versioned):
 
     @property
     def lang(self) -> str:
-        return str(self.data.get("lang", "zh-CN"))
+        return str(self.data.get("lang", self.default_lang))
 
     @property
     def numbering(self) -> str:
@@ -104,8 +110,12 @@ class Template(_Versioned):
         v = self.data.get("rules")
         return [r for r in v if isinstance(r, dict)] if isinstance(v, list) else []
 
+    @cached_property
+    def outline(self) -> Outline:
+        return read_outline(self.data)
 
-@dataclass
+
+@dataclass(frozen=True)
 class Agreement:
     id: str
     source: Source
@@ -129,28 +139,42 @@ class Agreement:
         return v if isinstance(v, dict) else {}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
     """`clausekit.yml`: optional project settings."""
 
     lang: str = "zh-CN"
     output: str = "dist"
-    fonts: dict[str, str] = field(default_factory=dict)
+    fonts: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Library:
+    """A library as read from disk.
+
+    `agreement_files` lists every agreement file; `agreements` holds those read
+    (all of them, unless the caller asked for a listing only so that `check` can
+    read a large library's agreements in parallel workers).
+    """
+
     root: Path
     settings: Settings
-    clauses: dict[str, Clause] = field(default_factory=dict)
-    templates: dict[str, Template] = field(default_factory=dict)
-    agreements: dict[str, Agreement] = field(default_factory=dict)
-    # Problems found while reading files (syntax, ids); validation adds the rest.
-    load_problems: list[Problem] = field(default_factory=list)
-    files_read: int = 0
-    # Results that depend only on the loaded files (a template's own problems,
-    # its composed validator), kept so checking 10,000 agreements of one
-    # template does the template's work once.
-    memo: dict[tuple[str, str], Any] = field(default_factory=dict)
-    # Agreement files listed but not read yet (see load.load_library).
-    pending: list[Path] = field(default_factory=list)
+    clauses: Mapping[str, Clause]
+    templates: Mapping[str, Template]
+    agreements: Mapping[str, Agreement]
+    agreement_files: tuple[Path, ...]
+    problems: tuple[Problem, ...]  # files that could not be read or parsed
+    files_read: int
+    # A library extracted from a git revision into a temporary folder: the
+    # repository folder and commit it came from (for searching its history).
+    origin: tuple[Path, str] | None = None
+
+    def problems_of(self, path: str) -> tuple[Problem, ...]:
+        return self._problems_by_path.get(path, ())
+
+    @cached_property
+    def _problems_by_path(self) -> dict[str, tuple[Problem, ...]]:
+        out: dict[str, list[Problem]] = {}
+        for p in self.problems:
+            out.setdefault(p.path, []).append(p)
+        return {k: tuple(v) for k, v in out.items()}

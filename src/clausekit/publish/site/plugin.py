@@ -22,14 +22,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from clausekit.build import build
+from clausekit.check import Checked
 from clausekit.errors import ClausekitError, Problem, ProblemsFound
-from clausekit.load import load_agreements, load_library
-from clausekit.model import Library
-from clausekit.validate import check_library
-
-from .common import GeneratedPage
-from .generate import STYLESHEET, STYLESHEET_URI, SiteContent, generate
+from clausekit.load import load_library
+from clausekit.publish.build import build
+from clausekit.publish.site.common import GeneratedPage
+from clausekit.publish.site.generate import STYLESHEET, STYLESHEET_URI, SiteContent, generate
+from clausekit.publish.verify import unread_agreements, verify
 
 log = logging.getLogger("mkdocs.plugins.clausekit")
 
@@ -56,18 +55,18 @@ class ClausekitConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs: untyp
 class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.root: Path | None = None
-        self.lib: Library | None = None
+        self.checked: Checked | None = None
         self.content: SiteContent | None = None
         self.download_dir: Path | None = None
         self.by_uri: dict[str, GeneratedPage] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
-        self.lib = _checked_library(self.root)
+        self.checked = _checked_library(self.root)
         formats = list(self.config.formats) if self.config.downloads else []
         try:
             self.content = generate(
-                self.lib, config.site_name, formats, history=self.config.history
+                self.checked, config.site_name, formats, history=self.config.history
             )
         except ProblemsFound as exc:
             raise LibraryProblems(list(exc.problems)) from exc
@@ -91,14 +90,15 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.downloads:
             return
-        assert self.lib is not None and self.root is not None
-        cache = self.config.cache_dir or self.lib.settings.output
+        assert self.checked is not None and self.root is not None
+        lib = self.checked.lib
+        cache = self.config.cache_dir or lib.settings.output
         outdir = (self.root / cache).resolve()
         try:
             report = build(
-                self.lib,
-                sorted(self.lib.agreements),
-                sorted(self.lib.templates),
+                self.checked,
+                sorted(lib.agreements),
+                sorted(lib.templates),
                 set(self.config.formats),
                 outdir,
             )
@@ -150,20 +150,14 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         return server
 
 
-def _checked_library(root: Path) -> Library:
+def _checked_library(root: Path) -> Checked:
     # Agreements are only listed at first, so that `check` reads and checks a
     # large library's agreements in parallel workers; then the site needs them.
-    lib = load_library(root, agreements=False)
-    pending = list(lib.pending)
-    problems = check_library(lib)
+    checked = Checked(load_library(root, agreements=False))
+    problems = verify(checked).problems
     if problems:
-        raise LibraryProblems(problems)
-    missing = [p for p in pending if _agreement_id(root, p) not in lib.agreements]
-    load_agreements(lib, missing)
-    if lib.load_problems:  # a file changed between the two reads
-        raise LibraryProblems(lib.load_problems)
-    return lib
-
-
-def _agreement_id(root: Path, path: Path) -> str:
-    return path.relative_to(root / "agreements").with_suffix("").as_posix()
+        raise LibraryProblems(list(problems))
+    checked = checked.with_agreements(unread_agreements(checked.lib))
+    if checked.lib.problems:  # a file changed between the two reads
+        raise LibraryProblems(list(checked.lib.problems))
+    return checked

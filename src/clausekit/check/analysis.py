@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .sandbox import environment
+from clausekit.language.sandbox import environment
 
 BUILTIN_NAMES = frozenset({"ref"})
 
@@ -56,7 +55,6 @@ def _col(source_lines: list[str], line: int, needle: str) -> int:
     return 1
 
 
-@lru_cache(maxsize=4096)
 def analyse(source: str) -> Analysis:
     """Analyse a body; raises `SyntaxProblem` with the line of a Jinja syntax error."""
     try:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from clausekit.assemble import assemble_agreement
-from clausekit.compose import declarations, outline
-from clausekit.model import Agreement, Library, Template
-
-from .clauses import variables_table  # one table format for clauses and templates
-from .common import (
+from clausekit.assemble import number_entries
+from clausekit.check import Checked
+from clausekit.check.compose import declarations
+from clausekit.load.model import Agreement, Library, Template
+from clausekit.publish.site.clauses import (
+    variables_table,  # one table format for clauses and templates
+)
+from clausekit.publish.site.common import (
     INDEXES,
     GeneratedPage,
     RawHtml,
@@ -20,12 +22,18 @@ from .common import (
     labels,
     link,
     make_page,
-    numbered_outline,
     status_badge,
     table,
     template_uri,
 )
-from .markup import commonmark, html_block, md_code, md_text, strip_front_matter
+from clausekit.publish.site.markup import (
+    commonmark,
+    html_block,
+    md_code,
+    md_text,
+    strip_front_matter,
+)
+from clausekit.review.locks import assemble_locked
 
 FORMAT_NAMES = {"docx": "DOCX", "pdf": "PDF", "html": "HTML", "md": "Markdown"}
 
@@ -124,11 +132,11 @@ def _clause_link(lib: Library, uri: str, cid: str) -> str:
 
 
 def _outline(lib: Library, template: Template, uri: str, t: dict[str, str]) -> list[str]:
-    plan = outline(template)
+    plan = template.outline
     out: list[str] = []
     for entry in plan.preamble:
         out.append(f"- {_clause_link(lib, uri, entry.clause or '')}")
-    for n in numbered_outline(template):
+    for n in number_entries(template):
         indent = "    " * (n.level - 1)
         if n.entry.clause:
             text = f"{md_text(n.prefix)}{_clause_link(lib, uri, n.entry.clause)}"
@@ -167,11 +175,12 @@ def agreement_index(lib: Library) -> GeneratedPage:
     return make_page(uri, "协议 · Agreements", out)
 
 
-def agreement_page(lib: Library, agreement: Agreement, formats: list[str]) -> GeneratedPage:
+def agreement_page(checked: Checked, agreement: Agreement, formats: list[str]) -> GeneratedPage:
+    lib = checked.lib
     uri = agreement_uri(agreement.id)
     template = lib.templates[agreement.template_id]
     t = labels(template.lang)
-    assembled = assemble_agreement(lib, agreement.id)  # ProblemsFound: the plugin reports it
+    assembled = assemble_locked(checked, agreement.id)  # ProblemsFound: the plugin reports it
     out: list[str | RawHtml] = [f"# {md_text(assembled.title)}\n"]
     facts = [
         f"**{t['status']}** {status_badge(agreement.status)}",

@@ -1,0 +1,109 @@
+"""Stage 3, assemble: an agreement (or a blank form) as numbered Markdown.
+
+The entry takes the checked library (`check.Checked`), never git: an
+agreement with a lock is assembled from the view its caller made of the
+locked versions (`review.locks.locked`).  Numbers are computed once, in
+`outline.py`, for assembly, the site and the DOCX writer.
+"""
+
+from __future__ import annotations
+
+from jinja2 import TemplateError, UndefinedError
+
+from clausekit.assemble.document import Assembled, InputRef, NumberedHeading, render
+from clausekit.assemble.outline import Numbered, number_entries
+from clausekit.check import Checked, blank_values
+from clausekit.errors import Problem, ProblemsFound
+from clausekit.load.outline import Entry
+
+__all__ = [
+    "Assembled",
+    "InputRef",
+    "Numbered",
+    "NumberedHeading",
+    "agreement_problems",
+    "assemble_agreement",
+    "assemble_blank",
+    "blank_problems",
+    "left_out",
+    "number_entries",
+]
+
+
+def assemble_agreement(checked: Checked, agreement_id: str) -> Assembled:
+    """The agreement as Markdown; `ProblemsFound` if it or its template has problems."""
+    lib = checked.lib
+    agreement = lib.agreements[agreement_id]
+    template = lib.templates.get(agreement.template_id)
+    found = list(checked.scope(template).problems) if template else []
+    values, more = checked.agreement(agreement)
+    found += more
+    if found or values is None or template is None:
+        raise ProblemsFound(found)
+    title = str(agreement.data.get("title") or template.title)
+    src = agreement.source
+    extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
+    return _rendered(*render(checked, checked.scope(template), values, title, extra))
+
+
+def assemble_blank(checked: Checked, template_id: str) -> Assembled:
+    """The fillable form: every variable printed as a blank."""
+    scope = checked.scope(checked.lib.templates[template_id])
+    if scope.problems:
+        raise ProblemsFound(scope.problems)
+    values = blank_values(scope)
+    return _rendered(*render(checked, scope, values, scope.template.title, None))
+
+
+def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
+    """An agreement's own problems: its values, and what rendering it finds.
+
+    Its template's problems are left out: they are reported on their own files.
+    """
+    agreement = checked.lib.agreements[agreement_id]
+    values, found = checked.agreement(agreement)
+    template = checked.lib.templates.get(agreement.template_id)
+    if values is None or template is None or checked.scope(template).problems:
+        return found
+    return render(checked, checked.scope(template), values, "", None)[1]
+
+
+def blank_problems(checked: Checked, template_id: str) -> list[Problem]:
+    """What rendering a clean template's blank form finds (refs to clauses a `when`
+    may leave out are fine there; headings nested too deep are not)."""
+    scope = checked.scope(checked.lib.templates[template_id])
+    if scope.problems:
+        return []
+    return render(checked, scope, blank_values(scope), scope.template.title, None)[1]
+
+
+def left_out(checked: Checked, agreement_id: str) -> frozenset[str]:
+    """The clauses of the agreement's template that its `when` conditions leave out.
+
+    A condition that needs a value a draft has not set shows its clause, as the
+    draft's document does; an agreement whose values have problems leaves
+    nothing out (check reports it).
+    """
+    agreement = checked.lib.agreements[agreement_id]
+    template = checked.lib.templates.get(agreement.template_id)
+    values, _ = checked.agreement(agreement)
+    if template is None or values is None:
+        return frozenset()
+    scope = checked.scope(template)
+
+    def include(entry: Entry) -> bool:
+        try:
+            return not entry.when or bool(scope.evaluate(entry.when, values.context))
+        except (UndefinedError, TemplateError, TypeError, ValueError, ArithmeticError):
+            return True  # the document shows it (a draft) or check reports it
+
+    kept = {n.entry.clause for n in number_entries(template, include)}
+    return frozenset(
+        e.clause for e in template.outline.clause_entries() if e.clause and e.clause not in kept
+    ) - {e.clause for e in (*template.outline.preamble, template.outline.signature) if e}
+
+
+def _rendered(assembled: Assembled | None, problems: list[Problem]) -> Assembled:
+    if assembled is None:
+        raise ProblemsFound(problems)
+    return assembled

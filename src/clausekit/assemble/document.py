@@ -1,0 +1,232 @@
+"""Rendering one document: clause bodies in the sandbox, numbered, refs resolved.
+
+`ref()` prints a placeholder while rendering and is resolved once every
+number is known, so a reference may point forwards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import traceback
+from dataclasses import dataclass, field
+
+from jinja2 import TemplateError, UndefinedError
+
+from clausekit.assemble.numbering import MAX_LEVEL, heading_prefix, reference
+from clausekit.assemble.outline import Counters, Numbered, number_entries
+from clausekit.check import Checked, TemplateScope, Values
+from clausekit.errors import Problem
+from clausekit.language.headings import ANCHOR, find_headings, heading_text
+from clausekit.language.sandbox import MarkdownSafe, md_escape
+from clausekit.load.model import Clause
+from clausekit.load.outline import Entry
+
+PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+
+
+@dataclass(frozen=True)
+class InputRef:
+    kind: str  # "template" | "clause" | "agreement"
+    id: str
+    path: str
+    version: str | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class NumberedHeading:
+    """A numbered heading of the document: its level, number and what it is."""
+
+    number: tuple[int, ...]
+    title: str
+    target: str | None  # the clause id, `clause#anchor`, or None for a group heading
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The hand-off to rendering: the document as Markdown, and its numbering."""
+
+    markdown: str
+    title: str
+    lang: str
+    inputs: tuple[InputRef, ...]
+    numbering: str = "zh-CN"
+    headings: tuple[NumberedHeading, ...] = ()
+
+
+@dataclass
+class _Doc:
+    """Assembly state: the numbers of clauses and anchors, pending refs, output."""
+
+    checked: Checked
+    scope: TemplateScope
+    values: Values
+    numbers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    headings: list[NumberedHeading] = field(default_factory=list)
+    refs: list[tuple[str, Clause]] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+    used: dict[str, Clause] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def style(self) -> str:
+        return self.scope.template.numbering
+
+    def clause(self, entry: Entry) -> Clause:
+        clause = self.checked.lib.clauses[entry.clause or ""]
+        self.used.setdefault(clause.id, clause)
+        return clause
+
+    def heading(self, number: tuple[int, ...], title: str, target: str | None) -> str:
+        self.headings.append(NumberedHeading(number, title, target))
+        if target is not None:
+            self.numbers[target] = number
+        return f"{'#' * len(number)} {heading_prefix(self.style, number)}{title}"
+
+
+def render(
+    checked: Checked, scope: TemplateScope, values: Values, title: str, extra: InputRef | None
+) -> tuple[Assembled | None, list[Problem]]:
+    """The document, or None and the problems that kept it from being assembled."""
+    template = scope.template
+    doc = _Doc(checked, scope, values)
+    plan = template.outline
+    for entry in plan.preamble:
+        doc.blocks.append(_body(doc, doc.clause(entry), None))
+    for numbered in number_entries(template, lambda e: _included(doc, e)):
+        _entry(doc, numbered)
+    if plan.signature:
+        doc.blocks.append(_body(doc, doc.clause(plan.signature), None))
+    text = "\n\n".join(b.strip("\n") for b in doc.blocks if b.strip())
+    text = PLACEHOLDER.sub(lambda m: _resolve(doc, int(m.group(1))), text)
+    if doc.problems:
+        return None, doc.problems
+    quoted = json.dumps(md_escape(title), ensure_ascii=False)  # JSON text is valid YAML
+    meta = f"---\ntitle: {quoted}\nlang: {template.lang}\n---\n"
+    src = template.source
+    inputs = [InputRef("template", template.id, src.path, template.version, src.sha256)]
+    inputs += [
+        InputRef("clause", c.id, c.source.path, c.version, c.source.sha256)
+        for c in doc.used.values()
+    ]
+    if extra:
+        inputs.append(extra)
+    assembled = Assembled(
+        meta + "\n" + text + "\n",
+        title,
+        template.lang,
+        tuple(inputs),
+        template.numbering,
+        tuple(doc.headings),
+    )
+    return assembled, []
+
+
+def _included(doc: _Doc, entry: Entry) -> bool:
+    if not entry.when:
+        return True
+    try:
+        return bool(doc.scope.evaluate(entry.when, doc.values.context))
+    except UndefinedError:
+        if doc.values.lenient:  # a draft or blank form lacks the deciding value: show it
+            return True
+        template = doc.scope.template
+        doc.problems.append(
+            Problem.at(
+                template.source.path,
+                template.doc.pos(entry.path),
+                "when",
+                "when needs a value that is not set",
+            )
+        )
+        return False
+
+
+def _entry(doc: _Doc, numbered: Numbered) -> None:
+    entry = numbered.entry
+    if entry.heading is not None:
+        doc.blocks.append(doc.heading(numbered.number, md_escape(entry.heading), None))
+        return
+    clause = doc.clause(entry)
+    doc.blocks.append(doc.heading(numbered.number, md_escape(clause.title), clause.id))
+    doc.blocks.append(_body(doc, clause, numbered.number))
+
+
+def _body(doc: _Doc, clause: Clause, number: tuple[int, ...] | None) -> str:
+    """Render a clause body; number its headings below `number` (None: unnumbered)."""
+
+    def ref(target: str) -> MarkdownSafe:
+        doc.refs.append((str(target), clause))
+        return MarkdownSafe(f"\ue000{len(doc.refs) - 1}\ue001")
+
+    try:
+        tpl = doc.checked.compiled_body(clause, doc.scope.template.lang, doc.values.lenient)
+        text = tpl.render({**doc.values.context, "ref": ref})
+    except TemplateError as exc:
+        message = f"{type(exc).__name__}: {exc.message or exc}"
+        doc.problems.append(_render_problem(clause, exc, message))
+        return ""
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        doc.problems.append(_render_problem(clause, exc, str(exc)))
+        return ""
+    return text if number is None else _number_headings(doc, clause, text, number)
+
+
+def _render_problem(clause: Clause, exc: BaseException, message: str) -> Problem:
+    lineno = getattr(exc, "lineno", None)
+    if not isinstance(lineno, int):
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if f.filename == clause.source.path
+        ]
+        lineno = (frames[-1].lineno or 1) if frames else 1
+    return Problem(clause.source.path, clause.body_line + lineno - 1, 1, "render", message)
+
+
+def _number_headings(doc: _Doc, clause: Clause, text: str, number: tuple[int, ...]) -> str:
+    lines = text.split("\n")
+    found = doc.checked.source_headings(clause)
+    if found is None or text.count("\n") != clause.body.count("\n"):
+        found = find_headings(text)
+    counters = Counters(number)
+    edits: list[tuple[int, int, str]] = []
+    for start, end, depth_in_body in found:
+        depth = len(number) + depth_in_body
+        content = heading_text(lines, start, end)
+        if depth > MAX_LEVEL:
+            doc.problems.append(
+                Problem(
+                    clause.source.path,
+                    clause.body_line + start,
+                    1,
+                    "heading-depth",
+                    f"heading {content!r} would be level {depth}; "
+                    f"documents have {MAX_LEVEL} levels",
+                )
+            )
+            continue
+        anchor = ANCHOR.search(content)
+        target = f"{clause.id}#{anchor.group(1)}" if anchor else None
+        title = content[: anchor.start()] if anchor else content
+        edits.append((start, end, doc.heading(counters.next(depth), title, target)))
+    for start, end, line in reversed(edits):
+        lines[start:end] = [line]
+    return "\n".join(lines)
+
+
+def _resolve(doc: _Doc, index: int) -> str:
+    target, clause = doc.refs[index]
+    number = doc.numbers.get(target)
+    if number is not None:
+        return reference(doc.style, number)
+    line = next((i for i, t in enumerate(clause.body.split("\n")) if target in t), 0)
+    doc.problems.append(
+        Problem(
+            clause.source.path,
+            clause.body_line + line,
+            1,
+            "ref",
+            f"ref({target!r}): not in this document (template {doc.scope.template.id})",
+        )
+    )
+    return "?"

@@ -1,0 +1,65 @@
+"""A template's scope: everything derived once from a template and its clauses.
+
+Ten thousand agreements of one template share one scope: its problems, the
+composed schema, the validators of final and draft agreements, and its
+expressions compiled in the template's own language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from clausekit.check import schemas
+from clausekit.check.compose import Declaration, variables_schema
+from clausekit.errors import Problem
+from clausekit.language.sandbox import environment
+from clausekit.load.model import Template
+
+# Problems after which the composed schema cannot be trusted.
+SCHEMA_BREAKING = frozenset(
+    {"yaml", "schema", "missing-id", "variable-conflict", "id", "front-matter", "encoding"}
+)
+
+Compiled = Callable[..., Any]
+
+
+@dataclass
+class TemplateScope:
+    template: Template
+    problems: tuple[Problem, ...]  # of the template and every clause it names
+    declarations: Mapping[str, Declaration]
+    schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
+    _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
+    _compiled: dict[str, Compiled] = field(default_factory=dict)
+
+    @property
+    def usable(self) -> bool:
+        """Whether agreements can be checked against this scope's schema."""
+        return not any(p.code in SCHEMA_BREAKING for p in self.problems)
+
+    def __post_init__(self) -> None:
+        self.schema = variables_schema(dict(self.declarations))
+
+    def validator(self, draft: bool) -> Draft202012Validator:
+        """Drafts may leave required values unset: their validator drops `required`."""
+        if draft not in self._validators:
+            schema = self.schema
+            self._validators[draft] = schemas.validator_for(
+                schemas.without_required(schema) if draft else schema
+            )
+        return self._validators[draft]
+
+    def expression(self, expr: str) -> Compiled:
+        """`expr` compiled once, strict, with the filters of the template's language."""
+        if expr not in self._compiled:
+            env = environment(self.template.lang, False)
+            self._compiled[expr] = env.compile_expression(expr, undefined_to_none=False)
+        return self._compiled[expr]
+
+    def evaluate(self, expr: str, context: Mapping[str, Any]) -> Any:
+        """Evaluate an expression; UndefinedError when it needs a missing value."""
+        return self.expression(expr)(**context)

@@ -1,0 +1,211 @@
+"""Rules for one template, each a generator of problems, one concern each.
+
+`template_problems` runs them in order.  A template that breaks its schema
+gets only those problems: the other rules read what the schema guarantees.
+Problems found in a clause body on behalf of a template (an undeclared name,
+a ref outside the document) point into the clause file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from clausekit.check import schemas
+from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression
+from clausekit.check.clauses import body_problem, changelog
+from clausekit.check.compose import declarations
+from clausekit.check.context import CheckContext
+from clausekit.errors import Problem
+from clausekit.load.model import Clause, Template
+from clausekit.load.outline import Entry
+from clausekit.load.yamlpos import JsonPath
+
+Rule = Callable[[CheckContext, Template], Iterator[Problem]]
+
+
+def template_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    validator = ctx.file_validator("template")
+    found = list(schemas.problems(validator, template.doc.value, template.source, template.doc))
+    if found:
+        yield from found
+        return
+    for rule in RULES:
+        yield from rule(ctx, template)
+
+
+def changelog_rule(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    yield from changelog(template.source.path, template.data, template.doc)
+
+
+def missing_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    for entry in template.outline.clause_entries():
+        if entry.clause not in ctx.lib.clauses:
+            yield _at(template, entry.path, "missing-id", f"no clause {entry.clause!r} in clauses/")
+
+
+def duplicate_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    first: dict[str, Entry] = {}
+    for entry in template.outline.clause_entries():
+        cid = entry.clause or ""
+        if cid in first and cid in ctx.lib.clauses:
+            line = template.doc.pos(first[cid].path).line
+            yield _at(
+                template,
+                entry.path,
+                "duplicate-clause",
+                f"clause {cid!r} is already included at line {line}",
+            )
+        first.setdefault(cid, entry)
+
+
+def clause_languages(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    for entry, clause in _included(ctx, template):
+        if clause.lang and clause.lang != template.lang:
+            yield _at(
+                template,
+                entry.path,
+                "lang",
+                f"clause {clause.id!r} is in {clause.lang}, the template in {template.lang}",
+            )
+
+
+def variable_conflicts(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    yield from declarations(ctx.lib, template)[1]
+
+
+def undeclared_in_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    known = _known(ctx, template)
+    for clause, result in _analyses(ctx, template):
+        for use in result.names:
+            if use.name not in known:
+                yield body_problem(
+                    clause,
+                    use.line,
+                    use.col,
+                    "undeclared-variable",
+                    f"variable {use.name!r} is not declared (template "
+                    f"{template.id}): add it to the clause's variables",
+                )
+
+
+def refs(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    present = {c.id for _, c in _included(ctx, template)}
+    for clause, result in _analyses(ctx, template):
+        for use in result.refs:
+            target, _, anchor = use.name.partition("#")
+            if target not in present or (anchor and not _has_anchor(ctx, target, anchor)):
+                yield body_problem(
+                    clause,
+                    use.line,
+                    use.col,
+                    "ref",
+                    f"ref({use.name!r}): no such clause or heading in template {template.id}",
+                )
+
+
+@dataclass(frozen=True)
+class _Expression:
+    path: JsonPath  # where it is written in the template
+    text: str
+
+
+def expressions(template: Template) -> Iterator[_Expression]:
+    """Every `computed`, `rules` and `when` expression of a template, in file order."""
+    for name, expr in template.computed.items():
+        yield _Expression(("computed", name), expr)
+    for i, rule in enumerate(template.rules):
+        yield _Expression(("rules", i, "assert"), str(rule.get("assert", "")))
+    for entry in template.outline.conditional():
+        yield _Expression((*entry.path, "when"), entry.when or "")
+
+
+def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    known = _known(ctx, template)
+    computed = list(template.computed)
+    for expr in expressions(template):
+        where = schemas.dotted(expr.path)
+        try:
+            result = analyse_expression(expr.text)
+        except SyntaxProblem as exc:
+            yield _at(template, expr.path, "jinja-syntax", f"{where}: {exc.message}")
+            continue
+        for use in result.unsafe:
+            yield _at(
+                template, expr.path, "sandbox", f"{where}: attribute {use.name!r} is not allowed"
+            )
+        # A computed value may read the values computed before it, not after.
+        visible = (
+            known - set(computed[computed.index(str(expr.path[1])) :])
+            if expr.path[0] == "computed"
+            else known
+        )
+        for use in result.names:
+            if use.name not in visible:
+                yield _at(
+                    template,
+                    expr.path,
+                    "undeclared-variable",
+                    f"{where}: {use.name!r} is not a declared variable "
+                    "or an earlier computed value",
+                )
+
+
+def unused_template_variables(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    used = {u.name for _, result in _analyses(ctx, template) for u in result.names}
+    for expr in expressions(template):
+        try:
+            used.update(u.name for u in analyse_expression(expr.text).names)
+        except SyntaxProblem:
+            continue  # reported by expression_problems
+    for name in template.variables:
+        if name not in used:
+            yield Problem.at(
+                template.source.path,
+                template.doc.key_pos(("variables", name)),
+                "unused-variable",
+                f"variable {name!r} is declared but used by no clause, "
+                "computed value, rule or condition",
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    changelog_rule,
+    missing_clauses,
+    duplicate_clauses,
+    clause_languages,
+    variable_conflicts,
+    undeclared_in_clauses,
+    refs,
+    expression_problems,
+    unused_template_variables,
+)
+
+
+def _at(template: Template, path: JsonPath, code: str, message: str) -> Problem:
+    return Problem.at(template.source.path, template.doc.pos(path), code, message)
+
+
+def _included(ctx: CheckContext, template: Template) -> Iterator[tuple[Entry, Clause]]:
+    """Each clause of the template once, with the entry that first names it."""
+    seen: set[str] = set()
+    for entry in template.outline.clause_entries():
+        clause = ctx.lib.clauses.get(entry.clause or "")
+        if clause is not None and clause.id not in seen:
+            seen.add(clause.id)
+            yield entry, clause
+
+
+def _analyses(ctx: CheckContext, template: Template) -> Iterator[tuple[Clause, Analysis]]:
+    for _, clause in _included(ctx, template):
+        result = ctx.analysis(clause)
+        if isinstance(result, Analysis):  # a syntax problem is the clause's own
+            yield clause, result
+
+
+def _known(ctx: CheckContext, template: Template) -> set[str]:
+    return set(declarations(ctx.lib, template)[0]) | set(template.computed)
+
+
+def _has_anchor(ctx: CheckContext, clause_id: str, anchor: str) -> bool:
+    return "{#" + anchor + "}" in ctx.lib.clauses[clause_id].body

@@ -1,0 +1,81 @@
+"""A template's outline: its `preamble`, `body` and `signature` as typed entries.
+
+Each entry remembers where in the template file it was written (`path`), so a
+problem about it points at the right line.  The outline is what the template
+*says*; which entries an agreement includes, and their numbers, are assembly's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from clausekit.load.yamlpos import JsonPath
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One place in a template: a clause, or a group heading with children."""
+
+    path: JsonPath  # where it is written in the template file
+    clause: str | None = None
+    heading: str | None = None
+    when: str | None = None
+    children: tuple[Entry, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Outline:
+    preamble: tuple[Entry, ...]
+    body: tuple[Entry, ...]
+    signature: Entry | None
+
+    def clause_entries(self) -> Iterator[Entry]:
+        """Every clause entry, in document order."""
+        yield from self.preamble
+        yield from (e for e in all_entries(self.body) if e.clause)
+        if self.signature:
+            yield self.signature
+
+    def conditional(self) -> Iterator[Entry]:
+        """Every body entry with a `when`."""
+        yield from (e for e in all_entries(self.body) if e.when)
+
+
+def all_entries(entries: tuple[Entry, ...]) -> Iterator[Entry]:
+    """Entries and their children, depth first, in document order."""
+    for e in entries:
+        yield e
+        yield from all_entries(e.children)
+
+
+def read_outline(data: dict[str, Any]) -> Outline:
+    pre = tuple(
+        Entry(("preamble", i), clause=c)
+        for i, c in enumerate(data.get("preamble") or [])
+        if isinstance(c, str)
+    )
+    body = tuple(_entries(data.get("body"), ("body",)))
+    sig = data.get("signature")
+    return Outline(pre, body, Entry(("signature",), clause=sig) if isinstance(sig, str) else None)
+
+
+def _entries(items: Any, base: JsonPath) -> Iterator[Entry]:
+    if not isinstance(items, list):
+        return
+    for i, item in enumerate(items):
+        path = (*base, i)
+        if isinstance(item, str):
+            yield Entry(path, clause=item)
+        elif isinstance(item, dict) and isinstance(item.get("clause"), str):
+            yield Entry(path, clause=item["clause"], when=_opt_str(item.get("when")))
+        elif isinstance(item, dict) and isinstance(item.get("heading"), str):
+            children = tuple(_entries(item.get("children"), (*path, "children")))
+            yield Entry(
+                path, heading=item["heading"], when=_opt_str(item.get("when")), children=children
+            )
+
+
+def _opt_str(v: Any) -> str | None:
+    return v if isinstance(v, str) else None

@@ -1,0 +1,116 @@
+"""`clausekit check`: the check stage's problems plus what assembling finds.
+
+Static checks (`check.Checked`) see each file once; some problems only show
+when a document is put together (a `ref` to a clause that an agreement's `when`
+leaves out, a value a filter cannot print), so every blank form and every
+agreement is also assembled.  With thousands of agreements, reading and
+assembling them is nearly all the work and each is independent: they are
+read in forked worker processes, which inherit the parent's warm caches.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from clausekit.assemble import agreement_problems, blank_problems
+from clausekit.check import Checked
+from clausekit.errors import BuildError, ClausekitError, Problem
+from clausekit.load import Library
+from clausekit.review.locks import is_locked, lock_problems
+
+# Below this many agreements, forking costs more than it saves.
+PARALLEL_FROM = 200
+
+
+@dataclass(frozen=True)
+class Verification:
+    problems: tuple[Problem, ...]
+    files_read: int
+
+
+def verify(checked: Checked, jobs: int | None = None) -> Verification:
+    """Every problem of the library; agreements not read yet are read here."""
+    lib = checked.lib
+    found = set(checked.static_problems())
+    for tid in lib.templates:
+        found.update(blank_problems(checked, tid))
+    for aid in lib.agreements:
+        found.update(agreement_problems(checked, aid))
+    unread = unread_agreements(lib)
+    locked = [p for p in unread if is_locked(p)]
+    unlocked = [p for p in unread if not is_locked(p)]
+    found.update(lock_problems(checked, locked))
+    read = len(locked)
+    for problems, count in _map(_agreements_of(checked), unlocked, jobs or os.cpu_count() or 1):
+        found.update(problems)
+        read += count
+    return Verification(tuple(sorted(found)), lib.files_read + read)
+
+
+def unread_agreements(lib: Library) -> list[Path]:
+    """The agreement files listed but not read (`load_library(agreements=False)`)."""
+    folder = lib.root / "agreements"
+    return [
+        p
+        for p in lib.agreement_files
+        if p.relative_to(folder).with_suffix("").as_posix() not in lib.agreements
+    ]
+
+
+Work = Callable[[Sequence[Path]], tuple[list[Problem], int]]
+
+
+def _agreements_of(checked: Checked) -> Work:
+    def work(paths: Sequence[Path]) -> tuple[list[Problem], int]:
+        before = set(checked.lib.agreements)
+        more = checked.with_agreements(paths)
+        known = set(checked.lib.problems)
+        found = [p for p in more.lib.problems if p not in known]
+        for aid in sorted(set(more.lib.agreements) - before):
+            found.extend(agreement_problems(more, aid))
+        return found, len(paths)
+
+    return work
+
+
+def _map(work: Work, paths: list[Path], jobs: int) -> list[tuple[list[Problem], int]]:
+    """`work` over `paths` split in `jobs` parts, each in a forked process."""
+    if jobs < 2 or len(paths) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        return [work(paths)]
+    ctx = mp.get_context("fork")
+    chunks = [paths[i::jobs] for i in range(jobs)]
+    pipes = [ctx.Pipe(duplex=False) for _ in chunks]
+    procs = [
+        ctx.Process(target=_child, args=(work, chunk, send), daemon=True)
+        for chunk, (_, send) in zip(chunks, pipes, strict=True)
+    ]
+    for proc in procs:
+        proc.start()
+    results: list[tuple[list[Problem], int]] = []
+    for proc, (receive, send) in zip(procs, pipes, strict=True):
+        send.close()
+        try:
+            answer = receive.recv()
+        except EOFError as exc:  # the worker died before answering
+            raise BuildError(f"a check worker exited with code {proc.exitcode}") from exc
+        finally:
+            proc.join()
+        if isinstance(answer, str):
+            raise BuildError(answer)
+        results.append(answer)
+    return results
+
+
+def _child(work: Work, paths: Sequence[Path], send: Connection) -> None:
+    # A forked child: `work` and the warm caches it closes over are the parent's.
+    try:
+        send.send(work(paths))
+    except ClausekitError as exc:  # the parent reports it as one line
+        send.send(str(exc))
+    finally:
+        send.close()
