@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -41,23 +41,50 @@ class Pos:
     col: int  # 1-based
 
 
-@dataclass
-class Located:
-    """A parsed YAML document and the position of each of its values."""
+@dataclass(frozen=True)
+class _Positions:
+    values: dict[JsonPath, Pos]
+    keys: dict[JsonPath, Pos]
 
-    value: Any
-    positions: dict[JsonPath, Pos] = field(default_factory=dict)
-    key_positions: dict[JsonPath, Pos] = field(default_factory=dict)
+
+class Located:
+    """A parsed YAML document and the position of each of its values.
+
+    Positions are needed only to report a problem, and most files have none:
+    they are computed on first use, by composing the text again.
+    """
+
+    __slots__ = ("_positions", "_text", "line_offset", "value")
+
+    def __init__(self, value: Any, text: str = "", line_offset: int = 0) -> None:
+        self.value = value
+        self._text = text
+        self.line_offset = line_offset
+        self._positions: _Positions | None = None
+
+    @property
+    def positions(self) -> dict[JsonPath, Pos]:
+        return self._index().values
 
     def pos(self, path: JsonPath) -> Pos:
         """Position of the value at `path`, or of its nearest ancestor."""
-        while path not in self.positions and path:
+        values = self.positions
+        while path not in values and path:
             path = path[:-1]
-        return self.positions.get(path, Pos(1, 1))
+        return values.get(path, Pos(1 + self.line_offset, 1))
 
     def key_pos(self, path: JsonPath) -> Pos:
         """Position of the mapping key that names `path` (falls back to the value)."""
-        return self.key_positions.get(path) or self.pos(path)
+        return self._index().keys.get(path) or self.pos(path)
+
+    def _index(self) -> _Positions:
+        if self._positions is None:
+            index = _Positions({}, {})
+            node = yaml.compose(self._text, Loader=_Loader) if self._text else None
+            if node is not None:
+                _index(node, (), index, self.line_offset)
+            self._positions = index
+        return self._positions
 
 
 @dataclass(frozen=True)
@@ -90,13 +117,18 @@ class _ScalarConstructor(yaml.constructor.SafeConstructor):
         return str(self.construct_scalar(node))
 
 
-_ScalarConstructor.add_constructor(  # type: ignore[type-var]
-    "tag:yaml.org,2002:float", _ScalarConstructor.construct_yaml_float
-)
-_ScalarConstructor.add_constructor(  # type: ignore[type-var]
-    "tag:yaml.org,2002:timestamp", _ScalarConstructor.construct_yaml_timestamp
-)
 _SCALARS = _ScalarConstructor()
+# The tags libyaml's resolver gives plain scalars, and how each is read.  Calling
+# the constructor's method directly skips `construct_object`'s bookkeeping, which
+# costs more than the parse itself on a large library.
+_READERS = {
+    "tag:yaml.org,2002:str": lambda node: node.value,
+    "tag:yaml.org,2002:null": lambda node: None,
+    "tag:yaml.org,2002:bool": _SCALARS.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _SCALARS.construct_yaml_int,
+    "tag:yaml.org,2002:float": _SCALARS.construct_yaml_float,
+    "tag:yaml.org,2002:timestamp": _SCALARS.construct_yaml_timestamp,
+}
 
 
 def load_yaml(text: str, line_offset: int = 0) -> Located:
@@ -114,47 +146,62 @@ def load_yaml(text: str, line_offset: int = 0) -> Located:
         raise YamlError(YamlProblem(line + line_offset, col, f"invalid YAML: {msg}")) from exc
     except yaml.YAMLError as exc:
         raise YamlError(YamlProblem(1 + line_offset, 1, f"invalid YAML: {exc}")) from exc
-    located = Located(None)
     if node is None:
-        return located
+        return Located(None, text, line_offset)
     budget = [MAX_NODES]
-    located.value = _build(node, (), located, line_offset, budget)
-    return located
+    return Located(_build(node, line_offset, budget), text, line_offset)
 
 
 def _pos(node: yaml.Node, line_offset: int) -> Pos:
     return Pos(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
 
 
-def _build(node: yaml.Node, path: JsonPath, out: Located, off: int, budget: list[int]) -> Any:
+def _fail(node: yaml.Node, off: int, message: str) -> YamlError:
+    p = _pos(node, off)
+    return YamlError(YamlProblem(p.line, p.col, message))
+
+
+def _build(node: yaml.Node, off: int, budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        p = _pos(node, off)
-        raise YamlError(YamlProblem(p.line, p.col, "invalid YAML: document too large (aliases?)"))
-    out.positions.setdefault(path, _pos(node, off))
-    if node.tag not in _COLLECTION_TAGS and not isinstance(node, yaml.ScalarNode):
+        raise _fail(node, off, "invalid YAML: document too large (aliases?)")
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, off)
+    if node.tag not in _COLLECTION_TAGS:
         # safe_load refuses tags it cannot construct (`!!python/object`, `!custom`).
-        p = _pos(node, off)
-        raise YamlError(YamlProblem(p.line, p.col, f"invalid YAML: unsupported tag {node.tag!r}"))
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in _merged_pairs(node):
-            key = _scalar(key_node, off) if isinstance(key_node, yaml.ScalarNode) else None
-            kp = _pos(key_node, off)
-            if not isinstance(key, str):
-                raise YamlError(YamlProblem(kp.line, kp.col, "mapping keys must be text"))
-            if key in result:
-                raise YamlError(YamlProblem(kp.line, kp.col, f"duplicate key {key!r}"))
-            out.key_positions[(*path, key)] = kp
-            result[key] = _build(value_node, (*path, key), out, off, budget)
-        return result
+        raise _fail(node, off, f"invalid YAML: unsupported tag {node.tag!r}")
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), out, off, budget) for i, item in enumerate(node.value)]
-    return _scalar(node, off)
+        return [_build(item, off, budget) for item in node.value]
+    assert isinstance(node, yaml.MappingNode)  # the collection tags are map and seq
+    result: dict[str, Any] = {}
+    for key_node, value_node in _merged_pairs(node):
+        key = _scalar(key_node, off) if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str):
+            raise _fail(key_node, off, "mapping keys must be text")
+        if key in result:
+            raise _fail(key_node, off, f"duplicate key {key!r}")
+        result[key] = _build(value_node, off, budget)
+    return result
+
+
+def _index(node: yaml.Node, path: JsonPath, out: _Positions, off: int) -> None:
+    """Record where each value (and each mapping key) of a valid document is."""
+    out.values.setdefault(path, _pos(node, off))
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, (*path, i), out, off)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in _merged_pairs(node):
+            sub = (*path, str(key_node.value))
+            out.keys[sub] = _pos(key_node, off)
+            _index(value_node, sub, out, off)
 
 
 def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
     # `<<: *base` merge keys are part of safe_load semantics; explicit keys win.
+    if not any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+        yield from node.value
+        return
     explicit = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
     seen = {k.value for k, _ in explicit if isinstance(k, yaml.ScalarNode)}
     for k, v in node.value:
@@ -169,12 +216,12 @@ def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node
     yield from explicit
 
 
-def _scalar(node: yaml.Node, off: int) -> Any:
+def _scalar(node: yaml.ScalarNode, off: int) -> Any:
+    reader = _READERS.get(node.tag)
     try:
-        return _SCALARS.construct_object(node)
+        return reader(node) if reader else _SCALARS.construct_object(node)
     except yaml.constructor.ConstructorError as exc:
-        p = _pos(node, off)
-        raise YamlError(YamlProblem(p.line, p.col, f"invalid YAML: {exc.problem}")) from exc
+        raise _fail(node, off, f"invalid YAML: {exc.problem}") from exc
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
