@@ -61,11 +61,17 @@ def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
     Its template's problems are left out: they are reported on their own files.
     """
     agreement = checked.lib.agreements[agreement_id]
+    key = checked.agreement_key(agreement)
+    cached = checked.results.get(key) if key else None
+    if cached is not None:
+        return list(cached)
     values, found = checked.agreement(agreement)
     template = checked.lib.templates.get(agreement.template_id)
-    if values is None or template is None or checked.scope(template).problems:
-        return found
-    return render(checked, checked.scope(template), values, "", None)[1]
+    if values is not None and template is not None and not checked.scope(template).problems:
+        found = render(checked, checked.scope(template), values, "", None)[1]
+    if key is not None:
+        checked.results.put(key, found)
+    return found
 
 
 def blank_problems(checked: Checked, template_id: str) -> list[Problem]:

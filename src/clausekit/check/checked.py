@@ -11,35 +11,44 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from types import CodeType
+from typing import TYPE_CHECKING, Any, cast
 
 from jinja2 import Template as JinjaTemplate
-from jsonschema import Draft202012Validator
 
 from clausekit.check import schemas
 from clausekit.check.analysis import Analysis, SyntaxProblem, analyse
+from clausekit.check.cache import ResultCache, digest
 from clausekit.check.clauses import clause_problems
 from clausekit.check.compose import composed_schema, declarations
 from clausekit.check.scope import TemplateScope
 from clausekit.check.templates import template_problems
-from clausekit.check.values import Values, agreement_values
+from clausekit.check.values import Values, agreement_values, trusted_values
 from clausekit.errors import Problem
 from clausekit.language.headings import Heading, find_headings
 from clausekit.language.sandbox import environment
 from clausekit.load import read_agreements
 from clausekit.load.model import Agreement, Clause, Library, Template
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+
 
 class Checked:
     """The library with its derived results; create one per loaded library."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: Library, results: ResultCache | None = None) -> None:
         self.lib = lib
+        if results is None:
+            folder = schemas.schema_folder(lib.root)
+            results = ResultCache.for_library(lib.root, folder, lib.settings.lang)
+        self.results = results
         self._analyses: dict[str, Analysis | Problem] = {}
         self._clause_problems: dict[str, tuple[Problem, ...]] = {}
         self._scopes: dict[str, TemplateScope] = {}
         self._validators: dict[str, Draft202012Validator] = {}
         self._views: dict[str, Checked] = {}
+        self._code: dict[str, CodeType] = {}
         self._bodies: dict[tuple[str, str, bool], JinjaTemplate] = {}
         self._headings: dict[str, tuple[Heading, ...] | None] = {}
 
@@ -61,20 +70,32 @@ class Checked:
 
     def clause_problems(self, clause: Clause) -> tuple[Problem, ...]:
         if clause.id not in self._clause_problems:
+            # Its rules read the clause and whether its alternatives exist.
+            alts = [f"{a}:{a in self.lib.clauses}" for a in clause.data.get("alternatives") or []]
+            key = digest("clause", clause.id, clause.source.sha256, *alts)
+            found = self.results.get(key)
+            if found is None:
+                found = tuple(clause_problems(self, clause))
+                self.results.put(key, found)
             own = self.lib.problems_of(clause.source.path)
-            self._clause_problems[clause.id] = (*own, *clause_problems(self, clause))
+            self._clause_problems[clause.id] = (*own, *found)
         return self._clause_problems[clause.id]
 
     def compiled_body(self, clause: Clause, lang: str, lenient: bool) -> JinjaTemplate:
-        """The clause body compiled in the sandbox of a document language."""
+        """The clause body compiled in the sandbox of a document language.
+
+        Jinja's compiled code does not depend on the language or on how missing
+        values print (both are looked up when it runs), so each body is compiled
+        once and bound to each environment it is rendered in.
+        """
         key = (clause.id, lang, lenient)
         if key not in self._bodies:
             env = environment(lang, lenient)
-            path = clause.source.path
-            code = env.compile(clause.body, name=path, filename=path)
-            self._bodies[key] = env.template_class.from_code(
-                env, code, env.make_globals(None), None
-            )
+            if clause.id not in self._code:
+                path = clause.source.path
+                self._code[clause.id] = env.compile(clause.body, name=path, filename=path)
+            code, globals_ = self._code[clause.id], env.make_globals(None)
+            self._bodies[key] = env.template_class.from_code(env, code, globals_, None)
         return self._bodies[key]
 
     def source_headings(self, clause: Clause) -> tuple[Heading, ...] | None:
@@ -100,25 +121,55 @@ class Checked:
     def scope(self, template: Template) -> TemplateScope:
         """The template's scope: its problems and those of the clauses it uses."""
         if template.id not in self._scopes:
-            found = set(self.lib.problems_of(template.source.path))
-            found.update(template_problems(self, template))
-            for entry in template.outline.clause_entries():
-                clause = self.lib.clauses.get(entry.clause or "")
-                if clause is not None:
-                    found.update(self.clause_problems(clause))
+            key = self.scope_key(template)
+            found = self.results.get(key)
+            if found is None:
+                found = tuple(sorted(set(self._scope_problems(template))))
+                self.results.put(key, found)
             decls, _ = declarations(self.lib, template)
-            self._scopes[template.id] = TemplateScope(template, tuple(sorted(found)), decls)
+            self._scopes[template.id] = TemplateScope(template, found, decls, key)
         return self._scopes[template.id]
+
+    def scope_key(self, template: Template) -> str:
+        """A digest of everything a template's problems depend on: the template, each
+        clause it names (or that it is missing), the library's default language."""
+        lib = self.lib
+        parts = [template.id, template.source.sha256, lib.settings.lang]
+        for entry in template.outline.clause_entries():
+            clause = lib.clauses.get(entry.clause or "")
+            parts.append(f"{entry.clause}:{clause.source.sha256 if clause else '-'}")
+            if clause is not None:  # a clause's load problems are its own, not cached
+                parts += [str(p) for p in lib.problems_of(clause.source.path)]
+        parts += [str(p) for p in lib.problems_of(template.source.path)]
+        return digest("scope", *parts)
+
+    def _scope_problems(self, template: Template) -> Iterator[Problem]:
+        yield from self.lib.problems_of(template.source.path)
+        yield from template_problems(self, template)
+        for entry in template.outline.clause_entries():
+            clause = self.lib.clauses.get(entry.clause or "")
+            if clause is not None:
+                yield from self.clause_problems(clause)
+
+    def agreement_key(self, agreement: Agreement) -> str | None:
+        """The key of an agreement's problems (None when it names no template)."""
+        template = self.lib.templates.get(agreement.template_id)
+        if template is None:
+            return None
+        return digest("agreement", agreement.source.sha256, self.scope(template).key)
 
     def agreement(self, agreement: Agreement) -> tuple[Values | None, list[Problem]]:
         """An agreement's values and problems (the template's own problems excluded)."""
+        template = self.lib.templates.get(agreement.template_id)
+        scope = self.scope(template) if template else None
+        key = self.agreement_key(agreement)
+        if scope and scope.usable and key and self.results.get(key) == ():
+            return trusted_values(scope, agreement), []  # checked clean in an earlier run
         src, doc = agreement.source, agreement.doc
-        validator = self.file_validator("agreement")
-        found = list(schemas.problems(validator, doc.value, src, doc))
+        found = list(schemas.problems(self.file_validator("agreement"), doc.value, src, doc))
         if found:
             return None, found
-        template = self.lib.templates.get(agreement.template_id)
-        if template is None:
+        if scope is None:
             return None, [
                 Problem.at(
                     src.path,
@@ -127,7 +178,6 @@ class Checked:
                     f"template: no template {agreement.template_id!r} in templates/",
                 )
             ]
-        scope = self.scope(template)
         if not scope.usable:
             return None, []  # no reliable schema: the template's problems are on its files
         return agreement_values(scope, agreement)
@@ -148,7 +198,9 @@ class Checked:
         """The `Checked` of another view of this library (a lock's versions), made once."""
         if key not in self._views:
             lib = make()
-            self._views[key] = self if lib is self.lib else Checked(lib)
+            # A view's results are not kept: its files are not the library's.
+            off = ResultCache(None, "")
+            self._views[key] = self if lib is self.lib else Checked(lib, off)
         return self._views[key]
 
     def static_problems(self) -> Iterator[Problem]:

@@ -7,13 +7,14 @@ analysis, its problems, the file schemas) without importing `Checked`.
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Protocol
 
 from clausekit.check.analysis import Analysis
 from clausekit.errors import Problem
 from clausekit.load.model import Clause, Library
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 class CheckContext(Protocol):

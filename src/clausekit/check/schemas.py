@@ -15,12 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any, cast
 
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.ids import ID_RE, why_invalid
@@ -32,10 +27,29 @@ NAMES = ("clause", "template", "agreement")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ID_PATTERN = f"^{ID_RE.pattern}$"  # the id pattern as the schema files spell it
 
-FORMATS = FormatChecker()
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
+
+# jsonschema is imported only when something is validated: a build whose
+# results are all cached never pays for it.
 
 
-@FORMATS.checks("date")
+def _format_checker() -> FormatChecker:
+    """The draft's format checker with the contract formats added."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    for name, check in (
+        ("date", _is_date),
+        ("money", _is_money),
+        ("percent", _is_percent),
+        ("email", _is_email),
+    ):
+        checker.checks(name)(check)
+    return checker
+
+
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -48,7 +62,6 @@ def _is_date(value: object) -> bool:
     return True
 
 
-@FORMATS.checks("money")
 def _is_money(value: object) -> bool:
     # An amount of money has at most two decimal places (fen / cents).
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
@@ -57,12 +70,10 @@ def _is_money(value: object) -> bool:
     return d.is_finite() and d == d.quantize(Decimal("0.01"))
 
 
-@FORMATS.checks("percent")
 def _is_percent(value: object) -> bool:
     return not isinstance(value, Decimal) or value.is_finite()
 
 
-@FORMATS.checks("email")
 def _is_email(value: object) -> bool:
     return (
         not isinstance(value, str) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) is not None
@@ -71,13 +82,18 @@ def _is_email(value: object) -> bool:
 
 def file_validators(folder: Path) -> dict[str, Draft202012Validator]:
     """The validators of the schema files in `folder`, by name (`clause`, …)."""
+    from jsonschema import Draft202012Validator
+    from jsonschema_specifications import REGISTRY as SPECIFICATIONS
+    from referencing import Registry, Resource
+
+    formats = _format_checker()
     contents = {n: _read(folder, n) for n in NAMES}
     resources = [(f"urn:clausekit:{n}", Resource.from_contents(c)) for n, c in contents.items()]
     # Crawled once, together with the draft 2020-12 meta-schemas that variable
     # declarations are checked against: otherwise every $ref lookup re-crawls.
     registry: Registry = SPECIFICATIONS.with_resources(resources).crawl()
     return {
-        n: Draft202012Validator(c, registry=registry, format_checker=FORMATS)
+        n: Draft202012Validator(c, registry=registry, format_checker=formats)
         for n, c in contents.items()
     }
 
@@ -94,6 +110,8 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
         ) from exc
     except OSError as exc:
         raise ProblemsFound([Problem(shown, 1, 1, "schema-file", str(exc.strerror))]) from exc
+    from jsonschema import Draft202012Validator
+
     errors = list(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(data))
     if not isinstance(data, dict) or errors:
         msg = errors[0].message if errors else "a schema file holds a JSON object"
@@ -111,7 +129,9 @@ def schema_folder(root: Path) -> Path:
 
 
 def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
-    return Draft202012Validator(schema, format_checker=FORMATS)
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema, format_checker=_format_checker())
 
 
 def problems(
@@ -122,6 +142,8 @@ def problems(
     base: JsonPath = (),
 ) -> Iterator[Problem]:
     """Every schema error of `instance` (found at `base` in `located`) as a Problem."""
+    from jsonschema.exceptions import best_match
+
     for error in validator.iter_errors(instance):
         # For oneOf/anyOf, report the branch that came closest, not the sum.
         err = best_match(error.context) if error.context else error

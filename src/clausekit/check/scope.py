@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from clausekit.check import schemas
 from clausekit.check.compose import Declaration, variables_schema
 from clausekit.errors import Problem
 from clausekit.language.sandbox import environment
 from clausekit.load.model import Template
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 # Problems after which the composed schema cannot be trusted.
 SCHEMA_BREAKING = frozenset(
@@ -32,6 +33,7 @@ class TemplateScope:
     template: Template
     problems: tuple[Problem, ...]  # of the template and every clause it names
     declarations: Mapping[str, Declaration]
+    key: str  # digest of everything the problems depend on (`Checked.scope_key`)
     schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
     _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
     _compiled: dict[str, Compiled] = field(default_factory=dict)

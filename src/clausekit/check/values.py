@@ -43,13 +43,29 @@ def agreement_values(
     found = list(schemas.problems(scope.validator(draft), given, src, doc, ("variables",)))
     if found:
         return None, found
-    context = schemas.coerce(scope.schema, given)
+    values = Values(_context(scope, given), lenient=draft)
+    errors = [*_computed(scope, values), *_rules(scope, agreement, values)]
+    return (None if errors else values), errors
+
+
+def trusted_values(scope: TemplateScope, agreement: Agreement) -> Values:
+    """The context of an agreement whose values passed every check before (same file,
+    same scope): typed and computed, without validating again."""
+    draft = agreement.status == "draft"
+    values = Values(
+        _context(scope, _without_nulls(agreement.values) if draft else agreement.values), draft
+    )
+    list(_computed(scope, values))  # they evaluated cleanly when checked
+    return values
+
+
+def _context(scope: TemplateScope, given: dict[str, Any]) -> dict[str, Any]:
+    """Validated values typed (dates, decimals), with defaults filled in."""
+    context: dict[str, Any] = schemas.coerce(scope.schema, given)
     for name, decl in scope.declarations.items():
         if name not in context and "default" in decl.schema:
             context[name] = schemas.coerce(decl.schema, decl.schema["default"])
-    values = Values(context, lenient=draft)
-    errors = [*_computed(scope, values), *_rules(scope, agreement, values)]
-    return (None if errors else values), errors
+    return context
 
 
 def blank_values(scope: TemplateScope) -> Values:

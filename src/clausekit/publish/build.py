@@ -81,6 +81,7 @@ def build(
     if unknown:
         raise BuildError(f"unknown output format {', '.join(sorted(unknown))}; use {FORMATS}")
     docs = assemble_all(checked, agreement_ids, blank_templates)
+    checked.results.save()
     outdir = outdir.resolve()
     fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
     fingerprint = renderer_fingerprint(fonts)

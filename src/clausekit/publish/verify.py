@@ -19,6 +19,7 @@ from pathlib import Path
 
 from clausekit.assemble import agreement_problems, blank_problems
 from clausekit.check import Checked
+from clausekit.check.cache import Entry
 from clausekit.errors import BuildError, ClausekitError, Problem
 from clausekit.load import Library
 from clausekit.review.locks import is_locked, lock_problems
@@ -46,9 +47,13 @@ def verify(checked: Checked, jobs: int | None = None) -> Verification:
     unlocked = [p for p in unread if not is_locked(p)]
     found.update(lock_problems(checked, locked))
     read = len(locked)
-    for problems, count in _map(_agreements_of(checked), unlocked, jobs or os.cpu_count() or 1):
+    for problems, count, results in _map(
+        _agreements_of(checked), unlocked, jobs or os.cpu_count() or 1
+    ):
         found.update(problems)
         read += count
+        checked.results.add(results)
+    checked.results.save(prune=True)  # a whole check used every result still valid
     return Verification(tuple(sorted(found)), lib.files_read + read)
 
 
@@ -62,23 +67,24 @@ def unread_agreements(lib: Library) -> list[Path]:
     ]
 
 
-Work = Callable[[Sequence[Path]], tuple[list[Problem], int]]
+Answer = tuple[list[Problem], int, dict[str, Entry]]  # problems, files read, new results
+Work = Callable[[Sequence[Path]], Answer]
 
 
 def _agreements_of(checked: Checked) -> Work:
-    def work(paths: Sequence[Path]) -> tuple[list[Problem], int]:
+    def work(paths: Sequence[Path]) -> Answer:
         before = set(checked.lib.agreements)
         more = checked.with_agreements(paths)
         known = set(checked.lib.problems)
         found = [p for p in more.lib.problems if p not in known]
         for aid in sorted(set(more.lib.agreements) - before):
             found.extend(agreement_problems(more, aid))
-        return found, len(paths)
+        return found, len(paths), more.results.new_entries()
 
     return work
 
 
-def _map(work: Work, paths: list[Path], jobs: int) -> list[tuple[list[Problem], int]]:
+def _map(work: Work, paths: list[Path], jobs: int) -> list[Answer]:
     """`work` over `paths` split in `jobs` parts, each in a forked process."""
     if jobs < 2 or len(paths) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         return [work(paths)]
@@ -91,7 +97,7 @@ def _map(work: Work, paths: list[Path], jobs: int) -> list[tuple[list[Problem], 
     ]
     for proc in procs:
         proc.start()
-    results: list[tuple[list[Problem], int]] = []
+    results: list[Answer] = []
     for proc, (receive, send) in zip(procs, pipes, strict=True):
         send.close()
         try:

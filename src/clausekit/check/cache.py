@@ -1,0 +1,138 @@
+"""Problems found by earlier runs, kept by the content they were found in.
+
+Checking a file gives the same problems as long as the file, everything it
+depends on, the schemas and clausekit itself are unchanged; so each result is
+kept under a key that is a digest of all of them, and found again by the next
+run instead of being computed.  A changed byte anywhere in those inputs gives
+a new key: the cache can miss, never hide a problem.
+
+One JSON file per library under the user's cache folder
+(`$CLAUSEKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/clausekit`, else
+`~/.cache/clausekit`); `CLAUSEKIT_CACHE_DIR=off` turns it off.  The file
+records the salt it was written with: the clausekit version, a digest of the
+schema files and of clausekit's own modules, so an upgrade starts afresh.
+Writes are atomic; two runs at once cost at most some recomputation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from clausekit import __version__
+from clausekit.errors import Problem
+
+FORMAT = 1
+PACKAGE = Path(__file__).parents[1]
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def cache_folder() -> Path | None:
+    """Where results are kept; None when caching is off."""
+    configured = os.environ.get("CLAUSEKIT_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "clausekit"
+
+
+def salt(schema_folder: Path, settings: str) -> str:
+    """What invalidates every result: clausekit's version and code, the schemas, settings."""
+    parts = [str(FORMAT), __version__, settings]
+    for path in sorted(schema_folder.glob("*.schema.json")):
+        parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+    # A development install changes its code without changing its version.
+    for path in sorted(PACKAGE.rglob("*.py")):
+        stat = path.stat()
+        parts.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest(*parts)
+
+
+Entry = list[list[object]]  # problems as [path, line, col, code, message] rows
+
+
+def _problem(row: list[object]) -> Problem:
+    path, line, col, code, message = row
+    assert isinstance(line, int) and isinstance(col, int)
+    return Problem(str(path), line, col, str(code), str(message))
+
+
+class ResultCache:
+    """The results of one library; `get` and `put` by key, `save` at the end of a run."""
+
+    def __init__(self, file: Path | None, salt: str) -> None:
+        self.file = file
+        self.salt = salt
+        self._old: dict[str, Entry] = self._read()
+        self._new: dict[str, Entry] = {}
+        self._used: set[str] = set()
+
+    @classmethod
+    def for_library(cls, root: Path, schema_folder: Path, settings: str) -> ResultCache:
+        folder = cache_folder()
+        file = folder / f"{digest(str(root.resolve()))[:32]}.json" if folder else None
+        return cls(file, salt(schema_folder, settings) if file else "")
+
+    def get(self, key: str) -> tuple[Problem, ...] | None:
+        entry = self._new.get(key) or self._old.get(key)
+        if entry is None:
+            return None
+        self._used.add(key)
+        return tuple(_problem(row) for row in entry)
+
+    def put(self, key: str, problems: Iterable[Problem]) -> None:
+        self._new[key] = [[p.path, p.line, p.col, p.code, p.message] for p in problems]
+        self._used.add(key)
+
+    def new_entries(self) -> dict[str, Entry]:
+        """Results computed in this process (a worker hands them to its parent)."""
+        return dict(self._new)
+
+    def add(self, entries: dict[str, Entry]) -> None:
+        self._new.update(entries)
+        self._used.update(entries)
+
+    def save(self, prune: bool = False) -> None:
+        """Write what was added; with `prune`, keep only what this run used (a full
+        `check` touches every file, so what it did not use is stale)."""
+        if self.file is None or (not self._new and not prune):
+            return
+        entries = {**self._old, **self._new}
+        if prune:
+            entries = {k: v for k, v in entries.items() if k in self._used}
+        data = json.dumps({"salt": self.salt, "entries": entries}, separators=(",", ":"))
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-", suffix=".json")
+        except OSError:
+            return  # a cache that cannot be written only costs time on the next run
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(data)
+            os.replace(tmp, self.file)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    def _read(self) -> dict[str, Entry]:
+        if self.file is None:
+            return {}
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # absent or damaged: start afresh
+        if not isinstance(data, dict) or data.get("salt") != self.salt:
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
