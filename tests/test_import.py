@@ -239,3 +239,26 @@ def test_bad_template_id_is_a_usage_error(tmp_path: Path) -> None:
     lib = fresh_library(tmp_path / "lib")
     result = cli("-C", lib, "import", FIXTURES / "equipment-lease.zh.md", "--template", "Bad Id")
     assert result.code == 2 and "--template" in result.err
+
+
+def test_library_files_with_bom_crlf_load_and_gb18030_is_named(tmp_path: Path) -> None:
+    lib = fresh_library(tmp_path / "lib")
+    import_ok(lib, FIXTURES / "equipment-lease.zh.md")
+    files = [
+        lib / "templates" / "equipment-lease.yaml",
+        lib / "clauses" / "equipment-lease" / "term.md",
+        lib / "agreements" / "equipment-lease" / "draft.yaml",
+    ]
+    for path in files:  # a BOM (Notepad) and CRLF line endings on every kind of file
+        text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    check = cli("-C", lib, "check")
+    assert check.code == 0, check.out
+    gb = lib / "clauses" / "equipment-lease" / "general.md"
+    gb.write_bytes(gb.read_text(encoding="utf-8").encode("gb18030"))
+    check = cli("-C", lib, "check")
+    assert check.code == 1
+    assert (
+        "clauses/equipment-lease/general.md:1:1: error[encoding]: not UTF-8 text: the file "
+        "looks GB18030-encoded; convert it with: iconv -f GB18030 -t UTF-8" in check.out
+    )

@@ -60,6 +60,7 @@ class Registry:
     taken: set[str] = field(default_factory=set)
     party: str = ""  # the party block being read ('party_a'), '' outside one
     party_label: str = ""
+    hint: str = ""  # the label of a table row whose value cell is being read
 
     def add(
         self, path: tuple[str, ...], kind: str, description: str, clause: str, reuse: bool = False
@@ -134,8 +135,10 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
     """The variable a matched blank or placeholder stands for."""
     group = kind_of(m)
     before, after = _sentence(text, m.start(), m.end())
-    context = before + after
     label = _label(before)
+    if reg.hint and not re.search(r"\w", re.sub(B, "", before)):
+        before, label = reg.hint + "：", reg.hint
+    context = before + after
     zh = lang.startswith("zh")
     if group in ("ph2", "ph1", "merge"):
         raw = m.group(f"{group}n") if group != "merge" else m.group("mergen")
@@ -168,12 +171,17 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
         "percent": "percent",
         "int": "integer",
     }.get(group, "text")
+    if kind == "text" and (label.endswith("日期") or "date" in label.lower()):
+        kind = "date"
     fld = names.field_name(label)
     if kind == "text" and fld and reg.party:
         return reg.add((reg.party, fld), "text", reg.party_label + label, clause, reuse=True)
     topic = names.topic(context) if zh else names.english_topic(before)
     if kind == "text":
         base = fld or topic or names.identifier(label) or "blank"
+    elif kind == "date" and m.group("date") is None:
+        base = names.identifier(label) or topic or "date"
+        base = base if "date" in base else f"{base}_date"
     elif kind == "date":
         tail = after.lstrip()
         if tail.startswith(("起", "开始")) or before.rstrip().endswith(("自", "from")):

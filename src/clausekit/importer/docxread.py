@@ -30,6 +30,7 @@ class WordNumber:
 
 
 def read_docx(data: bytes, shown: str) -> tuple[list[Para], str | None]:
+    data = merge_fields(data)
     ast = _pandoc_json(data, shown)
     paras: list[Para] = []
     _blocks(ast.get("blocks", []), paras, None)
@@ -39,6 +40,29 @@ def read_docx(data: bytes, shown: str) -> tuple[list[Para], str | None]:
     meta = ast.get("meta", {}).get("title")
     title = _meta_text(meta) if meta else None
     return paras, title or None
+
+
+_FLD_SIMPLE = re.compile(
+    rb'<w:fldSimple\b[^>]*w:instr="\s*MERGEFIELD\s+"?([^"\s\\]+)[^"]*"[^>]*?(?:/>|>.*?</w:fldSimple>)',
+    re.S,
+)
+
+
+def merge_fields(data: bytes) -> bytes:
+    """The DOCX with each simple MERGEFIELD replaced by its «name» text (Pandoc drops them)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read("word/document.xml")
+        if b"MERGEFIELD" not in xml:
+            return data
+        fixed = _FLD_SIMPLE.sub(
+            lambda m: b"<w:r><w:t>\xc2\xab" + m.group(1) + b"\xc2\xbb</w:t></w:r>", xml
+        )
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in zf.infolist():
+                body = fixed if info.filename == "word/document.xml" else zf.read(info)
+                dst.writestr(info, body)
+    return out.getvalue()
 
 
 def _pandoc_json(data: bytes, shown: str) -> dict[str, Any]:

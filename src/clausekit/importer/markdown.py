@@ -101,9 +101,15 @@ def body(article: Article, inline: Inline) -> str:
 
 
 def _table(block: Block, inline: Inline) -> str:
-    rows = [
-        [inline.render(c, block.line).replace("\\\n", " ") for c in r] for r in block.cells or []
-    ]
+    rows: list[list[str]] = []
+    for row in block.cells or []:
+        # A label | value row: the label names the value's blanks.
+        hint = re.sub(r"\W+$", "", row[0].strip()) if len(row) == 2 else ""
+        cells = [inline.render(row[0], block.line)] if row else []
+        inline.registry.hint = hint
+        cells += [inline.render(c, block.line) for c in row[1:]]
+        inline.registry.hint = ""
+        rows.append([c.replace("\\\n", " ") for c in cells])
     width = max((len(r) for r in rows), default=0)
     if not width:
         return ""

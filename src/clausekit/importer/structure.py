@@ -135,7 +135,12 @@ class _Builder:
             self._article(rest, typed, p.line)
         elif lvl == 2 and self.articles:
             self._heading(rest, typed, p.line, 1)
-        elif lvl == 3 and self.articles and self.style in ("zh-CN", "zh-CN-article"):
+        elif (
+            lvl == 3
+            and self.articles
+            and self.style in ("zh-CN", "zh-CN-article")
+            and (p.heading is None)
+        ):
             no = str(m.values[-1]) if m else str(p.item_no)
             self.current.blocks.append(Block("item", rest.strip(), p.line, 0, no))
         elif lvl == 3 and self.articles:
@@ -172,7 +177,7 @@ class _Builder:
                 )
             )
             return plain(rest), ""
-        if parts[1]:
+        if parts[1] and not rest.lstrip().startswith(BOLD_ON):  # a bold title is the form
             self.reviews.append(
                 Review(
                     line,
