@@ -246,7 +246,7 @@ def test_library_files_with_bom_crlf_load_and_gb18030_is_named(tmp_path: Path) -
     import_ok(lib, FIXTURES / "equipment-lease.zh.md")
     files = [
         lib / "templates" / "equipment-lease.yaml",
-        lib / "clauses" / "equipment-lease" / "term.md",
+        lib / "clauses" / "equipment-lease" / "preamble.md",
         lib / "agreements" / "equipment-lease" / "draft.yaml",
     ]
     for path in files:  # a BOM (Notepad) and CRLF line endings on every kind of file
