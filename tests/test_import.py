@@ -262,3 +262,8 @@ def test_library_files_with_bom_crlf_load_and_gb18030_is_named(tmp_path: Path) -
         "clauses/equipment-lease/general.md:1:1: error[encoding]: not UTF-8 text: the file "
         "looks GB18030-encoded; convert it with: iconv -f GB18030 -t UTF-8" in check.out
     )
+
+
+def test_import_help() -> None:
+    result = cli("import", "--help")
+    assert result.code == 0 and "--dry-run" in result.out and "--prefix" in result.out
