@@ -116,32 +116,6 @@ def timed_check(root: Path) -> float:
     return seconds
 
 
-def parse_floor(root: Path) -> float:
-    """Seconds to read and parse every library file with libyaml on one core: the
-    least any checker must do."""
-    import yaml
-
-    t0 = time.perf_counter()
-    for path in sorted(root.rglob("*")):
-        if path.suffix == ".yaml":
-            yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
-        elif path.suffix == ".md":
-            yaml.load(path.read_text("utf-8").split("---")[1], Loader=yaml.CSafeLoader)
-    return time.perf_counter() - t0
-
-
-def timed_check(root: Path) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [*clausekit(), "-C", str(root), "check"], capture_output=True, text=True, check=False
-    )
-    seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
-        print(proc.stdout[:2000], proc.stderr[:2000])
-        sys.exit(1)
-    return seconds
-
-
 def clausekit() -> list[str]:
     return [str(Path(sys.executable).parent / "clausekit")]
 

@@ -131,7 +131,24 @@ def _parser() -> argparse.ArgumentParser:
     na.add_argument("name", metavar="NAME")
     na.add_argument("--template", required=True, metavar="TEMPLATE")
     _review_parsers(sub)
+    _import_parser(sub)
     return p
+
+
+def _import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    i = sub.add_parser(
+        "import",
+        help="import a contract (.docx, .md, .txt) as a template, clauses and a draft",
+        description="Write a template, one clause per numbered article and a draft "
+        "agreement from an existing contract; print what needs review as FILE:LINE: lines.",
+    )
+    i.add_argument("file", metavar="FILE", help="the contract: .docx, .md or .txt")
+    i.add_argument(
+        "--template", default=None, metavar="ID", help="template id (default: from FILE)"
+    )
+    i.add_argument("--prefix", default=None, metavar="PATH", help="clause folder (default: ID)")
+    i.add_argument("--lang", default=None, metavar="L", help="language (default: detected)")
+    i.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
 
 
 def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -224,6 +241,8 @@ def _library(args: argparse.Namespace) -> Library:
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command == "import":
+        return _cmd_import(args, out)
     lib = _library(args)
     if args.command == "check":
         return _check(lib, args, out)
@@ -257,6 +276,17 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"created {path.relative_to(lib.root).as_posix()}", file=out)
         return 0
     return _build(lib, args, out, err)
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from .importer import import_contract
+    from .load import find_root
+
+    root = find_root(args.root, search_up=False) if args.root else find_root(Path.cwd())
+    file = Path(args.file)
+    return import_contract(
+        root, file, args.file, args.template, args.prefix, args.lang, args.dry_run, out
+    )
 
 
 def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:

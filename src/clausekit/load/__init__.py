@@ -103,12 +103,24 @@ def _read(reader: _Reader, path: Path) -> Source | None:
     rel = path.relative_to(reader.root).as_posix()
     reader.files_read += 1
     try:
-        return Source(rel, path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not text.
+        return Source(rel, path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        reader.problems.append(Problem(rel, 1, 1, "encoding", f"not UTF-8 text: {exc.reason}"))
+        reader.problems.append(Problem(rel, 1, 1, "encoding", _not_utf8(path, rel, exc)))
     except OSError as exc:
         reader.problems.append(Problem(rel, 1, 1, "io", f"cannot read file: {exc.strerror}"))
     return None
+
+
+def _not_utf8(path: Path, rel: str, exc: UnicodeDecodeError) -> str:
+    try:
+        path.read_bytes().decode("gb18030")
+    except (UnicodeDecodeError, OSError):
+        return f"not UTF-8 text: {exc.reason}"
+    return (
+        f"not UTF-8 text: the file looks GB18030-encoded; convert it with: "
+        f"iconv -f GB18030 -t UTF-8 {rel} -o {rel}.utf8 && mv {rel}.utf8 {rel}"
+    )
 
 
 def _checked_id(reader: _Reader, path: Path, folder: str, suffix: str) -> str | None:

@@ -1,0 +1,218 @@
+"""Blanks and placeholders in a paragraph, and the typed variables they become.
+
+A `Registry` names each variable from its label (the words just before the
+blank, a glossary topic of its sentence, or a bracketed instruction), keeps the
+names unique, and remembers which clause uses which variable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import names
+from .model import BOLD_OFF, BOLD_ON, BREAK, Variable
+
+B = r"(?:_{2,}|＿{2,}|\[●\]|【\s*】|\[\s*\]|…{3,})"
+CUR = r"人民币|RMB|CNY|USD|US\$|\$|￥|¥"
+UNIT = (
+    r"个工作日|个自然日|工作日|自然日|日|天|年|个月|月|分|份|人|名|次|"
+    r"business days|working days|days?|years?|months?"
+)
+TOKEN = re.compile(
+    rf"(?P<money>(?:{CUR})\s*(?P<m1>{B})(?P<mid>\s*元?\s*[（(]\s*大写\s*[:：]\s*)"
+    rf"(?P<m2>{B})\s*(?:元整|元)?(?P<close>\s*[）)]))"
+    rf"|(?P<money1>(?:{CUR})\s*(?P<b1>{B}))"
+    rf"|(?P<date>{B}\s*年\s*{B}\s*月\s*{B}\s*日)"
+    rf"|(?P<percent>{B}\s*[%％])"
+    rf"|(?P<int>{B})(?=\s*(?P<unit>{UNIT}))"
+    r"|(?P<ph2>\{\{\s*(?P<ph2n>[A-Za-z_][\w.]*)\s*\}\})"
+    r"|(?P<ph1>\{(?P<ph1n>[A-Za-z_]\w*)\})"
+    r"|(?P<merge>«(?P<mergen>[^»\n]{1,40})»)"
+    r"|(?P<br>\[(?P<brt>[^\[\]\n:：,，。;；●]{1,80})\])(?!\()"
+    r"|(?P<lent>【(?P<lentt>[^【】\n]{1,40})】)"
+    rf"|(?P<blank>{B})"
+)
+_SENTENCE_END = re.compile(r"[。；;！!？?\n" + BREAK + "]")
+_LABEL_SEP = re.compile(r"[，,、：:（(　]|\s")
+_UNIT_SUFFIX = {
+    "年": "years",
+    "years": "years",
+    "year": "years",
+    "个月": "months",
+    "月": "months",
+    "months": "months",
+    "month": "months",
+    "分": "score",
+    "份": "copies",
+    "人": "people",
+    "名": "people",
+    "次": "times",
+}
+
+
+@dataclass
+class Registry:
+    """Every variable of the import, by dotted name, and the clauses using each."""
+
+    variables: dict[str, Variable] = field(default_factory=dict)
+    used_in: dict[str, set[str]] = field(default_factory=dict)  # top-level name -> clauses
+    taken: set[str] = field(default_factory=set)
+    party: str = ""  # the party block being read ('party_a'), '' outside one
+    party_label: str = ""
+    hint: str = ""  # the label of a table row whose value cell is being read
+
+    def add(
+        self, path: tuple[str, ...], kind: str, description: str, clause: str, reuse: bool = False
+    ) -> Variable:
+        key = ".".join(path)
+        if reuse and key in self.variables and self.variables[key].kind == kind:
+            var = self.variables[key]
+        else:
+            if len(path) == 1:
+                path = (names.unique(path[0], self.taken),)
+            else:
+                fields = {v.path[1] for v in self.variables.values() if v.path[0] == path[0]}
+                self.taken.add(path[0])
+                path = (path[0], names.unique(path[1], fields))
+            var = Variable(path, kind, description)
+            self.variables[var.name] = var
+        self.used_in.setdefault(var.path[0], set()).add(clause)
+        return var
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[str, str]:
+    before = text[:start]
+    cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
+    after = text[end:]
+    stop = _SENTENCE_END.search(after)
+    clean = str.maketrans("", "", BOLD_ON + BOLD_OFF)
+    return before[cut:].translate(clean), (after[: stop.start()] if stop else after).translate(
+        clean
+    )
+
+
+def _label(before: str) -> str:
+    parts = [p for p in _LABEL_SEP.split(before) if p.strip()]
+    if not parts:
+        return ""
+    last = parts[-1].strip()
+    return re.sub(r"(为|是|即|计|共|of|is)$", "", last).strip()
+
+
+def _describe(before: str, label: str, after: str, blank: str) -> str:
+    """The words around a blank, the blank itself shown as ____."""
+    head = re.sub(B, "____", before).lstrip(" ：:，,")
+    head = ("…" + head[-24:]) if len(head) > 24 else head
+    tail = re.split(r"[，,。；;：:（(）)]", re.sub(B, "____", after), maxsplit=1)[0]
+    tail = (tail[:16] + "…") if len(tail) > 16 else tail
+    shown = re.sub(B, "____", blank)
+    return f"{head}{shown}{tail}".strip() or label or "blank"
+
+
+def _bracket_kind(words: str) -> str:
+    low = words.lower()
+    if "date" in low or "日期" in words:
+        return "date"
+    if re.search(r"amount|fee|price|salary|sum|金额|价款", low):
+        return "money"
+    if "percent" in low or "%" in low:
+        return "percent"
+    if re.search(r"number of|days|期限天数", low):
+        return "integer"
+    return "text"
+
+
+_KINDS = ("money", "money1", "date", "percent", "int", "ph2", "ph1", "merge", "br", "lent", "blank")
+
+
+def kind_of(m: re.Match[str]) -> str:
+    """Which alternative of TOKEN matched (`lastgroup` would name an inner group)."""
+    return next(k for k in _KINDS if m.group(k) is not None)
+
+
+def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: str) -> Variable:
+    """The variable a matched blank or placeholder stands for."""
+    group = kind_of(m)
+    before, after = _sentence(text, m.start(), m.end())
+    label = _label(before)
+    if reg.hint and not re.search(r"\w", re.sub(B, "", before)):
+        before, label = reg.hint + "：", reg.hint
+    context = before + after
+    zh = lang.startswith("zh")
+    if group in ("ph2", "ph1", "merge"):
+        raw = m.group(f"{group}n") if group != "merge" else m.group("mergen")
+        parts = tuple(
+            re.sub(r"\W+", "_", p.strip().lower()).strip("_") or "field" for p in raw.split(".")[:2]
+        )
+        if parts[0][0].isdigit():
+            parts = ("n_" + parts[0], *parts[1:])
+        return reg.add(
+            parts,
+            "text",
+            f"{raw}（原占位符）" if zh else f"{raw} (placeholder)",
+            clause,
+            reuse=True,
+        )
+    if group in ("br", "lent"):
+        words = m.group("brt") if group == "br" else m.group("lentt")
+        kind = _bracket_kind(words)
+        fld = names.field_name(label) or names.field_name(words)
+        if reg.party and fld:
+            return reg.add((reg.party, fld), kind, words, clause, reuse=True)
+        base = names.identifier(words) or names.topic(words) or names.topic(context) or "blank"
+        if kind == "date" and "date" not in base:
+            base += "_date"
+        return reg.add((base,), kind, words, clause)
+    kind = {
+        "money": "money",
+        "money1": "money",
+        "date": "date",
+        "percent": "percent",
+        "int": "integer",
+    }.get(group, "text")
+    if kind == "text" and (label.endswith("日期") or "date" in label.lower()):
+        kind = "date"
+    fld = names.field_name(label)
+    if kind == "text" and fld and reg.party:
+        return reg.add((reg.party, fld), "text", reg.party_label + label, clause, reuse=True)
+    topic = names.topic(context) if zh else names.english_topic(before)
+    if kind == "text":
+        base = fld or topic or names.identifier(label) or "blank"
+    elif kind == "date" and m.group("date") is None:
+        base = names.identifier(label) or topic or "date"
+        base = base if "date" in base else f"{base}_date"
+    elif kind == "date":
+        tail = after.lstrip()
+        if tail.startswith(("起", "开始")) or before.rstrip().endswith(("自", "from")):
+            suffix = "start"
+        elif tail.startswith(("止", "届满")) or before.rstrip().endswith(("至", "to", "until")):
+            suffix = "end"
+        else:
+            suffix = "date"
+        base = f"{topic}_{suffix}" if topic else suffix
+    elif kind == "money":
+        base = f"{topic}_amount" if topic else "amount"
+    elif kind == "percent":
+        base = f"{topic}_percent" if topic else "percent"
+    else:
+        unit = m.group("unit")
+        suffix = _UNIT_SUFFIX.get(unit, "days")
+        base = "copies" if suffix == "copies" else (f"{topic}_{suffix}" if topic else suffix)
+    return reg.add((base,), kind, _describe(before, label, after, m.group(0)), clause)
+
+
+def jinja_for(var: Variable, m: re.Match[str]) -> str:
+    """The template text replacing the match (the 大写 of a money blank via rmb_upper)."""
+    name = var.name
+    group = kind_of(m)
+    if group == "money":
+        whole, start = m.group(0), m.start()
+        cur = whole[: m.start("m1") - start]
+        mid, close = m.group("mid"), m.group("close")
+        return f"{cur}{{{{ {name} | money }}}}{mid}{{{{ {name} | rmb_upper }}}}{close}"
+    if group == "money1":
+        whole = m.group(0)
+        return whole[: m.start("b1") - m.start()] + f"{{{{ {name} | money }}}}"
+    filt = {"date": " | date", "percent": " | percent", "money": " | money"}.get(var.kind, "")
+    return f"{{{{ {name}{filt} }}}}"

@@ -1,0 +1,120 @@
+"""Clause bodies: source text escaped for Markdown and the Jinja sandbox, with the
+blanks and references found in it turned into template expressions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import blanks
+from .model import BOLD_OFF, BOLD_ON, BREAK, Article, Block, Review
+from .refs import REF, Targets
+
+# Markdown syntax anywhere in a line (emphasis, links, HTML, code, tables, math,
+# sub/superscript, citations) and at the start of one (headings, quotes, lists).
+_ALWAYS = re.compile(r"([\\`*_\[\]<>|~^$@])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_LEADING = re.compile(r"^(\s*)([#>+=-])")
+_LEADING_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+
+
+def escape(text: str) -> str:
+    """Literal text as Markdown that renders as exactly that, and that Jinja leaves alone."""
+    text = _ALWAYS.sub(r"\\\1", text)
+    text = _ENTITY.sub("&amp;", text)
+    # `{{`, `{%` and `{##` open Jinja; print their first brace through Jinja itself.
+    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
+
+
+def _line_start(text: str) -> str:
+    text = text.lstrip(" \t")
+    text = _LEADING.sub(r"\1\\\2", text)
+    return _LEADING_NUMBER.sub(r"\1\\\2", text)
+
+
+@dataclass
+class Inline:
+    """Renders paragraph text of one clause; collects variables and review items."""
+
+    registry: blanks.Registry
+    targets: Targets
+    clause: str
+    lang: str
+    reviews: list[Review] = field(default_factory=list)
+
+    def render(self, text: str, line: int) -> str:
+        matches = sorted(
+            [*blanks.TOKEN.finditer(text), *REF.finditer(text)], key=lambda m: (m.start(), -m.end())
+        )
+        out: list[str] = []
+        pos = 0
+        for m in matches:
+            if m.start() < pos:
+                continue
+            out.append(escape(text[pos : m.start()]))
+            out.append(self._token(m, text, line))
+            pos = m.end()
+        out.append(escape(text[pos:]))
+        body = _line_start("".join(out))
+        body = body.replace(BOLD_ON, "**").replace(BOLD_OFF, "**").replace("****", "")
+        return re.sub(r"[ \t]*" + BREAK + r"[ \t]*", "\\\\\n", body).strip()
+
+    def _token(self, m: re.Match[str], text: str, line: int) -> str:
+        if m.re is REF:
+            target = self.targets.resolve(m)
+            if target is None:
+                self.reviews.append(Review(line, self.targets.review(m)))
+                return escape(m.group(0))
+            if "#" in target.ref:
+                self.targets.used_anchors.add(target.ref)
+            return f"{{{{ ref('{target.ref}') }}}}"
+        var = blanks.variable_for(self.registry, m, text, self.clause, self.lang)
+        return blanks.jinja_for(var, m)
+
+
+def body(article: Article, inline: Inline) -> str:
+    """The Markdown body of a clause: headings, paragraphs, lists and tables in order."""
+    parts: list[str] = []
+    prev = ""
+    for block in article.blocks:
+        text = inline.render(block.text, block.line) if block.kind != "table" else ""
+        if block.kind == "heading":
+            anchor = f"{inline.clause}#{block.anchor}"
+            suffix = f" {{#{block.anchor}}}" if anchor in inline.targets.used_anchors else ""
+            parts.append("#" * block.level + " " + text.replace("\\\n", " ") + suffix)
+        elif block.kind in ("item", "bullet"):
+            marker = f"{block.number or '1'}." if block.kind == "item" else "-"
+            indent = "   " * block.level
+            item = f"{indent}{marker} " + text.replace(
+                "\n", "\n" + indent + " " * (len(marker) + 1)
+            )
+            if prev in ("item", "bullet"):
+                parts[-1] += "\n" + item
+            else:
+                parts.append(item)
+        elif block.kind == "table":
+            parts.append(_table(block, inline))
+        else:
+            parts.append(text)
+        prev = block.kind
+    return "\n\n".join(p for p in parts if p.strip()) + "\n"
+
+
+def _table(block: Block, inline: Inline) -> str:
+    rows: list[list[str]] = []
+    for row in block.cells or []:
+        # A label | value row: the label names the value's blanks.
+        hint = re.sub(r"\W+$", "", row[0].strip()) if len(row) == 2 else ""
+        cells = [inline.render(row[0], block.line)] if row else []
+        inline.registry.hint = hint
+        cells += [inline.render(c, block.line) for c in row[1:]]
+        inline.registry.hint = ""
+        rows.append([c.replace("\\\n", " ") for c in cells])
+    width = max((len(r) for r in rows), default=0)
+    if not width:
+        return ""
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    head, *rest = rows
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(r) + " |" for r in rest]
+    return "\n".join(lines)

@@ -1,0 +1,281 @@
+"""From paragraphs to a document: title, preamble, numbered articles, signature.
+
+Typed numbers (`一、`, `第三条`, `1.2`, `Article 4`) and Word list numbering say
+which paragraphs are articles (level 1) and sub-headings (level 2); deeper levels
+stay inside their article as list items or paragraphs.  Typed numbers are
+removed, since the numbering style prints them again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import names
+from .blanks import TOKEN
+from .model import BOLD_OFF, BOLD_ON, BREAK, Article, Block, Document, Para, Review
+from .numbers import NumberMatch, detect_style, level_in, match_number, word_style
+
+_STARTERS = (
+    "本协议",
+    "本合同",
+    "本次",
+    "本条",
+    "双方",
+    "甲方",
+    "乙方",
+    "各方",
+    "若",
+    "如",
+    "在",
+    "自",
+    "凡",
+    "任何",
+    "因",
+    "对于",
+    "除",
+    "经",
+    "当事人",
+)
+SIGNATURE = re.compile(
+    r"^[\s(（]*以下无正文|^IN WITNESS|^签署页|^签字页|^(甲方|乙方)\s*[（(]?\s*(盖章|签章|签字)"
+    r"|^Signed\b|^SIGNED\b|^Signature",
+)
+_PLAIN = str.maketrans("", "", BOLD_ON + BOLD_OFF)
+
+
+def plain(text: str) -> str:
+    return text.translate(_PLAIN).replace(BREAK, " ").strip()
+
+
+def is_zh(text: str) -> bool:
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return cjk * 5 > len(text.replace(" ", "")) * 1 and cjk > 0
+
+
+def _short(text: str, zh: bool) -> bool:
+    if TOKEN.search(text) or BREAK in text:
+        return False
+    if zh:
+        return len(text) <= 20 and not re.search(r"[。；;，,]", text)
+    return len(text) <= 80 and not re.search(r"[.;:]\s", text) and not text.endswith((".", ";"))
+
+
+def split_title(text: str, zh: bool) -> tuple[str, str] | None:
+    """(title, body) of a heading line that runs into its text, or None if it cannot."""
+    t = text.strip()
+    if t.startswith(BOLD_ON) and BOLD_OFF in t:
+        end = t.index(BOLD_OFF)
+        title = t[1:end].strip().rstrip(".:：")
+        if title:
+            return title, t[end + 1 :].strip().lstrip(".:：").strip()
+    p = plain(t)
+    if _short(p, zh):
+        return p, ""
+    src = t if t == p else p  # sentinels inside: split the plain text
+    if zh:
+        for k in range(2, min(16, len(src) // 2 + 1)):
+            if src[:k] == src[k : 2 * k]:
+                return src[:k], src[k:]
+        found = [i for w in _STARTERS if 2 <= (i := src.find(w, 2)) <= 15]
+        if found:
+            return src[: min(found)], src[min(found) :]
+        return None
+    m = re.match(r"^([A-Z][^.!?;:]{1,60}?)[.:]\s+(?=\S)", src)
+    if m and len(m.group(1).split()) <= 8:
+        return m.group(1), src[m.end() :].strip()
+    return None
+
+
+def _title_of(paras: list[Para]) -> str | None:
+    first = paras[0]
+    text = plain(first.text)
+    if first.cells or first.list_level is not None or match_number(text):
+        return None
+    if len(text) > 60 or TOKEN.search(text) or text.endswith(("。", ".", ":", "：", "；")):
+        return None
+    return text
+
+
+class _Builder:
+    def __init__(self, style: str | None, word: bool, zh: bool, reviews: list[Review]) -> None:
+        self.style, self.word, self.zh, self.reviews = style, word, zh, reviews
+        self.preamble = Article("", 0, "")
+        self.articles: list[Article] = []
+        self.expected = 1
+
+    @property
+    def current(self) -> Article:
+        return self.articles[-1] if self.articles else self.preamble
+
+    def level(self, p: Para, m: NumberMatch | None) -> int | None:
+        if self.word and p.list_level is not None and p.ordered and p.numtext:
+            return p.list_level + 1
+        if self.style and m and p.list_level is None:
+            lvl = level_in(self.style, m)
+            if lvl == 1 and m.values[-1] != self.expected:
+                return None  # not the next article: a list number in the text
+            return lvl
+        return None
+
+    def add(self, p: Para) -> None:
+        if p.cells is not None:
+            self.current.blocks.append(Block("table", "", p.line, cells=p.cells))
+            return
+        lead = BOLD_ON if p.text.startswith(BOLD_ON) else ""
+        m = match_number(plain(p.text)) if self.style and p.list_level is None else None
+        lvl = self.level(p, m)
+        typed = m.typed if m and lvl else ""
+        rest = p.text
+        if m and lvl:
+            at = p.text.find(m.typed)
+            rest = lead + (p.text[at + len(m.typed) :] if at >= 0 else m.rest).lstrip(" \t.:：、")
+            if rest.startswith(BOLD_ON + BOLD_OFF):
+                rest = rest[2:]
+        if lvl == 1:
+            self._article(rest, typed, p.line)
+        elif lvl == 2 and self.articles:
+            self._heading(rest, typed, p.line, 1)
+        elif (
+            lvl == 3
+            and self.articles
+            and self.style in ("zh-CN", "zh-CN-article")
+            and (p.heading is None)
+        ):
+            no = str(m.values[-1]) if m else str(p.item_no)
+            self.current.blocks.append(Block("item", rest.strip(), p.line, 0, no))
+        elif lvl == 3 and self.articles:
+            self._heading(rest, typed, p.line, 2)
+        elif p.list_level is not None:
+            kind = "item" if p.ordered else "bullet"
+            self.current.blocks.append(Block(kind, p.text, p.line, p.list_level, str(p.item_no)))
+        elif p.heading is not None:
+            self.current.blocks.append(Block("para", BOLD_ON + plain(p.text) + BOLD_OFF, p.line))
+        else:
+            self.current.blocks.append(Block("para", p.text.strip(), p.line))
+
+    def _article(self, rest: str, typed: str, line: int) -> None:
+        title, body = self._split(rest, line)
+        self.articles.append(Article(title, line, typed))
+        self.expected += 1
+        if body:
+            self.current.blocks.append(Block("para", body, line))
+
+    def _heading(self, rest: str, typed: str, line: int, level: int) -> None:
+        title, body = self._split(rest, line)
+        self.current.blocks.append(Block("heading", title, line, level, typed))
+        if body:
+            self.current.blocks.append(Block("para", body, line))
+
+    def _split(self, rest: str, line: int) -> tuple[str, str]:
+        parts = split_title(rest, self.zh)
+        if parts is None:
+            self.reviews.append(
+                Review(
+                    line,
+                    "a numbered heading runs into its text and no "
+                    "title could be told apart: the whole text is the heading",
+                )
+            )
+            return plain(rest), ""
+        if parts[1] and not rest.lstrip().startswith(BOLD_ON):  # a bold title is the form
+            self.reviews.append(
+                Review(
+                    line,
+                    f"heading and text were on one line: "
+                    f"title '{parts[0]}', the rest is the article's text",
+                )
+            )
+        return parts
+
+
+def build(
+    paras: list[Para], title: str | None, lang: str | None, reviews: list[Review]
+) -> Document:
+    paras = [p for p in paras if p.cells or plain(p.text)]
+    if title is None and paras:
+        title = _title_of(paras)
+        if title is not None:
+            paras = paras[1:]
+    text = " ".join(plain(p.text) for p in paras[:200])
+    zh = lang.startswith("zh") if lang else is_zh(text)
+    doc_lang = lang or ("zh-CN" if zh else "en")
+    typed = [m for p in paras if p.list_level is None and (m := match_number(plain(p.text)))]
+    style = detect_style(typed)
+    word_top = [p for p in paras if p.list_level == 0 and p.ordered and p.numtext]
+    word = style is None and len(word_top) >= 2
+    if word:
+        style = word_style(word_top[0].numtext)
+    b = _Builder(style, word, zh, reviews)
+    for p in paras:
+        b.add(p)
+    if not b.articles:
+        reviews.append(
+            Review(
+                paras[0].line if paras else 1,
+                "no numbered headings found: "
+                "imported as a single clause; split it into articles by hand",
+            )
+        )
+        whole = b.preamble
+        whole.title = title or ("正文" if zh else "Text")
+        whole.line = paras[0].line if paras else 1
+        b.articles, b.preamble = [whole], Article("", 0, "")
+    signature = _signature(b.articles[-1]) if b.articles else None
+    preamble = _preamble(b.preamble, zh)
+    _slugs(b.articles)
+    return Document(
+        title or ("合同" if zh else "Agreement"),
+        doc_lang,
+        style or ("zh-CN" if zh else "decimal"),
+        preamble,
+        b.articles,
+        signature,
+    )
+
+
+def _signature(last: Article) -> Article | None:
+    for i, block in enumerate(last.blocks):
+        if block.kind in ("para", "table") and (
+            SIGNATURE.search(plain(block.text))
+            or (block.cells and any(SIGNATURE.search(plain(c)) for row in block.cells for c in row))
+        ):
+            sig = Article(
+                "签署页" if is_zh(plain(block.text) or "签") else "Signatures",
+                block.line,
+                "",
+                last.blocks[i:],
+                "signature",
+            )
+            last.blocks = last.blocks[:i]
+            return sig
+    return None
+
+
+def _preamble(pre: Article, zh: bool) -> list[Article]:
+    out: list[Article] = []
+    current: Article | None = None
+    for block in pre.blocks:
+        if block.kind == "table":
+            out.append(
+                Article("基本条款" if zh else "Cover Terms", block.line, "", [block], "cover-terms")
+            )
+            current = None
+            continue
+        if current is None:
+            current = Article(
+                "首部" if zh else "Preamble",
+                block.line,
+                "",
+                [],
+                "preamble" if not out else f"preamble-{len(out) + 1}",
+            )
+            out.append(current)
+        current.blocks.append(block)
+    return out
+
+
+def _slugs(articles: list[Article]) -> None:
+    taken = {"preamble", "cover-terms", "signature"}
+    for i, art in enumerate(articles, 1):
+        base = names.slug(art.title) or f"article-{i}"
+        art.slug = names.unique(base, taken, "-")
