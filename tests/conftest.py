@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from clausekit.cli import run
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"
 UPDATE = os.environ.get("CLAUSEKIT_UPDATE_GOLDENS") == "1"
+# Results of checks are cached by content in a user folder; the tests keep theirs
+# apart (one folder per test process) so a run never reads another's results.
+os.environ["CLAUSEKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="clausekit-test-cache-")
 
 
 @dataclass

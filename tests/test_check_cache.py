@@ -1,0 +1,74 @@
+"""The result cache saves work and never hides a problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clausekit.check import cache
+from clausekit.check.cache import ResultCache, digest
+from clausekit.errors import Problem
+from conftest import cli, make_library
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CLAUSEKIT_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_a_file_edited_after_a_clean_run_shows_its_problem(tmp_path: Path, cache_dir: Path) -> None:
+    lib = make_library(tmp_path / "lib")
+    assert cli("-C", lib, "check").code == 0
+    assert list(cache_dir.glob("*.json")), "a clean run keeps its results"
+    agreement = lib / "agreements" / "base" / "ok.yaml"
+    agreement.write_text(
+        agreement.read_text("utf-8").replace("total: 100000", "total: -5"), "utf-8"
+    )
+    result = cli("-C", lib, "check")
+    assert result.code == 1
+    assert "agreements/base/ok.yaml" in result.out and "not greater than 0" in result.out
+    # The clause too: a problem written into a clause body after a clean run.
+    fee = lib / "clauses" / "base" / "fee.md"
+    fee.write_text(fee.read_text("utf-8") + "\n{{ undeclared_name }}\n", "utf-8")
+    assert "undeclared_name" in cli("-C", lib, "check").out
+
+
+def test_results_are_reused(tmp_path: Path, cache_dir: Path) -> None:
+    lib = make_library(tmp_path / "lib")
+    assert cli("-C", lib, "check").code == 0
+    (file,) = cache_dir.glob("*.json")
+    first = file.read_text("utf-8")
+    assert cli("-C", lib, "check").code == 0
+    assert file.read_text("utf-8") == first  # nothing new to compute
+
+
+def test_an_upgrade_invalidates_every_result(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    before = cache.salt(schemas, "zh-CN")
+    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    assert cache.salt(schemas, "zh-CN") != before
+    file = cache_dir / "r.json"
+    old = ResultCache(file, before)
+    old.put(digest("k"), [Problem("a.md", 1, 2, "x", "y")])
+    old.save()
+    assert ResultCache(file, before).get(digest("k")) == (Problem("a.md", 1, 2, "x", "y"),)
+    assert ResultCache(file, cache.salt(schemas, "zh-CN")).get(digest("k")) is None
+
+
+def test_schema_changes_and_settings_change_the_salt(tmp_path: Path) -> None:
+    (tmp_path / "clause.schema.json").write_text("{}", "utf-8")
+    one = cache.salt(tmp_path, "zh-CN")
+    assert cache.salt(tmp_path, "en") != one
+    (tmp_path / "clause.schema.json").write_text('{"type": "object"}', "utf-8")
+    assert cache.salt(tmp_path, "zh-CN") != one
+
+
+def test_caching_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUSEKIT_CACHE_DIR", "off")
+    assert cache.cache_folder() is None
