@@ -22,6 +22,7 @@ from clausekit.check.clauses import clause_problems
 from clausekit.check.compose import composed_schema, declarations
 from clausekit.check.scope import TemplateScope
 from clausekit.check.templates import template_problems
+from clausekit.check.translations import bilingual_problems, translation_problems
 from clausekit.check.values import Values, agreement_values
 from clausekit.errors import Problem
 from clausekit.language.headings import Heading, find_headings
@@ -62,7 +63,8 @@ class Checked:
     def clause_problems(self, clause: Clause) -> tuple[Problem, ...]:
         if clause.id not in self._clause_problems:
             own = self.lib.problems_of(clause.source.path)
-            self._clause_problems[clause.id] = (*own, *clause_problems(self, clause))
+            found = (*clause_problems(self, clause), *translation_problems(self, clause))
+            self._clause_problems[clause.id] = (*own, *found)
         return self._clause_problems[clause.id]
 
     def compiled_body(self, clause: Clause, lang: str, lenient: bool) -> JinjaTemplate:
@@ -102,6 +104,7 @@ class Checked:
         if template.id not in self._scopes:
             found = set(self.lib.problems_of(template.source.path))
             found.update(template_problems(self, template))
+            found.update(bilingual_problems(self, template))
             for entry in template.outline.clause_entries():
                 clause = self.lib.clauses.get(entry.clause or "")
                 if clause is not None:
