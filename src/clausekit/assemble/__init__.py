@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from jinja2 import TemplateError, UndefinedError
 
+from clausekit.assemble.bilingual import render_bilingual
 from clausekit.assemble.document import Assembled, InputRef, NumberedHeading, render
 from clausekit.assemble.outline import Numbered, number_entries
-from clausekit.assemble.bilingual import render_bilingual
 from clausekit.check import Checked, TemplateScope, Values, blank_values
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.load.bilingual import is_bilingual

@@ -36,7 +36,11 @@ from clausekit.load.model import text_in
 
 
 def render_bilingual(
-    checked: Checked, scope: TemplateScope, values: Values, title: str | None, extra: InputRef | None
+    checked: Checked,
+    scope: TemplateScope,
+    values: Values,
+    title: str | None,
+    extra: InputRef | None,
 ) -> tuple[Assembled | None, list[Problem]]:
     """The bilingual document; `title` (an agreement's own) replaces the first language's."""
     template = scope.template
