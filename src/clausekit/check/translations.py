@@ -115,7 +115,8 @@ def _outline(clause: Clause) -> list[tuple[int, int, str | None, str]]:
     for start, end, depth in find_headings(clause.body):
         text = heading_text(lines, start, end)
         anchor = ANCHOR.search(text)
-        out.append((clause.body_line + start, depth, anchor.group(1) if anchor else None, text))
+        title = text[: anchor.start()] if anchor else text
+        out.append((clause.body_line + start, depth, anchor.group(1) if anchor else None, title))
     return out
 
 
@@ -194,12 +195,16 @@ def _missing_translations(ctx: CheckContext, template: Template) -> Iterator[Pro
 def _second_text(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     """The template's rules that read clause bodies, run on its second language."""
     view = language_view(ctx.lib, template, template.languages[1])
+    translated = {template.source.path}
     for entry in view.outline.clause_entries():
         clause = ctx.lib.clauses.get(entry.clause or "")
         if clause is not None and clause.translates is not None:
+            translated.add(clause.source.path)
             yield from ctx.clause_problems(clause)
     for rule in (undeclared_in_clauses, refs):
-        yield from rule(ctx, view)
+        # A clause left untranslated is reported once, as missing-translation, not
+        # again for the refs it makes into a text in another language.
+        yield from (p for p in rule(ctx, view) if p.path in translated)
 
 
 def _t(template: Template, path: tuple[str | int, ...], code: str, message: str) -> Problem:

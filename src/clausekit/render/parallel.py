@@ -70,7 +70,7 @@ def _classes(block: Block) -> list[str]:
 
 
 def _lang_of(block: Block) -> str:
-    return dict(block["c"][0][2]).get("lang", "")
+    return str(dict(block["c"][0][2]).get("lang", ""))
 
 
 def _cells(row: Block) -> list[Block]:
