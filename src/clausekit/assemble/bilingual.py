@@ -30,7 +30,7 @@ import json
 from clausekit.assemble.document import Assembled, InputRef, render
 from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
-from clausekit.language.sandbox import md_escape
+from clausekit.language.sandbox import Blank, environment, md_escape
 from clausekit.load.bilingual import language_view
 from clausekit.load.model import text_in
 
@@ -50,7 +50,7 @@ def render_bilingual(
         view = language_view(checked.lib, template, lang)
         view_scope = TemplateScope(view, scope.problems, scope.declarations)
         own_title = title if (i == 0 and title) else text_in(template.data.get("title"), lang)
-        assembled, found = render(checked, view_scope, values, own_title, None)
+        assembled, found = render(checked, view_scope, _in(values, lang), own_title, None)
         problems += found
         if assembled is not None:
             texts.append(assembled)
@@ -79,6 +79,17 @@ def render_bilingual(
         ),
         [],
     )
+
+
+def _in(values: Values, lang: str) -> Values:
+    """The values with a computed value left blank printed as `lang`'s blank."""
+    if not values.lenient:
+        return values
+    env = environment(lang, True)
+    context = {
+        k: env.undefined(name=k) if isinstance(v, Blank) else v for k, v in values.context.items()
+    }
+    return Values(context, True)
 
 
 def _div(text: str, attrs: str, colons: int = 3) -> str:
