@@ -17,6 +17,7 @@ import pytest
 
 from conftest import REPO, TESTS, cli, make_library
 from render_fixtures.helpers import pdf_text
+from review_fixtures import Repo
 
 FINAL = "customer-service-training-bilingual/2026-shenzhen-final"
 ARTICLES = 11
@@ -144,7 +145,8 @@ translates: {clause: base/secret, version: 1.0.0}
 changelog:
   - {version: 1.0.0, date: 2026-11-20, note: First release}
 ---
-The Parties keep this Agreement confidential; for the fee see {{ ref('en/fee') }}, for the advance {{ ref('en/fee#prepay') }}.
+The Parties keep this Agreement confidential; for the fee see {{ ref('en/fee') }},
+for the advance {{ ref('en/fee#prepay') }}.
 """
 
 
@@ -164,7 +166,7 @@ def test_numbers_and_refs_follow_an_added_clause_in_both_languages(lib: Path) ->
     assert "# 第一条 保密" in md and "# Article 1 Confidentiality" in md
     assert "# 第二条 费用" in md and "# Article 2 Fee" in md
     assert "费用见第二条，预付款见第二条第（一）款。" in md
-    assert "for the fee see Article 2, for the advance Section 2.1." in md
+    assert "for the fee see Article 2,\nfor the advance Section 2.1." in md
     # the term clause's refs moved too, in each language's style
     assert "预付款见第二条第（一）款" in md and "for the advance see Section 2.1." in md
     assert "# 第三条 期限" in md and "# Article 3 Term" in md
@@ -206,3 +208,15 @@ def test_example_blank_form_builds(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     document = docx.Document(str(tmp_path / "blank" / f"{tid}.docx"))
     assert len(document.tables[0].rows) == 1 + 1 + ARTICLES + 1
+
+
+def test_diff_lists_the_translations_a_change_leaves_behind(lib: Path, tmp_path: Path) -> None:
+    repo = Repo.create(tmp_path / "repo", lib)
+    repo.edit("clauses/base/fee.md", "费用总额为", "服务费用总额为")
+    _bump(repo.root / "clauses/base/fee.md", "1.0.0", "1.0.1")
+    repo.commit("fee wording")
+    report = cli("-C", repo.root, "diff", "--base", "HEAD~1")
+    assert report.code == 0, report.err
+    section = report.out[report.out.index("### Translations left behind") :]
+    assert "| `en/fee` | en | `base/fee` | 1.0.0 | 1.0.1 |" in section
+    assert "en/term" not in section and "en/parties" not in section
