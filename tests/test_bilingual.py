@@ -15,6 +15,9 @@ from pathlib import Path
 import docx
 import pytest
 
+from clausekit.load import load_library
+from clausekit.publish.site.bilingual import side_by_side, translation_links
+from clausekit.publish.site.common import RawHtml
 from conftest import REPO, TESTS, cli, make_library
 from render_fixtures.helpers import pdf_text
 from review_fixtures import Repo
@@ -220,3 +223,22 @@ def test_diff_lists_the_translations_a_change_leaves_behind(lib: Path, tmp_path:
     section = report.out[report.out.index("### Translations left behind") :]
     assert "| `en/fee` | en | `base/fee` | 1.0.0 | 1.0.1 |" in section
     assert "en/term" not in section and "en/parties" not in section
+
+
+def test_site_shows_each_clause_beside_its_translation() -> None:
+    lib = load_library(REPO)
+    template = lib.templates["customer-service-training-bilingual"]
+    parts = side_by_side(lib, template)
+    block = parts[1]
+    assert isinstance(block, RawHtml)
+    rows = block.html.split("<tr>")[2:]  # after the header row
+    # 2 preamble clauses, 14 in the body (two group headings hold 2 and 3), the signature
+    assert len(rows) == len(list(template.outline.clause_entries())) == 2 + 14 + 1
+    payment = next(r for r in rows if "培训服务费用及支付方式" in r)
+    zh, en = payment.split('<td lang="en">')
+    assert '<td lang="zh-CN">' in zh and "Fees and Payment" in en and "预付款" not in en
+    assert side_by_side(lib, lib.templates["customer-service-training"]) == []
+    en_page = translation_links(lib, lib.clauses["en/payment"], "clauses/en/payment.md")
+    assert en_page == "**原文 · Source** [培训服务费用及支付方式](../training/payment.md) (1.0.0)\n"
+    zh_page = translation_links(lib, lib.clauses["training/payment"], "clauses/training/payment.md")
+    assert zh_page == "**译文 · Translations** [Fees and Payment](../en/payment.md) (en)\n"
