@@ -4,10 +4,12 @@ Markdown, so the checks follow the examples as they are edited."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
+import docx
 import pytest
 
 from clausekit.check import Checked
@@ -30,6 +32,20 @@ UPPER = re.compile(r"大写[:：]\s*([零壹贰叁肆伍陆柒捌玖拾佰仟万
 
 def unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text.replace("**", ""))
+
+
+def parallel_docx_text(data: bytes) -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """`docx_text` of a bilingual parallel document: the paragraphs of the body and of
+    each cell of the parallel table (row by row, Chinese then English, as in the
+    Markdown), and the rows of the tables inside those cells (the signature block)."""
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = [(p.style.name if p.style else "", p.text) for p in document.paragraphs]
+    rows: list[list[str]] = []
+    for row in document.tables[0].rows[1:]:  # after the header row (中文 · English)
+        for cell in row.cells:
+            paragraphs += [(p.style.name if p.style else "", p.text) for p in cell.paragraphs]
+            rows += [[c.text for c in r.cells] for table in cell.tables for r in table.rows]
+    return paragraphs, rows
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +78,8 @@ def test_every_example_and_blank_form_is_built(checked: Checked, dist: Path) -> 
 def test_text_of_docx_and_pdf_matches_the_assembled_markdown(checked: Checked, dist: Path) -> None:
     for key in documents(checked):
         markdown = (dist / f"{key}.md").read_text(encoding="utf-8")
-        paragraphs, rows = docx_text((dist / f"{key}.docx").read_bytes())
+        read = parallel_docx_text if ".ck-row" in markdown else docx_text
+        paragraphs, rows = read((dist / f"{key}.docx").read_bytes())
         docx_all = squash("".join(t for _, t in paragraphs) + "".join("".join(r) for r in rows))
         pdf_all = squash("".join(pdf_text((dist / f"{key}.pdf").read_bytes())))
         headings = [unescape(h) for h in re.findall(r"^#{1,6} (.+)$", markdown, re.M)]

@@ -210,9 +210,15 @@ def test_done_when_confidentiality_word_change(tmp_path: Path) -> None:
         conf, "changelog:\n", "changelog:\n  - {version: 1.0.1, date: 2026-12-01, note: 措辞}\n"
     )
     repo.commit("bump")
-    assert cli("-C", lib, "check", "--base", "HEAD~2").code == 0
+    # The English translation still names 1.0.0: the one problem left, and the
+    # report says so.
+    result = cli("-C", lib, "check", "--base", "HEAD~2")
+    assert result.code == 1
+    assert result.out.startswith("clauses/en/confidentiality.md:6:1: error[translation-outdated]")
+    assert len(result.out.splitlines()) == 2
 
     report = cli("-C", lib, "diff", "--base", "HEAD~2").out
+    assert "| `en/confidentiality` | en | `common/confidentiality-zh` | 1.0.0 | 1.0.1 |" in report
     templates = report.split("### Templates affected", 1)[1].split("###", 1)[0]
     assert "`customer-service-training`" in templates and "`mutual-nda`" in templates
     agreements = report.split("### Agreements affected", 1)[1]
@@ -232,6 +238,11 @@ def test_done_when_confidentiality_word_change(tmp_path: Path) -> None:
         docx_path, _ = redline(repo, agreement, "--base", "HEAD~2")
         assert tracked(docx_path) == {"ins": ["妥善"], "del": ["严格"]}
         assert pandoc_changes(docx_path) == {"ins": ["妥善"], "del": ["严格"]}
+
+    # Reviewed, the translation names the new version; nothing else is owed.
+    repo.edit("clauses/en/confidentiality.md", "version: 1.0.0}", "version: 1.0.1}")
+    repo.commit("translation reviewed")
+    assert cli("-C", lib, "check", "--base", "HEAD~3").code == 0
 
 
 # --- clause history, for the site ----------------------------------------------------------

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from jinja2 import TemplateError, UndefinedError
 
+from clausekit.assemble.bilingual import render_bilingual
 from clausekit.assemble.document import Assembled, InputRef, NumberedHeading, render
 from clausekit.assemble.outline import Numbered, number_entries
-from clausekit.check import Checked, blank_values
+from clausekit.check import Checked, TemplateScope, Values, blank_values
 from clausekit.errors import Problem, ProblemsFound
+from clausekit.load.bilingual import is_bilingual
 from clausekit.load.outline import Entry
 
 __all__ = [
@@ -43,7 +45,7 @@ def assemble_agreement(checked: Checked, agreement_id: str) -> Assembled:
     title = str(agreement.data.get("title") or template.title)
     src = agreement.source
     extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
-    return _rendered(*render(checked, checked.scope(template), values, title, extra))
+    return _rendered(*_render(checked, checked.scope(template), values, title, extra))
 
 
 def assemble_blank(checked: Checked, template_id: str) -> Assembled:
@@ -52,7 +54,7 @@ def assemble_blank(checked: Checked, template_id: str) -> Assembled:
     if scope.problems:
         raise ProblemsFound(scope.problems)
     values = blank_values(scope)
-    return _rendered(*render(checked, scope, values, scope.template.title, None))
+    return _rendered(*_render(checked, scope, values, scope.template.title, None))
 
 
 def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
@@ -68,7 +70,7 @@ def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
     values, found = checked.agreement(agreement)
     template = checked.lib.templates.get(agreement.template_id)
     if values is not None and template is not None and not checked.scope(template).problems:
-        found = render(checked, checked.scope(template), values, "", None)[1]
+        found = _render(checked, checked.scope(template), values, "", None)[1]
     if key is not None:
         checked.results.put(key, found)
     return found
@@ -80,7 +82,7 @@ def blank_problems(checked: Checked, template_id: str) -> list[Problem]:
     scope = checked.scope(checked.lib.templates[template_id])
     if scope.problems:
         return []
-    return render(checked, scope, blank_values(scope), scope.template.title, None)[1]
+    return _render(checked, scope, blank_values(scope), scope.template.title, None)[1]
 
 
 def left_out(checked: Checked, agreement_id: str) -> frozenset[str]:
@@ -107,6 +109,14 @@ def left_out(checked: Checked, agreement_id: str) -> frozenset[str]:
     return frozenset(
         e.clause for e in template.outline.clause_entries() if e.clause and e.clause not in kept
     ) - {e.clause for e in (*template.outline.preamble, template.outline.signature) if e}
+
+
+def _render(
+    checked: Checked, scope: TemplateScope, values: Values, title: str, extra: InputRef | None
+) -> tuple[Assembled | None, list[Problem]]:
+    if is_bilingual(scope.template):
+        return render_bilingual(checked, scope, values, title, extra)
+    return render(checked, scope, values, title, extra)
 
 
 def _rendered(assembled: Assembled | None, problems: list[Problem]) -> Assembled:

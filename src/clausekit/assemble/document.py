@@ -53,6 +53,11 @@ class Assembled:
     inputs: tuple[InputRef, ...]
     numbering: str = "zh-CN"
     headings: tuple[NumberedHeading, ...] = ()
+    # The text cut at article boundaries: ("preamble" | "article" | "signature", text),
+    # for layouts that set each article apart (assemble.bilingual).
+    sections: tuple[tuple[str, str], ...] = ()
+    layout: str | None = None  # a bilingual document's: "parallel" | "sequential"
+    languages: tuple[str, ...] = ()  # a bilingual document's, its first language first
 
 
 @dataclass
@@ -66,6 +71,7 @@ class _Doc:
     headings: list[NumberedHeading] = field(default_factory=list)
     refs: list[tuple[str, Clause]] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)
+    starts: list[tuple[int, str]] = field(default_factory=list)  # (block index, section kind)
     used: dict[str, Clause] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -92,14 +98,18 @@ def render(
     template = scope.template
     doc = _Doc(checked, scope, values)
     plan = template.outline
+    doc.starts.append((0, "preamble"))
     for entry in plan.preamble:
         doc.blocks.append(_body(doc, doc.clause(entry), None))
     for numbered in number_entries(template, lambda e: _included(doc, e)):
+        if numbered.level == 1:
+            doc.starts.append((len(doc.blocks), "article"))
         _entry(doc, numbered)
+    doc.starts.append((len(doc.blocks), "signature"))
     if plan.signature:
         doc.blocks.append(_body(doc, doc.clause(plan.signature), None))
-    text = "\n\n".join(b.strip("\n") for b in doc.blocks if b.strip())
-    text = PLACEHOLDER.sub(lambda m: _resolve(doc, int(m.group(1))), text)
+    sections = _sections(doc)
+    text = "\n\n".join(s for _, s in sections if s)
     if doc.problems:
         return None, doc.problems
     quoted = json.dumps(md_escape(title), ensure_ascii=False)  # JSON text is valid YAML
@@ -119,8 +129,19 @@ def render(
         tuple(inputs),
         template.numbering,
         tuple(doc.headings),
+        sections,
     )
     return assembled, []
+
+
+def _sections(doc: _Doc) -> tuple[tuple[str, str], ...]:
+    """The blocks joined per section, refs resolved (each ref is resolved once)."""
+    ends = [start for start, _ in doc.starts[1:]] + [len(doc.blocks)]
+    out = []
+    for (start, kind), end in zip(doc.starts, ends, strict=True):
+        text = "\n\n".join(b.strip("\n") for b in doc.blocks[start:end] if b.strip())
+        out.append((kind, PLACEHOLDER.sub(lambda m: _resolve(doc, int(m.group(1))), text)))
+    return tuple(out)
 
 
 def _included(doc: _Doc, entry: Entry) -> bool:

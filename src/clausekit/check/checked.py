@@ -23,6 +23,7 @@ from clausekit.check.clauses import clause_problems
 from clausekit.check.compose import composed_schema, declarations
 from clausekit.check.scope import TemplateScope
 from clausekit.check.templates import template_problems
+from clausekit.check.translations import bilingual_problems, translation_problems
 from clausekit.check.values import Values, agreement_values, trusted_values
 from clausekit.errors import Problem
 from clausekit.language.headings import Heading, find_headings
@@ -78,6 +79,8 @@ class Checked:
                 found = tuple(clause_problems(self, clause))
                 self.results.put(key, found)
             own = self.lib.problems_of(clause.source.path)
+            # A translation's problems read its source too: found afresh each run.
+            found = (*found, *translation_problems(self, clause))
             self._clause_problems[clause.id] = (*own, *found)
         return self._clause_problems[clause.id]
 
@@ -140,12 +143,16 @@ class Checked:
             parts.append(f"{entry.clause}:{clause.source.sha256 if clause else '-'}")
             if clause is not None:  # a clause's load problems are its own, not cached
                 parts += [str(p) for p in lib.problems_of(clause.source.path)]
+            # A bilingual template's text in its other language is its translations'.
+            for lang, translation in sorted(lib.translations.get(entry.clause or "", {}).items()):
+                parts.append(f"{lang}:{translation.id}:{translation.source.sha256}")
         parts += [str(p) for p in lib.problems_of(template.source.path)]
         return digest("scope", *parts)
 
     def _scope_problems(self, template: Template) -> Iterator[Problem]:
         yield from self.lib.problems_of(template.source.path)
         yield from template_problems(self, template)
+        yield from bilingual_problems(self, template)
         for entry in template.outline.clause_entries():
             clause = self.lib.clauses.get(entry.clause or "")
             if clause is not None:

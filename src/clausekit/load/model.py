@@ -22,6 +22,15 @@ from clausekit.load.outline import Outline, read_outline
 from clausekit.load.yamlpos import Located
 
 
+def text_in(value: Any, lang: str | None) -> str:
+    """A text of a template (`title`, a group `heading`): a string, or one per language
+    (`{zh-CN: 保密, en: Confidentiality}`), of which `lang`'s, else the first."""
+    if isinstance(value, dict):
+        picked = value.get(lang) if lang in value else next(iter(value.values()), "")
+        return str(picked)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Source:
     """A file of the library: its repository-relative path and its text."""
@@ -50,7 +59,12 @@ class _Versioned:
 
     @property
     def title(self) -> str:
-        return str(self.data.get("title", self.id))
+        return text_in(self.data.get("title", self.id), self.lang)
+
+    @property
+    def lang(self) -> str | None:
+        v = self.data.get("lang")
+        return str(v) if v is not None else None
 
     @property
     def version(self) -> str | None:
@@ -76,9 +90,12 @@ class Clause(_Versioned):
         return self.meta
 
     @property
-    def lang(self) -> str | None:
-        v = self.data.get("lang")
-        return str(v) if v is not None else None
+    def translates(self) -> tuple[str, str] | None:
+        """The clause id and version this clause translates (`translates:`), if any."""
+        v = self.data.get("translates")
+        if isinstance(v, dict) and isinstance(v.get("clause"), str):
+            return v["clause"], str(v.get("version"))
+        return None
 
 
 @dataclass(frozen=True)
@@ -94,11 +111,26 @@ class Template(_Versioned):
 
     @property
     def lang(self) -> str:
-        return str(self.data.get("lang", self.default_lang))
+        """The template's language; a bilingual template's first language."""
+        langs = self.languages
+        return str(self.data.get("lang", langs[0] if langs else self.default_lang))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """A bilingual template's languages (its clauses' first); () for one language."""
+        v = self.data.get("languages")
+        return tuple(str(x) for x in v) if isinstance(v, list) and len(v) > 1 else ()
+
+    @property
+    def layout(self) -> str:
+        return str(self.data.get("layout", "parallel"))
 
     @property
     def numbering(self) -> str:
-        return str(self.data.get("numbering", "zh-CN" if self.lang.startswith("zh") else "decimal"))
+        v = self.data.get("numbering")
+        if isinstance(v, dict):
+            v = v.get(self.lang)
+        return str(v or ("zh-CN" if self.lang.startswith("zh") else "decimal"))
 
     @property
     def computed(self) -> dict[str, str]:
@@ -112,7 +144,7 @@ class Template(_Versioned):
 
     @cached_property
     def outline(self) -> Outline:
-        return read_outline(self.data)
+        return read_outline(self.data, self.lang)
 
 
 @dataclass(frozen=True)
@@ -168,6 +200,16 @@ class Library:
     # A library extracted from a git revision into a temporary folder: the
     # repository folder and commit it came from (for searching its history).
     origin: tuple[Path, str] | None = None
+
+    @cached_property
+    def translations(self) -> Mapping[str, Mapping[str, Clause]]:
+        """Source clause id -> language -> the clause whose `translates` names it."""
+        out: dict[str, dict[str, Clause]] = {}
+        for clause in self.clauses.values():
+            named = clause.translates
+            if named is not None and clause.lang:
+                out.setdefault(named[0], {}).setdefault(clause.lang, clause)
+        return out
 
     def problems_of(self, path: str) -> tuple[Problem, ...]:
         return self._problems_by_path.get(path, ())

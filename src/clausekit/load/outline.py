@@ -50,18 +50,20 @@ def all_entries(entries: tuple[Entry, ...]) -> Iterator[Entry]:
         yield from all_entries(e.children)
 
 
-def read_outline(data: dict[str, Any]) -> Outline:
+def read_outline(data: dict[str, Any], lang: str | None = None) -> Outline:
+    """The outline; a group heading given per language (`{zh-CN: …, en: …}`) reads as
+    its `lang` text."""
     pre = tuple(
         Entry(("preamble", i), clause=c)
         for i, c in enumerate(data.get("preamble") or [])
         if isinstance(c, str)
     )
-    body = tuple(_entries(data.get("body"), ("body",)))
+    body = tuple(_entries(data.get("body"), ("body",), lang))
     sig = data.get("signature")
     return Outline(pre, body, Entry(("signature",), clause=sig) if isinstance(sig, str) else None)
 
 
-def _entries(items: Any, base: JsonPath) -> Iterator[Entry]:
+def _entries(items: Any, base: JsonPath, lang: str | None) -> Iterator[Entry]:
     if not isinstance(items, list):
         return
     for i, item in enumerate(items):
@@ -70,12 +72,17 @@ def _entries(items: Any, base: JsonPath) -> Iterator[Entry]:
             yield Entry(path, clause=item)
         elif isinstance(item, dict) and isinstance(item.get("clause"), str):
             yield Entry(path, clause=item["clause"], when=_opt_str(item.get("when")))
-        elif isinstance(item, dict) and isinstance(item.get("heading"), str):
-            children = tuple(_entries(item.get("children"), (*path, "children")))
-            yield Entry(
-                path, heading=item["heading"], when=_opt_str(item.get("when")), children=children
-            )
+        elif isinstance(item, dict) and isinstance(item.get("heading"), str | dict):
+            children = tuple(_entries(item.get("children"), (*path, "children"), lang))
+            heading = _heading(item["heading"], lang)
+            yield Entry(path, heading=heading, when=_opt_str(item.get("when")), children=children)
 
 
 def _opt_str(v: Any) -> str | None:
     return v if isinstance(v, str) else None
+
+
+def _heading(value: str | dict[str, Any], lang: str | None) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) if lang in value else next(iter(value.values()), ""))
+    return value

@@ -62,6 +62,12 @@ class Located:
         self.line_offset = line_offset
         self._positions: _Positions | None = None
 
+    def with_value(self, value: Any) -> Located:
+        """Another value read from the same text (a view of it): same positions."""
+        other = Located(value, self._text, self.line_offset)
+        other._positions = self._positions
+        return other
+
     @property
     def positions(self) -> dict[JsonPath, Pos]:
         return self._index().values

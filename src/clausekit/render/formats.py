@@ -9,6 +9,7 @@ from typing import Protocol
 from clausekit.render.docx import render_docx, render_html
 from clausekit.render.fonts import font_paths
 from clausekit.render.pandoc import INPUT_FORMAT, source_date_epoch
+from clausekit.render.parallel import render_bilingual
 from clausekit.render.pdf import render_pdf
 
 FORMATS = ("md", "docx", "pdf", "html")
@@ -21,12 +22,16 @@ class Document(Protocol):
     def markdown(self) -> str: ...
     @property
     def lang(self) -> str: ...
+    @property
+    def layout(self) -> str | None: ...
 
 
 def render(doc: Document, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
     """The bytes of `doc` in format `fmt`; `what` names it in error messages."""
     if fmt == "md":
         return doc.markdown.encode("utf-8")
+    if doc.layout and fmt in ("docx", "pdf", "html"):  # bilingual: parallel or sequential
+        return render_bilingual(doc.markdown, doc.lang, fmt, what, fonts)
     if fmt == "docx":
         return render_docx(doc.markdown, doc.lang, what)
     if fmt == "pdf":

@@ -81,12 +81,15 @@ def pandoc_env() -> dict[str, str]:
     return env
 
 
-def run_pandoc(markdown: str, to: str, args: list[str], what: str) -> bytes:
+def run_pandoc(
+    markdown: str, to: str, args: list[str], what: str, source_format: str = INPUT_FORMAT
+) -> bytes:
     """Convert `markdown` to format `to`; returns Pandoc's stdout.
 
-    `what` names the document in error messages (its agreement id or file).
+    `what` names the document in error messages (its agreement id or file);
+    `source_format` is "json" for a Pandoc AST that clausekit rewrote.
     """
-    cmd = [str(pandoc_path()), "--sandbox", "-f", INPUT_FORMAT, "-t", to, *args]
+    cmd = [str(pandoc_path()), "--sandbox", "-f", source_format, "-t", to, *args]
     try:
         proc = subprocess.run(
             cmd,

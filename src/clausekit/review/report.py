@@ -17,6 +17,7 @@ from clausekit.errors import ClausekitError, ProblemsFound
 from clausekit.load.model import Clause, Library, Template
 from clausekit.review.locks import assemble_locked, lock_path
 from clausekit.review.textdiff import Piece, align_lines, inline_diff
+from clausekit.review.translations import Behind, left_behind
 from clausekit.review.versions import clause_change, template_change, variable_changes
 
 
@@ -62,6 +63,7 @@ class Review:
     templates: list[FileChange] = field(default_factory=list)
     affected_templates: list[Affected] = field(default_factory=list)
     affected_agreements: list[Affected] = field(default_factory=list)
+    translations_behind: list[Behind] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,6 +97,7 @@ def review(base: Library, head: Library, base_label: str, head_label: str) -> Re
         if reasons:
             t = head.templates.get(tid) or base.templates[tid]
             result.affected_templates.append(Affected(tid, t.title, reasons))
+    result.translations_behind = left_behind(base, head)
     affected = {a.id: a.why for a in result.affected_templates}
     pair = (Checked(base), Checked(head))
     for aid in sorted(set(base.agreements) | set(head.agreements)):

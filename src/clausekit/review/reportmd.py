@@ -41,6 +41,18 @@ def to_markdown(r: Review) -> str:
         ]
         out += [_agreement_row(a) for a in r.affected_agreements]
         out.append("")
+    if r.translations_behind:
+        out += [
+            "### Translations left behind",
+            "",
+            "| Translation | Language | Translates | Names | Source is at |",
+            "|---|---|---|---|---|",
+        ]
+        out += [
+            f"| `{b.id}` | {b.lang} | `{b.source}` | {b.translated} | {b.current} |"
+            for b in r.translations_behind
+        ]
+        out.append("")
     if not (r.clauses or r.templates or r.affected_agreements):
         out += ["No clause, template or agreement changed.", ""]
     text = "\n".join(out)

@@ -27,7 +27,7 @@ from clausekit.load.model import Clause, Library, Template
 LEVELS = ("patch", "minor", "major")
 # Front-matter keys that never reach a document (and the bookkeeping keys themselves).
 NOT_CONTENT = frozenset(
-    {"version", "changelog", "guidance", "summary", "tags", "status", "alternatives"}
+    {"version", "changelog", "guidance", "summary", "tags", "status", "alternatives", "translates"}
 )
 ANNOTATIONS = frozenset({"description", "title", "examples", "$comment", "deprecated"})
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$")

@@ -7,6 +7,7 @@ from itertools import pairwise
 from typing import Any
 
 from clausekit.load.model import Clause, Library
+from clausekit.publish.site.bilingual import translation_links
 from clausekit.publish.site.common import (
     INDEXES,
     GeneratedPage,
@@ -209,6 +210,7 @@ def clause_page(
         )
     if clause.data.get("summary"):
         out.append(f"> {md_text(clause.data['summary'])}\n")
+    out.extend(filter(None, [translation_links(lib, clause, uri)]))
 
     out.append(f"## {t['text']} {{#text}}\n")
     body, _ = clause_html(clause.body, lang, {**describe, **descriptions(clause.variables)})

@@ -8,6 +8,7 @@ from clausekit.assemble import number_entries
 from clausekit.check import Checked
 from clausekit.check.compose import declarations
 from clausekit.load.model import Agreement, Library, Template
+from clausekit.publish.site.bilingual import side_by_side
 from clausekit.publish.site.clauses import (
     variables_table,  # one table format for clauses and templates
 )
@@ -87,6 +88,7 @@ def template_page(
 
     out.append(f"## {t['outline']} {{#outline}}\n")
     out.extend(_outline(lib, template, uri, t))
+    out.extend(side_by_side(lib, template))
 
     decls, _ = declarations(lib, template)
     out.append(f"## {t['variables']} {{#variables}}\n")

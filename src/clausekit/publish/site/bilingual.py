@@ -1,0 +1,50 @@
+"""The site's view of paired clauses: a clause page links to its source or its
+translations, and a bilingual template's page shows each clause beside its
+translation (one row per clause, each text in its own language)."""
+
+from __future__ import annotations
+
+import html
+
+from clausekit.load.bilingual import is_bilingual
+from clausekit.load.model import Clause, Library, Template
+from clausekit.publish.site.common import RawHtml, clause_uri, link
+from clausekit.publish.site.markup import clause_html, descriptions, html_block
+
+
+def translation_links(lib: Library, clause: Clause, uri: str) -> str | None:
+    """`译文 · Translations: …` or `原文 · Source: …`, as a Markdown line."""
+    named = clause.translates
+    if named is not None:
+        source = lib.clauses.get(named[0])
+        target = link(uri, clause_uri(named[0]), source.title) if source else named[0]
+        return f"**原文 · Source** {target} ({named[1]})\n"
+    pairs = sorted(lib.translations.get(clause.id, {}).items())
+    if not pairs:
+        return None
+    items = [f"{link(uri, clause_uri(c.id), c.title)} ({lang})" for lang, c in pairs]
+    return "**译文 · Translations** " + " · ".join(items) + "\n"
+
+
+def side_by_side(lib: Library, template: Template) -> list[str | RawHtml]:
+    """A bilingual template's clauses, each beside its translation."""
+    if not is_bilingual(template):
+        return []
+    first, second = template.languages
+    rows = []
+    for entry in template.outline.clause_entries():
+        source = lib.clauses.get(entry.clause or "")
+        if source is None:
+            continue
+        translation = lib.translations.get(source.id, {}).get(second)
+        cells = [_cell(source, first), _cell(translation, second) if translation else "<td></td>"]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    head = f"<tr><th>{html.escape(first)}</th><th>{html.escape(second)}</th></tr>"
+    table = f"<table>\n<thead>{head}</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+    return ["## 对照 · Side by side {#side-by-side}\n", RawHtml(html_block(table, "ck-parallel"))]
+
+
+def _cell(clause: Clause, lang: str) -> str:
+    body, _ = clause_html(clause.body, lang, descriptions(clause.variables))
+    title = f"<p><strong>{html.escape(clause.title)}</strong></p>"
+    return f'<td lang="{html.escape(lang)}">{title}\n{body}</td>'
