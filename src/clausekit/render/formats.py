@@ -4,33 +4,25 @@ from __future__ import annotations
 
 import hashlib
 from importlib import metadata, resources
-from typing import Protocol
 
-from clausekit.render.docx import render_docx, render_html
+from clausekit.render.docx import render_html
 from clausekit.render.fonts import font_paths
 from clausekit.render.pandoc import INPUT_FORMAT, source_date_epoch
 from clausekit.render.pdf import render_pdf
+from clausekit.render.wordnative import WordDocument, render_word_native, watermark_text
 
 FORMATS = ("md", "docx", "pdf", "html")
 
 
-class Document(Protocol):
-    """What rendering needs of an assembled document (clausekit.assemble.Assembled)."""
-
-    @property
-    def markdown(self) -> str: ...
-    @property
-    def lang(self) -> str: ...
-
-
-def render(doc: Document, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
+def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
     """The bytes of `doc` in format `fmt`; `what` names it in error messages."""
     if fmt == "md":
         return doc.markdown.encode("utf-8")
     if fmt == "docx":
-        return render_docx(doc.markdown, doc.lang, what)
+        return render_word_native(doc, what)
     if fmt == "pdf":
-        return render_pdf(doc.markdown, doc.lang, what, fonts)
+        mark = watermark_text(doc.status, doc.lang)
+        return render_pdf(doc.markdown, doc.lang, what, fonts, mark)
     if fmt == "html":
         return render_html(doc.markdown, doc.lang, what)
     raise ValueError(f"unknown format {fmt!r}")
@@ -46,7 +38,7 @@ def renderer_fingerprint(fonts: list[str] | None = None) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=?\0".encode())
     assets = resources.files("clausekit") / "assets"
-    for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx"):
+    for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx", "wordnative.lua"):
         h.update(hashlib.sha256((assets / name).read_bytes()).digest())
     h.update(INPUT_FORMAT.encode())
     h.update(source_date_epoch().encode())
