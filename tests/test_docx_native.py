@@ -20,7 +20,7 @@ import docx as python_docx
 import pytest
 
 from clausekit.assemble import Assembled, assemble_agreement, assemble_blank
-from clausekit.assemble.numbering import heading_prefix
+from clausekit.assemble.numbering import STYLES, heading_prefix
 from clausekit.check import Checked
 from clausekit.language.filters import cn_number
 from clausekit.load import load_library
@@ -158,3 +158,76 @@ def test_libreoffice_prints_clausekits_numbers_and_follows_an_inserted_article(
     moved = [t if is_link(t, style) else shifted(t, style) for t in want]
     first = numbers(heading_prefix(style, (1,)) + "x", style)
     assert numbers(printed["after"], style) == [*first, *moved]
+
+
+def every_document(checked: Checked) -> list[tuple[str, Assembled]]:
+    docs = [(a, assemble_agreement(checked, a)) for a in sorted(checked.lib.agreements)]
+    docs += [(f"blank/{t}", assemble_blank(checked, t)) for t in sorted(checked.lib.templates)]
+    return docs
+
+
+def pandoc_plain(data: bytes, tmp: Path) -> str:
+    path = tmp / "read.docx"
+    path.write_bytes(data)
+    return subprocess.run(
+        [str(pandoc_path()), "-f", "docx", "-t", "plain", "--wrap=none", str(path)],
+        check=True,
+        capture_output=True,
+    ).stdout.decode("utf-8")
+
+
+def test_every_example_and_blank_form_is_word_native(tmp_path: Path) -> None:
+    checked = Checked(load_library(REPO))
+    for key, doc in every_document(checked):
+        data = render_word_native(doc, key)
+        assert render_word_native(doc, key) == data, key  # byte-reproducible
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read("word/document.xml").decode("utf-8")
+            styles = z.read("word/styles.xml").decode("utf-8")
+            header = "word/header-clausekit.xml" in z.namelist()
+        # Heading 1-4 are linked to the list of the document's numbering style.
+        num_id = str(STYLES.index(doc.numbering) + 1)
+        assert styles.count(f'<w:numId w:val="{num_id}" />') == 4, key
+        # Each numbered heading's paragraph holds its bookmark and its title only.
+        for i, heading in enumerate(doc.headings):
+            m = re.search(
+                rf'<w:p>(?:(?!</w:p>).)*w:name="_RefCk{i + 1}"(?:(?!</w:p>).)*</w:p>', xml
+            )
+            assert m is not None and 'w:val="Heading' in m.group(0), (key, heading)
+            text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", m.group(0)))
+            assert text == heading.title.replace("\\", ""), (key, text)
+            assert len(f"_RefCk{i + 1}") <= 40
+        # Every other heading (preamble, signature) opts out of the list.
+        assert xml.count('<w:numId w:val="0"/>') == xml.count('w:val="Heading') - len(doc.headings)
+        # References: REF fields where a field can print them, hyperlinks elsewhere.
+        refs = re.findall(r"\[([^\]]+)\]\{\.ck-ref ([^}]*)\}", doc.word_markdown)
+        fields = [r for r in refs if "ck-field" in r[1]]
+        assert xml.count(" REF _RefCk") == len(fields), key
+        assert xml.count('w:anchor="_RefCk') == len(refs) - len(fields), key
+        # python-docx opens it; the properties name what was built.
+        props = python_docx.Document(io.BytesIO(data)).core_properties
+        assert props.title, key
+        custom = zipfile.ZipFile(io.BytesIO(data)).read("docProps/custom.xml").decode()
+        status = doc.status or "blank"
+        for value in (status, doc.inputs[0].id, str(doc.inputs[0].version)):
+            assert f">{value}<" in custom, (key, value)
+        if doc.agreement:
+            assert f">{doc.agreement}<" in custom
+        # The draft watermark, and only on drafts.
+        assert header == (doc.status == "draft"), key
+        # Pandoc reads it back: every reference as computed (the fields' cached results).
+        plain = re.sub(r"\s+", " ", pandoc_plain(data, tmp_path))
+        for shown, _ in refs:
+            assert shown in plain, (key, shown)
+
+
+def test_body_lists_restart_at_one_and_draft_watermark_in_libreoffice(tmp_path: Path) -> None:
+    checked = Checked(load_library(REPO))
+    key = "customer-service-training-en/2026-draft"
+    printed = libreoffice_text(
+        {"doc": render_word_native(assemble_agreement(checked, key), key)}, tmp_path
+    )
+    items = re.findall(r"^\s+(\d+)\. ", printed["doc"], flags=re.M)
+    starts = [n for n, prev in zip(items, ["0", *items]) if int(n) != int(prev) + 1]
+    assert items and set(starts) == {"1"}  # every list starts at 1, none continues
+    assert items.count("1") > 5

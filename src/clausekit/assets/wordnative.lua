@@ -56,7 +56,15 @@ function Span(s)
   local name = s.attributes["ck-bm"]
   local cached = s.attributes["ck-field"]
   if cached == nil then
-    return pandoc.Link(s.content, "#" .. name)
+    -- Raw, because Pandoc would rename the anchor to its own heading identifier.
+    -- No Hyperlink style: a reference in a contract reads as body text.
+    return raw(
+      '<w:hyperlink w:anchor="'
+        .. xml(name)
+        .. '"><w:r><w:t xml:space="preserve">'
+        .. xml(pandoc.utils.stringify(s.content))
+        .. "</w:t></w:r></w:hyperlink>"
+    )
   end
   local out = pandoc.List()
   local pre = s.attributes["ck-pre"] or ""
