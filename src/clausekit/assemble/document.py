@@ -100,8 +100,10 @@ class _Doc:
         """The text with typed heading numbers and references."""
         text = REF_MARK.sub(lambda m: reference(self.style, refs[int(m.group(1))]), text)
         return HEADING_MARK.sub(
-            lambda m: f"{m.group(1)} "
-            f"{heading_prefix(self.style, self.headings[int(m.group(2))].number)}{m.group(3)}",
+            lambda m: (
+                f"{m.group(1)} "
+                f"{heading_prefix(self.style, self.headings[int(m.group(2))].number)}{m.group(3)}"
+            ),
             text,
         )
 

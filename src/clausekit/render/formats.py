@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from importlib import metadata, resources
+from pathlib import Path
 
+from clausekit.render import wordnative
 from clausekit.render.docx import render_html
 from clausekit.render.fonts import font_paths
 from clausekit.render.pandoc import INPUT_FORMAT, source_date_epoch
@@ -38,8 +40,9 @@ def renderer_fingerprint(fonts: list[str] | None = None) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=?\0".encode())
     assets = resources.files("clausekit") / "assets"
-    for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx", "wordnative.lua"):
+    for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx"):
         h.update(hashlib.sha256((assets / name).read_bytes()).digest())
+    h.update(hashlib.sha256(Path(wordnative.__file__).read_bytes()).digest())
     h.update(INPUT_FORMAT.encode())
     h.update(source_date_epoch().encode())
     h.update("\0".join(font_paths(fonts)).encode())

@@ -3,8 +3,12 @@
 Assembly hands over two texts of a document: the Markdown with typed numbers and
 the Word text, where numbered headings hold their titles and a bookmark name and
 references name the bookmark of their target (`clausekit.assemble.document`).
-Pandoc turns the Word text into DOCX with `assets/wordnative.lua` (bookmarks
-inside the heading paragraphs, REF fields); one pass over the zip then
+`word_openxml` turns the markers into raw OpenXML that Pandoc copies into the
+paragraphs (`` `…`{=openxml} ``: bookmarks inside the heading paragraphs, REF
+fields, hyperlinks).  A Pandoc Lua filter (`--lua-filter`, which works under
+`--sandbox`) did the same, but starting Pandoc's Lua engine cost more than the
+20% overhead allowed over raw Pandoc; a regular expression costs nothing.  One
+pass over Pandoc's zip then
 
 * links Heading 1-4 to the document's numbering style (the reference DOCX
   defines the list of every style, `scripts/make_reference_docx.py`),
@@ -22,8 +26,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
-from importlib import resources
-from pathlib import Path
+from html import escape
 from typing import Protocol
 
 from clausekit.assemble.numbering import STYLES
@@ -32,7 +35,13 @@ from clausekit.render.docx import link_headings, reference_docx, rewrite_members
 from clausekit.render.fonts import lang_key
 from clausekit.render.pandoc import creation_time, run_pandoc
 
-FILTER_NAME = "wordnative.lua"
+# The markers of `clausekit.assemble.document._Doc.word`.
+HEADING = re.compile(r"^(#+ .*) \{\.ck-num ck-bm=(_RefCk\d+)\}$", re.M)
+REF = re.compile(
+    r'\[([^\]]*)\]\{\.ck-ref ck-bm=(_RefCk\d+)(?: ck-pre="([^"]*)" ck-field="([^"]*)")?\}'
+)
+# Bookmark ids far above Pandoc's own, which count up from 0.
+FIRST_BOOKMARK_ID = 900000
 WATERMARK_PART = "word/header-clausekit.xml"
 WATERMARK_REL = "rIdClausekitWatermark"
 
@@ -56,8 +65,43 @@ class WordDocument(Protocol):
     def inputs(self) -> tuple[object, ...]: ...
 
 
-def filter_path() -> Path:
-    return Path(str(resources.files("clausekit") / "assets" / FILTER_NAME))
+def _raw(xml: str) -> str:
+    return f"`{xml}`{{=openxml}}"
+
+
+def word_openxml(text: str) -> str:
+    """The Word text with its markers as raw OpenXML.
+
+    A numbered heading gets a bookmark inside its paragraph (Pandoc's own heading
+    bookmark spans the whole section); a reference becomes its words, then a
+    `REF bookmark \\w \\h` field whose cached result is the number assembly
+    computed, or, where no field can print it, a hyperlink to the bookmark."""
+    ids = iter(range(FIRST_BOOKMARK_ID, FIRST_BOOKMARK_ID + 1_000_000))
+
+    def heading(m: re.Match[str]) -> str:
+        hashes, title = m.group(1).split(" ", 1)
+        n, name = next(ids), m.group(2)
+        start = _raw(f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>')
+        end = _raw(f'<w:bookmarkEnd w:id="{n}"/>')
+        return f"{hashes} {start}{title}{end}"
+
+    def ref(m: re.Match[str]) -> str:
+        shown, name, pre, field = m.groups()
+        if field is None:
+            # No Hyperlink style: a reference in a contract reads as body text.
+            return _raw(
+                f'<w:hyperlink w:anchor="{name}"><w:r><w:t xml:space="preserve">'
+                f"{escape(shown)}</w:t></w:r></w:hyperlink>"
+            )
+        return pre + _raw(
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> REF {name} \\w \\h </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r><w:t xml:space="preserve">{escape(field)}</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+
+    return REF.sub(ref, HEADING.sub(heading, text))
 
 
 def watermark_text(status: str | None, lang: str) -> str | None:
@@ -99,13 +143,8 @@ def with_properties(text: str, props: dict[str, str]) -> str:
 
 def render_word_native(doc: WordDocument, what: str = "document") -> bytes:
     """DOCX bytes with Word's own numbering and references (byte-reproducible)."""
-    text = with_properties(doc.word_markdown or doc.markdown, properties(doc))
-    args = [
-        f"--reference-doc={reference_docx(doc.lang)}",
-        f"--lua-filter={filter_path()}",
-        "-o",
-        "-",
-    ]
+    text = word_openxml(with_properties(doc.word_markdown or doc.markdown, properties(doc)))
+    args = [f"--reference-doc={reference_docx(doc.lang)}", "-o", "-"]
     docx = run_pandoc(text, "docx", args, what)
     num_id = STYLES.index(doc.numbering) + 1 if doc.numbering in STYLES else 0
     mark = watermark_text(doc.status, doc.lang)
