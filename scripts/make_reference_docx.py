@@ -14,7 +14,11 @@ names match what its writer emits) and edit the XML:
 * black, bold headings with a size per level, kept with the next paragraph;
 * a centred, bold title;
 * a bordered default table style (the signature table);
-* a footer with the page number field: `第 X 页 共 Y 页` / `Page X of Y`.
+* a footer with the page number field: `第 X 页 共 Y 页` / `Page X of Y`;
+* one Word multilevel list per numbering style (SPEC §7; abstractNumId and numId
+  1-4 in the order of `clausekit.assemble.numbering.STYLES`; Pandoc keeps reference
+  definitions below 990 and numbers its own lists from 990), with Heading 1-4 linked
+  to the first; `clausekit.render.wordnative` relinks them to the document's style.
 
 The output is deterministic (fixed zip timestamps, fixed member order), so running
 this script twice gives identical files. Run: `.venv/bin/python scripts/make_reference_docx.py`.
@@ -124,6 +128,7 @@ ORDER: dict[str, tuple[str, ...]] = {
         "unhideWhenUsed qFormat locked personal personalCompose personalReply rsid pPr rPr "
         "tblPr trPr tcPr tblStylePr"
     ),
+    "numPr": seq("ilvl numId"),
     "tblBorders": seq("top left bottom right insideH insideV"),
     "tblCellMar": seq("top left bottom right"),
 }
@@ -206,6 +211,10 @@ def edit_styles(xml: bytes, cfg: dict[str, object]) -> bytes:
             sp.set(w("before"), "0")
             sp.set(w("after"), "360")
         if m and m.group(2) is None and ppr is not None:
+            if int(m.group(1)) <= 4:  # Heading 1-4 carry the document's numbering
+                num = child(ppr, "numPr")
+                child(num, "ilvl").set(w("val"), str(int(m.group(1)) - 1))
+                child(num, "numId").set(w("val"), "1")
             sp = child(ppr, "spacing")
             sp.set(w("before"), "240" if m.group(1) == "1" else "120")
             sp.set(w("after"), "120")
@@ -234,6 +243,39 @@ def add_table_borders(style: ET.Element) -> None:
     if mar is not None:
         for side in ("top", "bottom"):
             child(mar, side).set(w("w"), "60")
+
+
+def heading_numbering_xml() -> str:
+    """The abstractNum and num elements of the four heading numbering styles."""
+    from clausekit.assemble.numbering import STYLES, WORD_LEVELS, word_suffix
+
+    abstracts, nums = [], []
+    for n, style in enumerate(STYLES, start=1):
+        levels = []
+        for ilvl, (text, fmt) in enumerate(WORD_LEVELS[style]):
+            levels.append(
+                f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                f'<w:suff w:val="{word_suffix(style, ilvl + 1)}"/>'
+                f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+                '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>'
+            )
+        abstracts.append(
+            f'<w:abstractNum w:abstractNumId="{n}"><w:nsid w:val="C1A05E0{n}"/>'
+            f'<w:multiLevelType w:val="multilevel"/><w:name w:val="clausekit {style}"/>'
+            f"{''.join(levels)}</w:abstractNum>"
+        )
+        nums.append(f'<w:num w:numId="{n}"><w:abstractNumId w:val="{n}"/></w:num>')
+    return "".join(abstracts), "".join(nums)
+
+
+def edit_numbering(xml: bytes) -> bytes:
+    """Put the heading lists first: CT_Numbering wants every abstractNum before any num."""
+    abstracts, nums = heading_numbering_xml()
+    text = xml.decode()
+    i = text.index("<w:abstractNum ")
+    text = text[:i] + abstracts + text[i:]
+    j = text.index("<w:num ")
+    return (text[:j] + nums + text[j:]).encode()
 
 
 def footer_xml(parts: tuple[str, ...]) -> bytes:
@@ -310,6 +352,8 @@ def build(default: bytes, lang: str) -> bytes:
                     'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" />'
                 )
                 data = data.replace(b"</Types>", ct.encode() + b"</Types>")
+            elif name == "word/numbering.xml":
+                data = edit_numbering(data)
             elif name == "word/settings.xml":
                 data = no_stretched_line_breaks(data)
             elif name == "word/fontTable.xml" and lang == "zh":

@@ -14,13 +14,15 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from clausekit.assemble import Assembled
 from clausekit.render.docx import reference_docx, render_docx
 from clausekit.render.fonts import FONT_SETS, font_paths, lang_key
 from clausekit.render.pandoc import INPUT_FORMAT, creation_time, pandoc_env, pandoc_path
 from clausekit.render.pdf import markdown_to_typst, render_pdf, template_path
+from clausekit.render.wordnative import render_word_native
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,24 @@ def raw_pdf(markdown: str, lang: str, workdir: Path) -> bytes:
     return pdf
 
 
-def time_render(markdown: str, lang: str, repeat: int = 5) -> RenderTiming:
-    """Per-document DOCX and PDF time, clausekit's path against raw pandoc + typst."""
+def time_render(
+    markdown: str, lang: str, repeat: int = 5, doc: Assembled | None = None
+) -> RenderTiming:
+    """Per-document DOCX and PDF time, clausekit's path against raw pandoc + typst.
+
+    With `doc` (the assembled document of `markdown`), clausekit's DOCX is the
+    Word-native one (Lua filter and post-processing included); raw pandoc converts
+    the Markdown with typed numbers, as a person would by hand."""
+
+    def docx(i: int) -> bytes:
+        if doc is None:
+            return render_docx(variant(markdown, i), lang)
+        return render_word_native(replace(doc, word_markdown=variant(doc.word_markdown, i)))
+
     with tempfile.TemporaryDirectory(prefix="clausekit-bench-") as tmp:
         work = Path(tmp)
         return RenderTiming(
-            docx=median_seconds(lambda i: render_docx(variant(markdown, i), lang), repeat),
+            docx=median_seconds(docx, repeat),
             raw_docx=median_seconds(lambda i: raw_docx(variant(markdown, i), lang, work), repeat),
             pdf=median_seconds(lambda i: render_pdf(variant(markdown, i), lang), repeat),
             raw_pdf=median_seconds(lambda i: raw_pdf(variant(markdown, i), lang, work), repeat),

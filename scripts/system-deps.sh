@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages clausekit needs beyond Python: the CJK and
-# Liberation fonts for PDF output, poppler-utils for the PDF tests and
-# Chromium for the site's browser tests. Installs only what is missing.
+# Liberation fonts for PDF output, poppler-utils for the PDF tests,
+# Chromium for the site's browser tests and LibreOffice (headless Writer) for
+# the Word-native DOCX tests. Installs only what is missing.
 set -euo pipefail
 need=()
 [ -d /usr/share/fonts/opentype/noto ] && fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || need+=(fonts-noto-cjk fontconfig)
 [ -d /usr/share/fonts/truetype/liberation2 ] || need+=(fonts-liberation2)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing system packages: ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2

@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from clausekit.assemble import Assembled, assemble_agreement, assemble_blank
 from clausekit.check import Checked
 from clausekit.load import load_library
 from clausekit.publish.build import MANIFEST, build
@@ -60,6 +61,12 @@ def dist(checked: Checked, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def assemble_any(checked: Checked, key: str) -> Assembled:
+    if key.startswith("blank/"):
+        return assemble_blank(checked, key.removeprefix("blank/"))
+    return assemble_agreement(checked, key)
+
+
 def documents(checked: Checked) -> list[str]:
     return [*sorted(checked.lib.agreements), *(f"blank/{t}" for t in sorted(checked.lib.templates))]
 
@@ -83,8 +90,13 @@ def test_text_of_docx_and_pdf_matches_the_assembled_markdown(checked: Checked, d
         docx_all = squash("".join(t for _, t in paragraphs) + "".join("".join(r) for r in rows))
         pdf_all = squash("".join(pdf_text((dist / f"{key}.pdf").read_bytes())))
         headings = [unescape(h) for h in re.findall(r"^#{1,6} (.+)$", markdown, re.M)]
+        # Word numbers the headings itself (its list, see test_docx_native.py): the
+        # paragraphs hold the titles, and only unnumbered headings keep their text whole.
         docx_headings = [t for s, t in paragraphs if s.startswith("Heading")]
-        assert docx_headings == headings, key
+        assert len(docx_headings) == len(headings), key
+        assert all(h.endswith(d) for h, d in zip(headings, docx_headings, strict=True)), key
+        numbered = [h for h, d in zip(headings, docx_headings, strict=True) if h != d]
+        assert len(numbered) == len(assemble_any(checked, key).headings), key
         wanted = [*headings, *MONEY.findall(markdown), *UPPER.findall(markdown)]
         if not key.startswith("blank/"):
             values = checked.lib.agreements[key].values
@@ -96,7 +108,8 @@ def test_text_of_docx_and_pdf_matches_the_assembled_markdown(checked: Checked, d
         wanted += cells
         assert [c.strip() for c in cells if c.strip()] == [c for r in rows for c in r if c], key
         for needle in wanted:
-            assert squash(needle) in docx_all, (key, "docx", needle)
+            if needle not in numbered:
+                assert squash(needle) in docx_all, (key, "docx", needle)
             assert squash(needle) in pdf_all, (key, "pdf", needle)
 
 

@@ -8,6 +8,8 @@ locked versions (`review.locks.locked`).  Numbers are computed once, in
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from jinja2 import TemplateError, UndefinedError
 
 from clausekit.assemble.bilingual import render_bilingual
@@ -45,7 +47,8 @@ def assemble_agreement(checked: Checked, agreement_id: str) -> Assembled:
     title = str(agreement.data.get("title") or template.title)
     src = agreement.source
     extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
-    return _rendered(*_render(checked, checked.scope(template), values, title, extra))
+    doc = _rendered(*_render(checked, checked.scope(template), values, title, extra))
+    return replace(doc, status=agreement.status, agreement=agreement.id)
 
 
 def assemble_blank(checked: Checked, template_id: str) -> Assembled:

@@ -73,7 +73,7 @@ def render_bilingual(
             tuple(inputs),
             first.numbering,
             first.headings,
-            first.sections,
+            sections=first.sections,
             layout=template.layout,
             languages=(first.lang, second.lang),
         ),

@@ -1,7 +1,12 @@
 """Rendering one document: clause bodies in the sandbox, numbered, refs resolved.
 
 `ref()` prints a placeholder while rendering and is resolved once every
-number is known, so a reference may point forwards.
+number is known, so a reference may point forwards.  Headings carry a marker
+too, so that one pass makes both texts of the document: the Markdown with
+typed numbers (`# 一、标题`, `Section 5.2`) and the Word text, where a numbered
+heading holds its title and a bookmark name, and a reference says which
+bookmark its number comes from (`clausekit.render.wordnative` turns them into
+Word's list numbering and REF fields).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 
 from jinja2 import TemplateError, UndefinedError
 
-from clausekit.assemble.numbering import MAX_LEVEL, heading_prefix, reference
+from clausekit.assemble.numbering import MAX_LEVEL, heading_prefix, reference, word_reference
 from clausekit.assemble.outline import Counters, Numbered, number_entries
 from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
@@ -23,6 +28,8 @@ from clausekit.load.model import Clause
 from clausekit.load.outline import Entry
 
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+HEADING_MARK = re.compile("^(#+) \ue002(\\d+)\ue003(.*)$", re.M)
+REF_MARK = re.compile("\ue004(\\d+)\ue005")
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,11 @@ class Assembled:
     inputs: tuple[InputRef, ...]
     numbering: str = "zh-CN"
     headings: tuple[NumberedHeading, ...] = ()
+    # The Word text: numbered headings as `# title {.ck-num ck-bm=...}`, references as
+    # spans naming their bookmark (see clausekit.render.wordnative); "" = as markdown.
+    word_markdown: str = ""
+    status: str | None = None  # the agreement's status; None for a blank form
+    agreement: str | None = None  # the agreement id; None for a blank form
     # The text cut at article boundaries: ("preamble" | "article" | "signature", text),
     # for layouts that set each article apart (assemble.bilingual).
     sections: tuple[tuple[str, str], ...] = ()
@@ -88,7 +100,44 @@ class _Doc:
         self.headings.append(NumberedHeading(number, title, target))
         if target is not None:
             self.numbers[target] = number
-        return f"{'#' * len(number)} {heading_prefix(self.style, number)}{title}"
+        return f"{'#' * len(number)} \ue002{len(self.headings) - 1}\ue003{title}"
+
+    def markdown(self, text: str, refs: list[tuple[int, ...]]) -> str:
+        """The text with typed heading numbers and references."""
+        text = REF_MARK.sub(lambda m: reference(self.style, refs[int(m.group(1))]), text)
+        return HEADING_MARK.sub(
+            lambda m: (
+                f"{m.group(1)} "
+                f"{heading_prefix(self.style, self.headings[int(m.group(2))].number)}{m.group(3)}"
+            ),
+            text,
+        )
+
+    def word(self, text: str, refs: list[tuple[int, ...]]) -> str:
+        """The Word text: titles only, numbers and references tied to bookmarks."""
+        index = {h.number: i for i, h in enumerate(self.headings)}
+
+        def ref(m: re.Match[str]) -> str:
+            number = refs[int(m.group(1))]
+            shown = reference(self.style, number)
+            parts = word_reference(self.style, number)
+            attrs = f"ck-bm={bookmark(index[number])}"
+            if parts is not None:
+                pre, field = parts
+                attrs += f' ck-pre="{pre}" ck-field="{field}"'
+            return f"[{shown}]{{.ck-ref {attrs}}}"
+
+        text = REF_MARK.sub(ref, text)
+        return HEADING_MARK.sub(
+            lambda m: f"{m.group(1)} {m.group(3)} {{.ck-num ck-bm={bookmark(int(m.group(2)))}}}",
+            text,
+        )
+
+
+def bookmark(index: int) -> str:
+    """The Word bookmark of the index-th numbered heading: hidden (`_`), at most 40
+    characters, and not Pandoc's own (that one spans the whole section)."""
+    return f"_RefCk{index + 1}"
 
 
 def render(
@@ -108,12 +157,14 @@ def render(
     doc.starts.append((len(doc.blocks), "signature"))
     if plan.signature:
         doc.blocks.append(_body(doc, doc.clause(plan.signature), None))
-    sections = _sections(doc)
+    resolved: list[tuple[int, ...]] = []
+    sections = _sections(doc, resolved)
     text = "\n\n".join(s for _, s in sections if s)
     if doc.problems:
         return None, doc.problems
     quoted = json.dumps(md_escape(title), ensure_ascii=False)  # JSON text is valid YAML
     meta = f"---\ntitle: {quoted}\nlang: {template.lang}\n---\n"
+    markdown = meta + "\n" + doc.markdown(text, resolved) + "\n"
     src = template.source
     inputs = [InputRef("template", template.id, src.path, template.version, src.sha256)]
     inputs += [
@@ -123,24 +174,27 @@ def render(
     if extra:
         inputs.append(extra)
     assembled = Assembled(
-        meta + "\n" + text + "\n",
+        markdown,
         title,
         template.lang,
         tuple(inputs),
         template.numbering,
         tuple(doc.headings),
-        sections,
+        meta + "\n" + doc.word(text, resolved) + "\n",
+        sections=tuple((kind, doc.markdown(part, resolved)) for kind, part in sections),
     )
     return assembled, []
 
 
-def _sections(doc: _Doc) -> tuple[tuple[str, str], ...]:
+def _sections(doc: _Doc, resolved: list[tuple[int, ...]]) -> tuple[tuple[str, str], ...]:
     """The blocks joined per section, refs resolved (each ref is resolved once)."""
     ends = [start for start, _ in doc.starts[1:]] + [len(doc.blocks)]
     out = []
     for (start, kind), end in zip(doc.starts, ends, strict=True):
         text = "\n\n".join(b.strip("\n") for b in doc.blocks[start:end] if b.strip())
-        out.append((kind, PLACEHOLDER.sub(lambda m: _resolve(doc, int(m.group(1))), text)))
+        out.append(
+            (kind, PLACEHOLDER.sub(lambda m: _resolve(doc, int(m.group(1)), resolved), text))
+        )
     return tuple(out)
 
 
@@ -235,11 +289,13 @@ def _number_headings(doc: _Doc, clause: Clause, text: str, number: tuple[int, ..
     return "\n".join(lines)
 
 
-def _resolve(doc: _Doc, index: int) -> str:
+def _resolve(doc: _Doc, index: int, resolved: list[tuple[int, ...]]) -> str:
+    """A marker for the reference's number (see `_Doc.markdown` and `_Doc.word`)."""
     target, clause = doc.refs[index]
     number = doc.numbers.get(target)
     if number is not None:
-        return reference(doc.style, number)
+        resolved.append(number)
+        return f"\ue004{len(resolved) - 1}\ue005"
     line = next((i for i, t in enumerate(clause.body.split("\n")) if target in t), 0)
     doc.problems.append(
         Problem(

@@ -89,3 +89,61 @@ def reference(style: str, number: tuple[int, ...]) -> str:
         f"({_alpha(n)})" if i == 2 else f"({_roman(n)})" for i, n in enumerate(number) if i >= 2
     )
     return f"Section {head}{tail}"
+
+
+# SPEC §7: the Word multilevel list of each style, one (level text, number format)
+# per level.  `chineseCounting` is 一二三 (`ideographTraditional` would be 甲乙丙).
+WORD_LEVELS: dict[str, tuple[tuple[str, str], ...]] = {
+    "zh-CN": (
+        ("%1、", "chineseCounting"),
+        ("（%2）", "chineseCounting"),
+        ("%3.", "decimal"),
+        ("（%4）", "decimal"),
+    ),
+    "zh-CN-article": (
+        ("第%1条", "chineseCounting"),
+        ("（%2）", "chineseCounting"),
+        ("%3.", "decimal"),
+        ("（%4）", "decimal"),
+    ),
+    "decimal": (
+        ("%1.", "decimal"),
+        ("%1.%2", "decimal"),
+        ("%1.%2.%3", "decimal"),
+        ("(%4)", "lowerLetter"),
+    ),
+    "legal": (
+        ("Article %1", "decimal"),
+        ("%1.%2", "decimal"),
+        ("(%3)", "lowerLetter"),
+        ("(%4)", "lowerRoman"),
+    ),
+}
+STYLES = tuple(WORD_LEVELS)
+
+
+def word_suffix(style: str, level: int) -> str:
+    """What Word puts after the number (`w:suff`): a space where the typed prefix
+    of `heading_prefix` ends in one (`1. Title`), nothing where it does not (`一、标题`)."""
+    return "space" if heading_prefix(style, (1,) * level).endswith(" ") else "nothing"
+
+
+def word_reference(style: str, number: tuple[int, ...]) -> tuple[str, str] | None:
+    """`reference(style, number)` as (words before, REF field text), or None where a
+    Word field cannot show it.
+
+    The field is `REF bookmark \\w` (the number "in full context": `5.2(c)`,
+    `Article 5`, `第五条`), so only the number is in the field and words such as
+    "Section" stay outside.  Word's list numbering cannot print `第五条` for a
+    `五、` heading (zh-CN), nor the composed `第五条第（二）款` (a field would show
+    `第五条（二）`): those are None, and the DOCX links them to the heading instead.
+    """
+    shown = reference(style, number)
+    if style == "zh-CN-article" and len(number) == 1:
+        return "", shown
+    if style == "decimal" or (style == "legal" and len(number) > 1):
+        pre = "Section "
+        return pre, shown.removeprefix(pre)
+    if style == "legal":
+        return "", shown
+    return None

@@ -93,7 +93,10 @@ def build(
     for doc in docs:
         for fmt in sorted(formats):
             rel = f"{doc.key}.{fmt}"
-            key = _cache_key(doc.assembled.markdown, fmt, fingerprint)
+            a = doc.assembled
+            # The Word text, status (watermark) and agreement (properties) shape outputs too.
+            content = "\0".join((a.markdown, a.word_markdown, a.status or "", a.agreement or ""))
+            key = _cache_key(content, fmt, fingerprint)
             entry = cache.get(rel)
             if not force and _up_to_date(outdir / rel, entry, key):
                 report.unchanged.append(rel)

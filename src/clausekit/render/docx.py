@@ -24,10 +24,13 @@ def reference_docx(lang: str) -> Path:
 
 
 def render_docx(markdown: str, lang: str, what: str = "document") -> bytes:
-    """DOCX bytes of an assembled Markdown document (byte-reproducible)."""
+    """DOCX bytes of a Markdown text with typed numbers (byte-reproducible); the
+    Word-native DOCX of an assembled document is `render.wordnative`'s."""
     # "-o -" makes pandoc write the binary zip to stdout.
     args = [f"--reference-doc={reference_docx(lang)}", "-o", "-"]
-    return stamp_core_dates(run_pandoc(markdown, "docx", args, what), what)
+    docx = stamp_core_dates(run_pandoc(markdown, "docx", args, what), what)
+    # Its headings carry typed numbers (the redline): unlink Word's heading list.
+    return rewrite_members(docx, {"word/styles.xml": lambda d: link_headings(d, 0)}, {})
 
 
 def stamp_core_dates(docx: bytes, what: str) -> bytes:
@@ -55,6 +58,36 @@ def rewrite_member(docx: bytes, name: str, change: Callable[[bytes], bytes]) -> 
         for info in src.infolist():
             data = src.read(info)
             dst.writestr(info, change(data) if info.filename == name else data)
+    return out.getvalue()
+
+
+HEADING_NUM = re.compile(rb'(<w:numPr>\s*<w:ilvl w:val="[0-3]" ?/>\s*<w:numId w:val=")1(")')
+
+
+def link_headings(styles: bytes, num_id: int) -> bytes:
+    """Heading 1-4 (linked to list 1 in the reference DOCX) -> the document's list."""
+    out, n = HEADING_NUM.subn(rb"\g<1>" + str(num_id).encode() + rb"\g<2>", styles)
+    if n != 4:
+        raise ValueError(f"styles.xml links {n} heading styles to the numbering, not 4")
+    return out
+
+
+def rewrite_members(
+    docx: bytes, changes: dict[str, Callable[[bytes], bytes]], added: dict[str, bytes]
+) -> bytes:
+    """The DOCX with some members changed and some added.  Every other member keeps
+    its name, date and compression; added ones get Pandoc's fixed 1980 date, so the
+    result is as reproducible as Pandoc's own output."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            change = changes.get(info.filename)
+            dst.writestr(info, change(data) if change else data)
+        for name, data in added.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
     return out.getvalue()
 
 

@@ -4,38 +4,30 @@ from __future__ import annotations
 
 import hashlib
 from importlib import metadata, resources
-from typing import Protocol
+from pathlib import Path
 
-from clausekit.render.docx import render_docx, render_html
+from clausekit.render import wordnative
+from clausekit.render.docx import render_html
 from clausekit.render.fonts import font_paths
 from clausekit.render.pandoc import INPUT_FORMAT, source_date_epoch
 from clausekit.render.parallel import render_bilingual
 from clausekit.render.pdf import render_pdf
+from clausekit.render.wordnative import WordDocument, render_word_native, watermark_text
 
 FORMATS = ("md", "docx", "pdf", "html")
 
 
-class Document(Protocol):
-    """What rendering needs of an assembled document (clausekit.assemble.Assembled)."""
-
-    @property
-    def markdown(self) -> str: ...
-    @property
-    def lang(self) -> str: ...
-    @property
-    def layout(self) -> str | None: ...
-
-
-def render(doc: Document, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
+def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
     """The bytes of `doc` in format `fmt`; `what` names it in error messages."""
     if fmt == "md":
         return doc.markdown.encode("utf-8")
     if doc.layout and fmt in ("docx", "pdf", "html"):  # bilingual: parallel or sequential
         return render_bilingual(doc.markdown, doc.lang, fmt, what, fonts)
     if fmt == "docx":
-        return render_docx(doc.markdown, doc.lang, what)
+        return render_word_native(doc, what)
     if fmt == "pdf":
-        return render_pdf(doc.markdown, doc.lang, what, fonts)
+        mark = watermark_text(doc.status, doc.lang)
+        return render_pdf(doc.markdown, doc.lang, what, fonts, mark)
     if fmt == "html":
         return render_html(doc.markdown, doc.lang, what)
     raise ValueError(f"unknown format {fmt!r}")
@@ -53,6 +45,7 @@ def renderer_fingerprint(fonts: list[str] | None = None) -> str:
     assets = resources.files("clausekit") / "assets"
     for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx"):
         h.update(hashlib.sha256((assets / name).read_bytes()).digest())
+    h.update(hashlib.sha256(Path(wordnative.__file__).read_bytes()).digest())
     h.update(INPUT_FORMAT.encode())
     h.update(source_date_epoch().encode())
     h.update("\0".join(font_paths(fonts)).encode())

@@ -57,7 +57,11 @@ def _compiler(paths: tuple[str, ...]) -> Any:
 
 
 def compile_typst(
-    source: str, lang: str, what: str, fonts: Sequence[str | Path] | None = None
+    source: str,
+    lang: str,
+    what: str,
+    fonts: Sequence[str | Path] | None = None,
+    watermark: str | None = None,
 ) -> bytes:
     """Compile Typst source (from `markdown_to_typst`) to PDF bytes."""
     import typst
@@ -69,6 +73,7 @@ def compile_typst(
         "lang": lang_key(lang),
         "body-fonts": "|".join(fontset.body),
         "heading-fonts": "|".join(fontset.heading),
+        "watermark": watermark or "",
     }
     try:
         pdf, warnings = compiler.compile_with_warnings(
@@ -93,7 +98,12 @@ FONT_HINT = "apt-get install fonts-noto-cjk fonts-liberation2"
 
 
 def render_pdf(
-    markdown: str, lang: str, what: str = "document", fonts: Sequence[str | Path] | None = None
+    markdown: str,
+    lang: str,
+    what: str = "document",
+    fonts: Sequence[str | Path] | None = None,
+    watermark: str | None = None,
 ) -> bytes:
-    """PDF bytes of an assembled Markdown document."""
-    return compile_typst(markdown_to_typst(markdown, what), lang, what, fonts)
+    """PDF bytes of an assembled Markdown document; `watermark` (`DRAFT`) is set
+    diagonally behind the text of every page."""
+    return compile_typst(markdown_to_typst(markdown, what), lang, what, fonts, watermark)

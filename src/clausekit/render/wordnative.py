@@ -1,0 +1,254 @@
+"""Word-native DOCX (SPEC §7): live heading numbers, REF fields, watermark, properties.
+
+Assembly hands over two texts of a document: the Markdown with typed numbers and
+the Word text, where numbered headings hold their titles and a bookmark name and
+references name the bookmark of their target (`clausekit.assemble.document`).
+`word_openxml` turns the markers into raw OpenXML that Pandoc copies into the
+paragraphs (`` `…`{=openxml} ``: bookmarks inside the heading paragraphs, REF
+fields, hyperlinks).  A Pandoc Lua filter (`--lua-filter`, which works under
+`--sandbox`) did the same, but starting Pandoc's Lua engine cost more than the
+20% overhead allowed over raw Pandoc; a regular expression costs nothing.  One
+pass over Pandoc's zip then
+
+* links Heading 1-4 to the document's numbering style (the reference DOCX
+  defines the list of every style, `scripts/make_reference_docx.py`),
+* takes every other heading (preamble, signature) out of the list,
+* adds the draft watermark header, and stamps the creation date.
+
+Numbers are never computed here: the REF fields' cached results and the link
+texts are the ones assembly computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from html import escape
+from typing import Protocol
+
+from clausekit.assemble.numbering import STYLES
+from clausekit.errors import BuildError
+from clausekit.render.docx import link_headings, reference_docx, rewrite_members
+from clausekit.render.fonts import lang_key
+from clausekit.render.pandoc import creation_time, run_pandoc
+
+# The markers of `clausekit.assemble.document._Doc.word`.
+HEADING = re.compile(r"^(#+ .*) \{\.ck-num ck-bm=(_RefCk\d+)\}$", re.M)
+REF = re.compile(
+    r'\[([^\]]*)\]\{\.ck-ref ck-bm=(_RefCk\d+)(?: ck-pre="([^"]*)" ck-field="([^"]*)")?\}'
+)
+# Bookmark ids far above Pandoc's own, which count up from 0.
+FIRST_BOOKMARK_ID = 900000
+WATERMARK_PART = "word/header-clausekit.xml"
+WATERMARK_REL = "rIdClausekitWatermark"
+
+
+class WordDocument(Protocol):
+    """What the Word writer needs of an assembled document (`assemble.Assembled`)."""
+
+    @property
+    def markdown(self) -> str: ...
+    @property
+    def word_markdown(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def numbering(self) -> str: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def agreement(self) -> str | None: ...
+    @property
+    def inputs(self) -> tuple[object, ...]: ...
+    @property
+    def layout(self) -> str | None: ...
+
+
+def _raw(xml: str) -> str:
+    return f"`{xml}`{{=openxml}}"
+
+
+def word_openxml(text: str) -> str:
+    """The Word text with its markers as raw OpenXML.
+
+    A numbered heading gets a bookmark inside its paragraph (Pandoc's own heading
+    bookmark spans the whole section); a reference becomes its words, then a
+    `REF bookmark \\w \\h` field whose cached result is the number assembly
+    computed, or, where no field can print it, a hyperlink to the bookmark."""
+    ids = iter(range(FIRST_BOOKMARK_ID, FIRST_BOOKMARK_ID + 1_000_000))
+
+    def heading(m: re.Match[str]) -> str:
+        hashes, title = m.group(1).split(" ", 1)
+        n, name = next(ids), m.group(2)
+        start = _raw(f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>')
+        end = _raw(f'<w:bookmarkEnd w:id="{n}"/>')
+        return f"{hashes} {start}{title}{end}"
+
+    def ref(m: re.Match[str]) -> str:
+        shown, name, pre, field = m.groups()
+        if field is None:
+            # No Hyperlink style: a reference in a contract reads as body text.
+            return _raw(
+                f'<w:hyperlink w:anchor="{name}"><w:r><w:t xml:space="preserve">'
+                f"{escape(shown)}</w:t></w:r></w:hyperlink>"
+            )
+        return pre + _raw(
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> REF {name} \\w \\h </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r><w:t xml:space="preserve">{escape(field)}</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+
+    return REF.sub(ref, HEADING.sub(heading, text))
+
+
+def watermark_text(status: str | None, lang: str) -> str | None:
+    """`DRAFT` / `草稿` for a draft agreement; None for final, executed and blank forms."""
+    if status != "draft":
+        return None
+    return "草稿" if lang_key(lang) == "zh" else "DRAFT"
+
+
+def content_hash(doc: WordDocument) -> str:
+    """The build's content hash: sha256 of the assembled Markdown."""
+    return hashlib.sha256(doc.markdown.encode("utf-8")).hexdigest()
+
+
+def properties(doc: WordDocument) -> dict[str, str]:
+    """Document properties: agreement, template and version, status, content hash."""
+    template = next((i for i in doc.inputs if getattr(i, "kind", "") == "template"), None)
+    props = {
+        "clausekit-agreement": doc.agreement or "",
+        "clausekit-template": str(getattr(template, "id", "")),
+        "clausekit-template-version": str(getattr(template, "version", "")),
+        "clausekit-status": doc.status or "blank",
+        "clausekit-content-hash": content_hash(doc),
+    }
+    return {k: v for k, v in props.items() if v}
+
+
+def with_properties(text: str, props: dict[str, str]) -> str:
+    """The Word text with the properties added to its YAML metadata block (Pandoc writes
+    metadata it does not know to docProps/custom.xml)."""
+    head, sep, body = text.partition("\n---\n")
+    if not head.startswith("---\n") or not sep:
+        raise ValueError("the Word text has no metadata block")
+    # JSON strings are valid YAML scalars; Pandoc reads metadata as Markdown, so values
+    # are plain ids, versions and hex digits.
+    lines = "".join(f"{k}: {json.dumps(v)}\n" for k, v in props.items())
+    return f"{head}\n{lines}---\n{body}"
+
+
+def render_word_native(doc: WordDocument, what: str = "document") -> bytes:
+    """DOCX bytes with Word's own numbering and references (byte-reproducible)."""
+    text = word_openxml(with_properties(doc.word_markdown or doc.markdown, properties(doc)))
+    args = [f"--reference-doc={reference_docx(doc.lang)}", "-o", "-"]
+    docx = run_pandoc(text, "docx", args, what)
+    num_id = STYLES.index(doc.numbering) + 1 if doc.numbering in STYLES else 0
+    mark = watermark_text(doc.status, doc.lang)
+    try:
+        return finish(docx, num_id, mark)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise BuildError(f"{what}: pandoc wrote an unexpected DOCX: {exc}") from exc
+
+
+def finish(docx: bytes, num_id: int, watermark: str | None) -> bytes:
+    """One pass over Pandoc's zip: numbering link, opt-outs, watermark, dates.
+
+    `num_id` 0 unlinks the heading styles (a document whose headings carry typed
+    numbers, such as the redline)."""
+    stamp = creation_time().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    changes: dict[str, Callable[[bytes], bytes]] = {
+        "docProps/core.xml": lambda d: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, d),
+        "word/styles.xml": lambda d: link_headings(d, num_id),
+        "word/document.xml": lambda d: edit_document(d, watermark is not None),
+    }
+    added: dict[str, bytes] = {}
+    if watermark is not None:
+        changes["word/_rels/document.xml.rels"] = add_header_rel
+        changes["[Content_Types].xml"] = add_header_type
+        added[WATERMARK_PART] = watermark_header(watermark)
+    return rewrite_members(docx, changes, added)
+
+
+# A heading paragraph as Pandoc writes it; numbered ones start with our bookmark.
+HEADING_P = re.compile(rb'<w:p><w:pPr><w:pStyle w:val="Heading[1-9]" ?/>(?!.{0,120}?_RefCk)')
+OPT_OUT = b'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
+
+
+def edit_document(xml: bytes, watermark: bool) -> bytes:
+    """Take unnumbered headings out of the list; reference the watermark header."""
+    xml = HEADING_P.sub(lambda m: m.group(0) + OPT_OUT, xml)
+    if watermark:
+        ref = f'<w:headerReference w:type="default" r:id="{WATERMARK_REL}"/>'.encode()
+        xml, n = re.subn(rb"(<w:sectPr[^>]*>)", rb"\1" + ref, xml)
+        if n == 0:
+            raise ValueError("document.xml has no section properties")
+    return xml
+
+
+def add_header_rel(rels: bytes) -> bytes:
+    rel = (
+        f'<Relationship Id="{WATERMARK_REL}" Type="http://schemas.openxmlformats.org/'
+        f'officeDocument/2006/relationships/header" Target="{WATERMARK_PART[5:]}"/>'
+    )
+    return rels.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+
+
+def add_header_type(types: bytes) -> bytes:
+    ct = (
+        f'<Override PartName="/{WATERMARK_PART}" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+    )
+    return types.replace(b"</Types>", ct.encode() + b"</Types>")
+
+
+def watermark_header(text: str) -> bytes:
+    """A header holding Word's own watermark shape (what Design > Watermark inserts):
+    diagonal, light grey, behind the text, on every page of the section."""
+    font = "SimHei" if any(ord(c) > 0x2E80 for c in text) else "Times New Roman"
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:w10="urn:schemas-microsoft-com:office:word">'
+        '<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:pict>'
+        '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+        'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+        + "".join(f'<v:f eqn="{e}"/>' for e in _TEXTPATH_FORMULAS)
+        + '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
+        'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+        '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
+        "</v:shapetype>"
+        '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
+        'style="position:absolute;margin-left:0;margin-top:0;width:400pt;height:160pt;'
+        "rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+        "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+        'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#d9d9d9" '
+        'stroked="f"><v:fill opacity=".5"/>'
+        f'<v:textpath style="font-family:&quot;{font}&quot;;font-size:1pt" string="{text}"/>'
+        '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r></w:p></w:hdr>'
+    ).encode()
+
+
+_TEXTPATH_FORMULAS = (
+    "sum #0 0 10800",
+    "prod #0 2 1",
+    "sum 21600 0 @1",
+    "sum 0 0 @2",
+    "sum 21600 0 @3",
+    "if @0 @3 0",
+    "if @0 21600 @1",
+    "if @0 0 @2",
+    "if @0 @4 21600",
+    "mid @5 @6",
+    "mid @8 @5",
+    "mid @7 @8",
+    "mid @6 @7",
+    "sum @6 0 @5",
+)
