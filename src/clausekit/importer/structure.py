@@ -97,8 +97,16 @@ def _title_of(paras: list[Para]) -> str | None:
 
 
 class _Builder:
-    def __init__(self, style: str | None, word: bool, zh: bool, reviews: list[Review]) -> None:
+    def __init__(
+        self,
+        style: str | None,
+        word: bool,
+        zh: bool,
+        reviews: list[Review],
+        headings_only: bool = False,
+    ) -> None:
         self.style, self.word, self.zh, self.reviews = style, word, zh, reviews
+        self.headings_only = headings_only  # Word numbers headings: other numbers are lists
         self.preamble = Article("", 0, "")
         self.articles: list[Article] = []
         self.expected = 1
@@ -109,6 +117,8 @@ class _Builder:
 
     def level(self, p: Para, m: NumberMatch | None) -> int | None:
         if self.word and p.list_level is not None and p.ordered and p.numtext:
+            if self.headings_only and p.heading is None:
+                return None  # a numbered list inside an article
             return p.list_level + 1
         if self.style and m and p.list_level is None:
             lvl = level_in(self.style, m)
@@ -202,10 +212,15 @@ def build(
     typed = [m for p in paras if p.list_level is None and (m := match_number(plain(p.text)))]
     style = detect_style(typed)
     word_top = [p for p in paras if p.list_level == 0 and p.ordered and p.numtext]
+    # Where Word numbers the heading paragraphs themselves (a multilevel list on
+    # the heading styles, as clausekit writes), numbered body paragraphs are lists.
+    numbered_headings = [p for p in word_top if p.heading is not None]
+    if len(numbered_headings) >= 2:
+        word_top = numbered_headings
     word = style is None and len(word_top) >= 2
     if word:
         style = word_style(word_top[0].numtext)
-    b = _Builder(style, word, zh, reviews)
+    b = _Builder(style, word, zh, reviews, headings_only=bool(numbered_headings))
     for p in paras:
         b.add(p)
     if not b.articles:
