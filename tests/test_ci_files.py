@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, cli
 
 from clausekit import __version__
 from clausekit.starter.release import ACTION_REPOSITORY, PINS, release_tag
+from conftest import REPO, cli
 
 BIN = Path(sys.executable).parent
 REPO_WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
@@ -89,11 +89,19 @@ def test_zizmor_would_find_an_unpinned_action(tmp_path: Path) -> None:
 def test_github_schemas(started: Path) -> None:
     workflows = [*_workflows(started), *REPO_WORKFLOWS]
     done = _run(
-        BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows, cwd=REPO
+        BIN / "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        *workflows,
+        cwd=REPO,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     done = _run(
-        BIN / "check-jsonschema", "--builtin-schema", "vendor.github-actions", "action.yml", cwd=REPO
+        BIN / "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-actions",
+        "action.yml",
+        cwd=REPO,
     )
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -8,6 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from clausekit.starter import LANGS, starter_files
+from clausekit.starter import write as write_mod
 from conftest import cli
 from render_fixtures.helpers import docx_text, pdf_text, squash
 from site_fixtures import mkdocs_build
@@ -20,9 +23,6 @@ from starter_helpers import (
     HOME_TEXT,
     needs_prefix,
 )
-
-from clausekit.starter import LANGS, starter_files
-from clausekit.starter import write as write_mod
 
 
 def _files(root: Path) -> set[str]:

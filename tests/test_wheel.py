@@ -11,11 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from clausekit import __version__
 from conftest import REPO
 from render_fixtures.helpers import pdf_text, squash
 from starter_helpers import AMOUNT_WORDS, xfail_without_prefix
-
-from clausekit import __version__
 
 
 def _run(
@@ -64,7 +63,9 @@ def test_the_wheel_alone_starts_a_working_library(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     env["PATH"] = f"{bin_}{os.pathsep}{env.get('PATH', '')}"
 
-    where = _run([bin_ / "python", "-c", "import clausekit; print(clausekit.__file__)"], tmp_path, env)
+    where = _run(
+        [bin_ / "python", "-c", "import clausekit; print(clausekit.__file__)"], tmp_path, env
+    )
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout
 
     work = tmp_path / "work"
