@@ -184,3 +184,14 @@ def test_pre_commit_config_is_valid_and_uses_this_repositorys_hooks(started: Pat
     hooks = {h["id"] for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))}
     assert {h["id"] for h in repo["hooks"]} <= hooks
     assert "clausekit-versions" in config.read_text("utf-8")  # offered, for after the first commit
+
+
+def test_docs_show_the_current_pins_and_release() -> None:
+    text = (REPO / "docs/ci.md").read_text("utf-8")
+    for ref, comment in re.findall(r"uses: ([\w./-]+@\S+)(?: # (\S+))?", text):
+        action, _, at = ref.partition("@")
+        if action == ACTION_REPOSITORY:
+            assert at == release_tag(), ref
+        else:
+            assert (at, comment) == (PINS[action].commit, PINS[action].version), ref
+    assert f'clausekit-version: "{__version__}"' in text
