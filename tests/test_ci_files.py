@@ -188,7 +188,9 @@ def test_pre_commit_config_is_valid_and_uses_this_repositorys_hooks(started: Pat
 
 def test_docs_show_the_current_pins_and_release() -> None:
     text = (REPO / "docs/ci.md").read_text("utf-8")
-    for ref, comment in re.findall(r"uses: ([\w./-]+@\S+)(?: # (\S+))?", text):
+    found = re.findall(r"uses: ([\w./-]+@\S+)(?: # (\S+))?", text)
+    assert len(found) >= 4
+    for ref, comment in found:
         action, _, at = ref.partition("@")
         if action == ACTION_REPOSITORY:
             assert at == release_tag(), ref
