@@ -197,3 +197,15 @@ def test_docs_show_the_current_pins_and_release() -> None:
         else:
             assert (at, comment) == (PINS[action].commit, PINS[action].version), ref
     assert f'clausekit-version: "{__version__}"' in text
+
+
+def test_this_repository_runs_the_workflows_it_gives_new_libraries(started: Path) -> None:
+    # The same jobs and steps; only the action comes from the checkout, installing
+    # clausekit from this source tree. Header comments differ.
+    for path in REPO_WORKFLOWS:
+        ours = path.read_text("utf-8")
+        theirs = (started / ".github/workflows" / path.name).read_text("utf-8")
+        theirs = theirs.replace(f"{ACTION_REPOSITORY}@{release_tag()}", "./").replace(
+            f'clausekit-version: "{__version__}"', "clausekit-version: source"
+        )
+        assert ours[ours.index("\nname: ") :] == theirs[theirs.index("\nname: ") :], path.name
