@@ -10,6 +10,7 @@ need=()
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+command -v git >/dev/null || need+=(git)  # review, history, `clausekit init`
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing system packages: ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2

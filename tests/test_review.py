@@ -370,21 +370,29 @@ def test_workflows_and_pre_commit_hooks_are_plausible() -> None:
     assert "pull_request" in review[True]  # YAML 1.1 reads the key `on` as True
     steps = review["jobs"]["review"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
-    script = "\n".join(str(s.get("run", "")) for s in steps)
+    # The commands are the action's (action.yml; tests/test_action_script.py runs them).
+    [action] = [s for s in steps if s.get("uses") == "./"]
+    assert action["with"]["command"] == "review"
+    assert action["with"]["base"] == "origin/${{ github.base_ref }}"
+    runs = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))["runs"]
+    script = "\n".join(str(s.get("run", "")) for s in runs["steps"])
     for command in (
         "clausekit check --format github",
         'clausekit check --base "$BASE"',
         'clausekit diff --base "$BASE"',
         "clausekit build",
         "clausekit redline",
-        "gh pr comment",
+        "mkdocs build --strict",
     ):
         assert command in script
-    assert review["env"]["BASE"] == "origin/${{ github.base_ref }}"
+    comment = "\n".join(str(s.get("run", "")) for s in review["jobs"]["comment"]["steps"])
+    assert "gh pr comment" in comment
     publish = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
     assert publish[True]["push"]["branches"] == ["main"]
-    build = "\n".join(str(s.get("run", "")) for s in publish["jobs"]["build"]["steps"])
-    assert "clausekit build" in build and "mkdocs build --strict" in build
+    commands = [
+        s["with"]["command"] for s in publish["jobs"]["build"]["steps"] if s.get("uses") == "./"
+    ]
+    assert commands == ["check", "build", "site"]
     assert publish["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     by_id = {h["id"]: h for h in hooks}

@@ -132,6 +132,26 @@ def _parser() -> argparse.ArgumentParser:
     na.add_argument("--template", required=True, metavar="TEMPLATE")
     _review_parsers(sub)
     _import_parser(sub)
+    i = sub.add_parser(
+        "init",
+        help="start a new clause-library repository",
+        description="Create a clause-library repository in DIR: clausekit.yml, clauses/, "
+        "templates/, agreements/, the site (mkdocs.yml, docs/index.md), GitHub workflows, "
+        "pre-commit hooks, .gitignore and a README; git init when DIR is not in a git "
+        "repository. Never overwrites a file.",
+    )
+    i.add_argument("dir", nargs="?", default=".", metavar="DIR", help="default: this folder")
+    i.add_argument(
+        "--lang",
+        choices=("zh-CN", "en"),
+        default="zh-CN",
+        help="language of the example content, README and site (default zh-CN)",
+    )
+    i.add_argument(
+        "--bare",
+        action="store_true",
+        help="leave out the example clause, template and draft agreement",
+    )
     return p
 
 
@@ -243,6 +263,8 @@ def _library(args: argparse.Namespace) -> Library:
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "import":
         return _cmd_import(args, out)
+    if args.command == "init":  # the one command that needs no library yet
+        return _init(args, out)
     lib = _library(args)
     if args.command == "check":
         return _check(lib, args, out)
@@ -287,6 +309,20 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     return import_contract(
         root, file, args.file, args.template, args.prefix, args.lang, args.dry_run, out
     )
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> int:
+    from clausekit.starter import init_library
+
+    target = (args.root or Path.cwd()) / args.dir
+    result = init_library(target, args.lang, args.bare)
+    print(f"created a clause library in {result.root}:", file=out)
+    for rel in result.written:
+        print(f"  {rel}", file=out)
+    if result.git_init:
+        print("  (and a new git repository)", file=out)
+    print("next: clausekit check, clausekit build, mkdocs serve; see README.md", file=out)
+    return 0
 
 
 def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
