@@ -286,9 +286,15 @@ def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
         return commands.lock(lib, ids, args.update, out)
     if args.command == "diff":
         return commands.diff(lib, args.base, args.head, args.format, out)
-    outdir = args.output or lib.root / lib.settings.output
+    outdir = args.output or _default_outdir(lib)
     aid = resolve_arg(lib, args.agreement, "agreements")
     return commands.redline(lib, aid, args.base, args.head, outdir, args.author, out)
+
+
+def _default_outdir(lib: Library) -> Path:
+    from clausekit.publish.build import default_outdir
+
+    return default_outdir(lib)
 
 
 def _rel(lib: Library, arg: str) -> str:
@@ -306,7 +312,7 @@ def _under(path: str, wanted: str) -> bool:
 
 def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from clausekit.load import resolve_arg
-    from clausekit.publish.build import build
+    from clausekit.publish.build import build, default_outdir
 
     formats = {f.strip() for f in args.to.split(",") if f.strip()}
     unknown = formats - set(FORMATS)
@@ -319,7 +325,7 @@ def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     blanks = [resolve_arg(lib, t, "templates") for t in args.blank]
     if not agreements and not blanks:
         agreements, blanks = sorted(lib.agreements), sorted(lib.templates)
-    outdir = args.output or lib.root / lib.settings.output
+    outdir = args.output or default_outdir(lib)
     report = build(
         _checked(lib), agreements, blanks, formats, outdir, force=args.force, progress=err
     )

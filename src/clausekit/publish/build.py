@@ -26,6 +26,7 @@ from clausekit.assemble import Assembled, assemble_blank
 from clausekit.check import Checked
 from clausekit.errors import BuildError, ClausekitError, Problem, ProblemsFound, UsageError
 from clausekit.ids import is_valid_id
+from clausekit.load.files import inside
 from clausekit.load.model import Library
 from clausekit.render.atomic import atomic_write, sha256_file
 from clausekit.render.formats import FORMATS, render, renderer_fingerprint
@@ -176,7 +177,24 @@ def settings_font_paths(lib: Library) -> list[str] | None:
     raw = lib.settings.fonts.get("paths") if lib.settings.fonts else None
     if not raw:
         return None
-    return [str((lib.root / p).resolve()) for p in str(raw).split(os.pathsep) if p]
+    paths = [p for p in str(raw).split(os.pathsep) if p]
+    for p in paths:
+        _confined_setting(lib, "fonts.paths", p)
+    return [str((lib.root / p).resolve()) for p in paths]
+
+
+def default_outdir(lib: Library) -> Path:
+    """`output` of clausekit.yml (default dist/), which must stay inside the repository."""
+    _confined_setting(lib, "output", lib.settings.output)
+    return lib.root / lib.settings.output
+
+
+def _confined_setting(lib: Library, name: str, value: str) -> None:
+    # clausekit.yml comes with pull requests too: its paths may not lead out of the
+    # repository, by `..`, an absolute path or a symbolic link.
+    if not inside(lib.root, lib.root / value):
+        msg = f"{name} {value!r} resolves outside the repository"
+        raise ProblemsFound([Problem("clausekit.yml", 1, 1, "symlink", msg)])
 
 
 def _render_one(doc: Document, fmt: str, target: Path, fonts: list[str] | None) -> float:

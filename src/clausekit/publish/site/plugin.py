@@ -25,7 +25,8 @@ from mkdocs.structure.pages import Page
 from clausekit.check import Checked
 from clausekit.errors import ClausekitError, Problem, ProblemsFound
 from clausekit.load import load_library
-from clausekit.publish.build import build
+from clausekit.load.files import escape_problem, inside
+from clausekit.publish.build import build, default_outdir
 from clausekit.publish.site.common import GeneratedPage
 from clausekit.publish.site.generate import STYLESHEET, STYLESHEET_URI, SiteContent, generate
 from clausekit.publish.verify import unread_agreements, verify
@@ -92,9 +93,9 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             return
         assert self.checked is not None and self.root is not None
         lib = self.checked.lib
-        cache = self.config.cache_dir or lib.settings.output
-        outdir = (self.root / cache).resolve()
         try:
+            cache = self.root / self.config.cache_dir if self.config.cache_dir else None
+            outdir = (cache or default_outdir(lib)).resolve()
             report = build(
                 self.checked,
                 sorted(lib.agreements),
@@ -116,6 +117,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
+        _refuse_links_outside(files, Path(config.config_file_path).parent)
         for page in self.content.pages:
             if files.get_file_from_path(page.uri) is not None:
                 raise PluginError(
@@ -148,6 +150,17 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _refuse_links_outside(files: Files, site_root: Path) -> None:
+    """A docs page or asset that is a link out of the site's folder is never published."""
+    problems = [
+        escape_problem(site_root, Path(f.abs_src_path))
+        for f in files
+        if f.abs_src_path is not None and not inside(site_root, Path(f.abs_src_path))
+    ]
+    if problems:
+        raise LibraryProblems(problems)
 
 
 def _checked_library(root: Path) -> Checked:
