@@ -104,6 +104,31 @@ def _parser() -> argparse.ArgumentParser:
         help="output folder (default: dist/ of the repository)",
     )
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    b.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="build only share I of N (a fixed, balanced split of the documents; "
+        "join the N output folders with `clausekit manifest`)",
+    )
+    b.add_argument(
+        "--changed-since",
+        default=None,
+        metavar="REV",
+        help="build only documents whose text or rendering inputs differ from git revision REV",
+    )
+    b.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another build is writing the output folder, wait for it (default: exit 1)",
+    )
+    m = sub.add_parser(
+        "manifest",
+        help="print the joined manifest of output folders",
+        description="Print (JSON) the manifests of the output folders DIR... joined into "
+        "one: for the N shards of a build, the unsharded build's manifest.json.",
+    )
+    m.add_argument("folders", nargs="+", type=Path, metavar="DIR")
 
     s = sub.add_parser(
         "schema",
@@ -224,6 +249,11 @@ def _library(args: argparse.Namespace) -> Library:
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command == "manifest":  # needs output folders, not a library
+        from clausekit.publish.selection import join_manifests, manifest_text
+
+        out.write(manifest_text(join_manifests(args.folders)))
+        return 0
     lib = _library(args)
     if args.command == "check":
         return _check(lib, args, out)
@@ -325,10 +355,31 @@ def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     blanks = [resolve_arg(lib, t, "templates") for t in args.blank]
     if not agreements and not blanks:
         agreements, blanks = sorted(lib.agreements), sorted(lib.templates)
+    if args.shard is not None:
+        from clausekit.publish.selection import shard_ids
+
+        agreements, blanks = shard_ids(args.shard, agreements, blanks)
     outdir = args.output or default_outdir(lib)
-    report = build(
-        _checked(lib), agreements, blanks, formats, outdir, force=args.force, progress=err
-    )
+    checked = _checked(lib)
+    if args.changed_since is None:
+        report = build(
+            checked, agreements, blanks, formats, outdir, args.force, err, wait=args.wait
+        )
+    else:
+        from clausekit.publish.selection import build_changed
+
+        report = build_changed(
+            checked,
+            args.changed_since,
+            agreements,
+            blanks,
+            formats,
+            outdir,
+            out,
+            err,
+            args.wait,
+            args.force,
+        )
     where = _shown(lib, report.outdir)
     print(f"{len(report.built)} written, {len(report.unchanged)} up to date in {where}", file=out)
     return 0
