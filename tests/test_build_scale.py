@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,8 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from site_fixtures import copy_library
+from site_fixtures import REPO, copy_library
 
 CLAUSEKIT = str(Path(sys.executable).parent / "clausekit")
 FORMATS = "md,docx,pdf"
@@ -81,6 +83,25 @@ def test_shards_partition_the_build_byte_for_byte(repo: Path, full: Path, tmp_pa
     joined = ck(repo, "manifest", *(str(tmp_path / f"shard{i}") for i in (1, 2, 3, 4)))
     assert joined.stdout == (full / "manifest.json").read_text("utf-8")
     assert len(json.loads(joined.stdout)["documents"]) == 9
+    _join_as_the_publish_workflow_does(repo, tmp_path, full)
+
+
+def _join_as_the_publish_workflow_does(repo: Path, tmp_path: Path, full: Path) -> None:
+    """Run the workflow's own join step on the shards; the site's build then renders
+    nothing again."""
+    workflow = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text("utf-8"))
+    (step,) = [
+        s for s in workflow["jobs"]["build"]["steps"] if s.get("name", "").startswith("Join")
+    ]
+    work = tmp_path / "ci"
+    for i in (1, 2, 3, 4):
+        shutil.copytree(tmp_path / f"shard{i}", work / "shards" / f"shard-{i}")
+    env = {**os.environ, "PATH": f"{Path(CLAUSEKIT).parent}:{os.environ['PATH']}"}
+    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=work, env=env, check=True)
+    assert published(work / "dist") == published(full)
+    assert (work / "dist" / "manifest.json").read_bytes() == (full / "manifest.json").read_bytes()
+    again = ck(repo, "build", "--to", FORMATS, "-o", str(work / "dist"))
+    assert again.stdout.startswith("0 written, 27 up to date")
 
 
 def test_shard_and_manifest_errors(repo: Path, tmp_path: Path) -> None:

@@ -383,8 +383,10 @@ def test_workflows_and_pre_commit_hooks_are_plausible() -> None:
     assert review["env"]["BASE"] == "origin/${{ github.base_ref }}"
     publish = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
     assert publish[True]["push"]["branches"] == ["main"]
+    shards = "\n".join(str(s.get("run", "")) for s in publish["jobs"]["documents"]["steps"])
+    assert "clausekit build" in shards and "--shard" in shards
     build = "\n".join(str(s.get("run", "")) for s in publish["jobs"]["build"]["steps"])
-    assert "clausekit build" in build and "mkdocs build --strict" in build
+    assert "clausekit manifest" in build and "mkdocs build --strict" in build
     assert publish["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     by_id = {h["id"]: h for h in hooks}
