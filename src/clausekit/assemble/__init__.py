@@ -21,6 +21,7 @@ __all__ = [
     "InputRef",
     "Numbered",
     "NumberedHeading",
+    "agreement_checked",
     "agreement_problems",
     "assemble_agreement",
     "assemble_blank",
@@ -66,6 +67,23 @@ def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
     if values is None or template is None or checked.scope(template).problems:
         return found
     return render(checked, checked.scope(template), values, "", None)[1]
+
+
+def agreement_checked(
+    checked: Checked, agreement_id: str
+) -> tuple[Assembled | None, list[Problem]]:
+    """`agreement_problems`, and the document when it has none (as `assemble_agreement`
+    makes it): `check` assembles every agreement anyway, and the site shows them."""
+    agreement = checked.lib.agreements[agreement_id]
+    values, found = checked.agreement(agreement)
+    template = checked.lib.templates.get(agreement.template_id)
+    if values is None or template is None or checked.scope(template).problems:
+        return None, found
+    title = str(agreement.data.get("title") or template.title)
+    src = agreement.source
+    extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
+    assembled, problems = render(checked, checked.scope(template), values, title, extra)
+    return (assembled if not found and not problems else None), problems
 
 
 def blank_problems(checked: Checked, template_id: str) -> list[Problem]:
