@@ -212,7 +212,9 @@ def test_killed_builds_leave_no_partial_file(repo: Path, full: Path, tmp_path: P
         if manifest.exists():
             json.loads(manifest.read_text("utf-8"))  # complete JSON, never half
     # What a kill between mkstemp and os.replace leaves; the next build removes it.
-    (out / "blank" / ".mutual-nda.pdf.k1ll3d_x.tmp").write_bytes(b"%PDF-1.7 half")
+    leftover = out / "blank" / ".mutual-nda.pdf.k1ll3d_x.tmp"
+    leftover.parent.mkdir(parents=True, exist_ok=True)  # a kill may come before any file
+    leftover.write_bytes(b"%PDF-1.7 half")
     ck(repo, "build", "--to", FORMATS, "-o", str(out))
     assert published(out) == everything
     assert [p.name for p in out.rglob("*.tmp")] == []
