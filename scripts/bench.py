@@ -120,6 +120,34 @@ def clausekit() -> list[str]:
     return [str(Path(sys.executable).parent / "clausekit")]
 
 
+# `clausekit check` in a child that reports its own peak resident memory and that of
+# its forked workers (RUSAGE_CHILDREN: the largest of them).
+MEMORY_PROBE = """
+import io, resource, sys
+from clausekit.cli import run
+code = run(["-C", sys.argv[1], "check"], io.StringIO(), sys.stderr)
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(code, me, workers)
+"""
+MEMORY_TARGET_MIB = 1024
+
+
+def print_check_memory(root: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(root)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    code, me, workers = (int(x) for x in out)
+    # ru_maxrss is in KiB on Linux. Workers are forked: pages they share with the parent
+    # count in both figures, so the sum is an upper bound of what the machine needed.
+    total = (me + workers) / 1024
+    print(
+        f"clausekit check, peak resident memory: {me / 1024:.0f} MiB main process, "
+        f"{workers / 1024:.0f} MiB largest worker, {total:.0f} MiB both "
+        f"(target < {MEMORY_TARGET_MIB} MiB; exit {code})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clauses", type=int, default=1000)
@@ -144,16 +172,18 @@ def main() -> None:
                 f"{check_s / floor:.1f}x the parse floor (target <= 3x, <= 5 s)"
             )
 
+        print_check_memory(root)
+
         from clausekit.assemble import assemble_agreement
         from clausekit.check import Checked
         from clausekit.load import load_library
 
         t0 = time.perf_counter()
-        lib = load_library(root)
+        lib = Checked(load_library(root))
         load_s = time.perf_counter() - t0
         checked = Checked(lib)
         times = []
-        for ident in sorted(lib.agreements):
+        for ident in sorted(lib.lib.agreements):
             t0 = time.perf_counter()
             assemble_agreement(checked, ident)
             times.append((time.perf_counter() - t0) * 1000)

@@ -197,9 +197,8 @@ def test_sequential_sets_one_text_after_the_other(lib: Path, tmp_path: Path) -> 
 
 
 def test_missing_font_is_still_exit_3(lib: Path, tmp_path: Path) -> None:
-    empty = tmp_path / "no-fonts"
-    empty.mkdir()
-    (lib / "clausekit.yml").write_text(f'fonts:\n  paths: "{empty}"\n', "utf-8")
+    (lib / "no-fonts").mkdir()  # inside the library: clausekit.yml may not leave it
+    (lib / "clausekit.yml").write_text('fonts:\n  paths: "no-fonts"\n', "utf-8")
     result = cli("-C", lib, "build", "bi/ok", "--to", "pdf", "-o", tmp_path / "out")
     assert result.code == 3, result.err
     assert "not found" in result.err and "apt-get install" in result.err

@@ -16,6 +16,7 @@ from clausekit.errors import BuildError, Problem, ProblemsFound, ToolMissing, Us
 from clausekit.load.model import Library, Settings
 from clausekit.publish import build as build_mod
 from clausekit.publish.build import CACHE, MANIFEST, build
+from clausekit.publish.outlock import LOCK
 from clausekit.render.atomic import atomic_write, sha256_file
 from render_fixtures.helpers import fixture
 
@@ -85,7 +86,7 @@ def test_writes_every_format_with_manifest(lib: Checked, tmp_path: Path) -> None
     keys = ("acme/zh-final", "acme/en-final", "blank/training")
     expected = {f"{k}.{f}" for k in keys for f in ALL}
     assert set(report.built) == expected and not report.unchanged
-    assert set(files(out)) == expected | {MANIFEST, CACHE}
+    assert set(files(out)) == expected | {MANIFEST, CACHE, LOCK}
     manifest = json.loads((out / MANIFEST).read_text())
     entry = manifest["documents"]["acme/zh-final"]
     assert entry["kind"] == "agreement" and entry["lang"] == "zh-CN"

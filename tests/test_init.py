@@ -21,7 +21,6 @@ from starter_helpers import (
     COMMON,
     EXAMPLES,
     HOME_TEXT,
-    needs_prefix,
 )
 
 
@@ -93,7 +92,6 @@ def test_check_and_build_right_after_init(started: Path) -> None:
     assert (dist / "blank/service-agreement.pdf").is_file()
 
 
-@needs_prefix
 def test_site_right_after_init(started: Path, tmp_path: Path) -> None:
     built = mkdocs_build(started, tmp_path / "site")
     assert built.code == 0, built.output
@@ -160,7 +158,6 @@ def test_bare_leaves_out_the_examples(tmp_path: Path) -> None:
     assert (build.code, build.out.strip()) == (0, "0 written, 0 up to date in dist")
 
 
-@needs_prefix
 def test_bare_site_builds(tmp_path: Path) -> None:
     root = tmp_path / "contracts"
     assert cli("init", root, "--bare").code == 0

@@ -389,10 +389,15 @@ def test_workflows_and_pre_commit_hooks_are_plausible() -> None:
     assert "gh pr comment" in comment
     publish = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
     assert publish[True]["push"]["branches"] == ["main"]
-    commands = [
-        s["with"]["command"] for s in publish["jobs"]["build"]["steps"] if s.get("uses") == "./"
-    ]
-    assert commands == ["check", "build", "site"]
+    shards = [s for s in publish["jobs"]["documents"]["steps"] if s.get("uses") == "./"]
+    assert [s["with"]["command"] for s in shards] == ["build"]
+    assert shards[0]["with"]["shard"] == "${{ matrix.shard }}/4"
+    build = publish["jobs"]["build"]
+    assert build["needs"] == "documents"
+    commands = [s["with"]["command"] for s in build["steps"] if s.get("uses") == "./"]
+    assert commands == ["check", "site"]
+    joined = "\n".join(str(s.get("run", "")) for s in build["steps"])
+    assert 'clausekit" manifest' in joined or "clausekit manifest" in joined
     assert publish["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     by_id = {h["id"]: h for h in hooks}

@@ -104,6 +104,31 @@ def _parser() -> argparse.ArgumentParser:
         help="output folder (default: dist/ of the repository)",
     )
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    b.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="build only share I of N (a fixed, balanced split of the documents; "
+        "join the N output folders with `clausekit manifest`)",
+    )
+    b.add_argument(
+        "--changed-since",
+        default=None,
+        metavar="REV",
+        help="build only documents whose text or rendering inputs differ from git revision REV",
+    )
+    b.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another build is writing the output folder, wait for it (default: exit 1)",
+    )
+    m = sub.add_parser(
+        "manifest",
+        help="print the joined manifest of output folders",
+        description="Print (JSON) the manifests of the output folders DIR... joined into "
+        "one: for the N shards of a build, the unsharded build's manifest.json.",
+    )
+    m.add_argument("folders", nargs="+", type=Path, metavar="DIR")
 
     s = sub.add_parser(
         "schema",
@@ -265,6 +290,11 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _cmd_import(args, out)
     if args.command == "init":  # the one command that needs no library yet
         return _init(args, out)
+    if args.command == "manifest":  # needs output folders, not a library
+        from clausekit.publish.selection import join_manifests, manifest_text
+
+        out.write(manifest_text(join_manifests(args.folders)))
+        return 0
     lib = _library(args)
     if args.command == "check":
         return _check(lib, args, out)
@@ -352,9 +382,15 @@ def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
         return commands.lock(lib, ids, args.update, out)
     if args.command == "diff":
         return commands.diff(lib, args.base, args.head, args.format, out)
-    outdir = args.output or lib.root / lib.settings.output
+    outdir = args.output or _default_outdir(lib)
     aid = resolve_arg(lib, args.agreement, "agreements")
     return commands.redline(lib, aid, args.base, args.head, outdir, args.author, out)
+
+
+def _default_outdir(lib: Library) -> Path:
+    from clausekit.publish.build import default_outdir
+
+    return default_outdir(lib)
 
 
 def _rel(lib: Library, arg: str) -> str:
@@ -372,7 +408,7 @@ def _under(path: str, wanted: str) -> bool:
 
 def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from clausekit.load import resolve_arg
-    from clausekit.publish.build import build
+    from clausekit.publish.build import build, default_outdir
 
     formats = {f.strip() for f in args.to.split(",") if f.strip()}
     unknown = formats - set(FORMATS)
@@ -385,10 +421,31 @@ def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     blanks = [resolve_arg(lib, t, "templates") for t in args.blank]
     if not agreements and not blanks:
         agreements, blanks = sorted(lib.agreements), sorted(lib.templates)
-    outdir = args.output or lib.root / lib.settings.output
-    report = build(
-        _checked(lib), agreements, blanks, formats, outdir, force=args.force, progress=err
-    )
+    if args.shard is not None:
+        from clausekit.publish.selection import shard_ids
+
+        agreements, blanks = shard_ids(args.shard, agreements, blanks)
+    outdir = args.output or default_outdir(lib)
+    checked = _checked(lib)
+    if args.changed_since is None:
+        report = build(
+            checked, agreements, blanks, formats, outdir, args.force, err, wait=args.wait
+        )
+    else:
+        from clausekit.publish.selection import build_changed
+
+        report = build_changed(
+            checked,
+            args.changed_since,
+            agreements,
+            blanks,
+            formats,
+            outdir,
+            out,
+            err,
+            args.wait,
+            args.force,
+        )
     where = _shown(lib, report.outdir)
     print(f"{len(report.built)} written, {len(report.unchanged)} up to date in {where}", file=out)
     return 0

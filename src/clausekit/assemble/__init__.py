@@ -25,6 +25,7 @@ __all__ = [
     "InputRef",
     "Numbered",
     "NumberedHeading",
+    "agreement_checked",
     "agreement_problems",
     "assemble_agreement",
     "assemble_blank",
@@ -77,6 +78,21 @@ def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
     if key is not None:
         checked.results.put(key, found)
     return found
+
+
+def agreement_checked(
+    checked: Checked, agreement_id: str
+) -> tuple[Assembled | None, list[Problem]]:
+    """`agreement_problems`, and the document when it has none (as `assemble_agreement`
+    makes it): `check` assembles every agreement anyway, and the site shows them."""
+    try:
+        assembled = assemble_agreement(checked, agreement_id)
+    except ProblemsFound:
+        return None, agreement_problems(checked, agreement_id)
+    key = checked.agreement_key(checked.lib.agreements[agreement_id])
+    if key is not None:
+        checked.results.put(key, ())
+    return assembled, []
 
 
 def blank_problems(checked: Checked, template_id: str) -> list[Problem]:

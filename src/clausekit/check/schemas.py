@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.ids import ID_RE, why_invalid
+from clausekit.load.files import escape_problem, inside
 from clausekit.load.model import Source
 from clausekit.load.yamlpos import JsonPath, Located
 
@@ -102,6 +103,8 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
     """A schema file, itself checked: a broken schema/ is reported, not a traceback."""
     path = folder / f"{name}.schema.json"
     shown = f"schema/{path.name}"
+    if folder != PACKAGED and not inside(folder.parent, path):
+        raise ProblemsFound([escape_problem(folder.parent, path)])
     try:
         data = json.loads(path.read_text("utf-8"))
     except json.JSONDecodeError as exc:

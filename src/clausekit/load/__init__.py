@@ -13,6 +13,7 @@ from pathlib import Path
 
 from clausekit.errors import Problem, UsageError
 from clausekit.ids import id_for, is_valid_id, why_invalid
+from clausekit.load.files import library_files
 from clausekit.load.model import Agreement, Clause, Library, Settings, Source, Template
 from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
 
@@ -48,11 +49,14 @@ def load_library(root: Path, agreements: bool = True) -> Library:
     read them in parallel workers (`read_agreements`).
     """
     reader = _Reader(root, _settings(root))
-    for path in sorted((root / "clauses").rglob("*.md")):
+    clauses, templates, files = (
+        _listed(reader, folder, suffix)
+        for folder, suffix in (("clauses", ".md"), ("templates", ".yaml"), ("agreements", ".yaml"))
+    )
+    for path in clauses:
         _load_clause(reader, path)
-    for path in sorted((root / "templates").rglob("*.yaml")):
+    for path in templates:
         _load_yaml_file(reader, path, "templates")
-    files = tuple(sorted((root / "agreements").rglob("*.yaml")))
     if agreements:
         for path in files:
             _load_yaml_file(reader, path, "agreements")
@@ -66,6 +70,13 @@ def load_library(root: Path, agreements: bool = True) -> Library:
         problems=tuple(reader.problems),
         files_read=reader.files_read,
     )
+
+
+def _listed(reader: _Reader, folder: str, suffix: str) -> tuple[Path, ...]:
+    # Links leading outside the repository are reported and never opened.
+    files, problems = library_files(reader.root, folder, suffix)
+    reader.problems.extend(problems)
+    return tuple(files)
 
 
 def read_agreements(lib: Library, paths: Iterable[Path]) -> Library:

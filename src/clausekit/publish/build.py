@@ -26,7 +26,9 @@ from clausekit.assemble import Assembled, assemble_blank
 from clausekit.check import Checked
 from clausekit.errors import BuildError, ClausekitError, Problem, ProblemsFound, UsageError
 from clausekit.ids import is_valid_id
+from clausekit.load.files import inside
 from clausekit.load.model import Library
+from clausekit.publish.outlock import output_lock
 from clausekit.render.atomic import atomic_write, sha256_file
 from clausekit.render.formats import FORMATS, render, renderer_fingerprint
 from clausekit.render.progress import Progress
@@ -53,6 +55,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)  # outputs already up to date
     seconds: dict[str, float] = field(default_factory=dict)  # render time per output
     elapsed: float = 0.0
+    failures: list[str] = field(default_factory=list)  # one line per failed render
 
     @property
     def outputs(self) -> list[str]:
@@ -69,6 +72,7 @@ def build(
     progress: TextIO | None = None,
     jobs: int | None = None,
     font_paths: list[str] | None = None,
+    wait: bool = False,
 ) -> BuildReport:
     """Build agreements (None: all of them) and blank forms (None: none) into outdir.
 
@@ -77,13 +81,52 @@ def build(
     keep their previous file) and ToolMissing when pandoc, typst or a font is missing.
     """
     started = time.perf_counter()
+    _known_formats(formats)
+    docs = assemble_all(checked, agreement_ids, blank_templates)
+    checked.results.save()  # what assembling found is kept for the next run
+    fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
+    report = write_documents(docs, formats, outdir, force, progress, jobs, fonts, wait)
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+def _known_formats(formats: set[str]) -> None:
     unknown = formats - set(FORMATS)
     if unknown:
         raise BuildError(f"unknown output format {', '.join(sorted(unknown))}; use {FORMATS}")
-    docs = assemble_all(checked, agreement_ids, blank_templates)
-    checked.results.save()
+
+
+def write_documents(
+    docs: list[Document],
+    formats: set[str],
+    outdir: Path,
+    force: bool = False,
+    progress: TextIO | None = None,
+    jobs: int | None = None,
+    fonts: list[str] | None = None,
+    wait: bool = False,
+) -> BuildReport:
+    """Render assembled documents into outdir, holding its lock (see `outlock`)."""
+    started = time.perf_counter()
+    _known_formats(formats)
     outdir = outdir.resolve()
-    fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
+    with output_lock(outdir, wait):
+        report = _write_locked(docs, formats, outdir, force, progress, jobs, fonts)
+    report.elapsed = time.perf_counter() - started
+    if report.failures:
+        raise BuildError("\n".join(report.failures))
+    return report
+
+
+def _write_locked(
+    docs: list[Document],
+    formats: set[str],
+    outdir: Path,
+    force: bool,
+    progress: TextIO | None,
+    jobs: int | None,
+    fonts: list[str] | None,
+) -> BuildReport:
     fingerprint = renderer_fingerprint(fonts)
     cache = _read_json(outdir / CACHE)
     manifest = _read_json(outdir / MANIFEST)
@@ -104,7 +147,6 @@ def build(
                 tasks.append((doc, fmt, rel, key))
 
     bar = Progress(progress, len(tasks))
-    failures: list[str] = []
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clausekit-build") as pool:
         futures: dict[Future[float], tuple[Document, str, str, str]] = {
@@ -119,7 +161,7 @@ def build(
                 if not isinstance(exc, BuildError):
                     pool.shutdown(cancel_futures=True)
                     raise  # ToolMissing: every other document would fail the same way
-                failures.append(str(exc))
+                report.failures.append(str(exc))
                 cache.pop(rel, None)
                 bar.step(rel, failed=True)
                 continue
@@ -132,9 +174,6 @@ def build(
     _update_manifest(manifest, docs, formats, outdir, cache)
     _write_json(outdir / MANIFEST, manifest)
     _write_json(outdir / CACHE, cache)
-    report.elapsed = time.perf_counter() - started
-    if failures:
-        raise BuildError("\n".join(failures))
     return report
 
 
@@ -180,7 +219,24 @@ def settings_font_paths(lib: Library) -> list[str] | None:
     raw = lib.settings.fonts.get("paths") if lib.settings.fonts else None
     if not raw:
         return None
-    return [str((lib.root / p).resolve()) for p in str(raw).split(os.pathsep) if p]
+    paths = [p for p in str(raw).split(os.pathsep) if p]
+    for p in paths:
+        _confined_setting(lib, "fonts.paths", p)
+    return [str((lib.root / p).resolve()) for p in paths]
+
+
+def default_outdir(lib: Library) -> Path:
+    """`output` of clausekit.yml (default dist/), which must stay inside the repository."""
+    _confined_setting(lib, "output", lib.settings.output)
+    return lib.root / lib.settings.output
+
+
+def _confined_setting(lib: Library, name: str, value: str) -> None:
+    # clausekit.yml comes with pull requests too: its paths may not lead out of the
+    # repository, by `..`, an absolute path or a symbolic link.
+    if not inside(lib.root, lib.root / value):
+        msg = f"{name} {value!r} resolves outside the repository"
+        raise ProblemsFound([Problem("clausekit.yml", 1, 1, "symlink", msg)])
 
 
 def _render_one(doc: Document, fmt: str, target: Path, fonts: list[str] | None) -> float:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import NamedTuple
 
-from clausekit.assemble import agreement_problems, blank_problems
+from clausekit.assemble import Assembled, agreement_checked, agreement_problems, blank_problems
 from clausekit.check import Checked
 from clausekit.check.cache import Entry
 from clausekit.errors import BuildError, ClausekitError, Problem
@@ -28,14 +29,31 @@ from clausekit.review.locks import is_locked, lock_problems
 PARALLEL_FROM = 200
 
 
+class Preview(NamedTuple):
+    """What the site shows of an assembled agreement (and all it keeps of it)."""
+
+    title: str
+    lang: str
+    markdown: str
+
+    @classmethod
+    def of(cls, assembled: Assembled) -> Preview:
+        return cls(assembled.title, assembled.lang, assembled.markdown)
+
+
 @dataclass(frozen=True)
 class Verification:
     problems: tuple[Problem, ...]
     files_read: int
+    # With `previews=True`: the text of each unlocked agreement read here, by id.
+    previews: dict[str, Preview] = field(default_factory=dict)
 
 
-def verify(checked: Checked, jobs: int | None = None) -> Verification:
-    """Every problem of the library; agreements not read yet are read here."""
+def verify(checked: Checked, jobs: int | None = None, previews: bool = False) -> Verification:
+    """Every problem of the library; agreements not read yet are read here.
+
+    With `previews`, the Markdown assembled on the way is kept (the site's previews).
+    """
     lib = checked.lib
     found = set(checked.static_problems())
     for tid in lib.templates:
@@ -47,14 +65,15 @@ def verify(checked: Checked, jobs: int | None = None) -> Verification:
     unlocked = [p for p in unread if not is_locked(p)]
     found.update(lock_problems(checked, locked))
     read = len(locked)
-    for problems, count, results in _map(
-        _agreements_of(checked), unlocked, jobs or os.cpu_count() or 1
-    ):
+    kept: dict[str, Preview] = {}
+    work = _agreements_of(checked, previews)
+    for problems, count, results, texts in _map(work, unlocked, jobs or os.cpu_count() or 1):
         found.update(problems)
         read += count
         checked.results.add(results)
+        kept.update(texts)
     checked.results.save(prune=True)  # a whole check used every result still valid
-    return Verification(tuple(sorted(found)), lib.files_read + read)
+    return Verification(tuple(sorted(found)), lib.files_read + read, kept)
 
 
 def unread_agreements(lib: Library) -> list[Path]:
@@ -67,19 +86,27 @@ def unread_agreements(lib: Library) -> list[Path]:
     ]
 
 
-Answer = tuple[list[Problem], int, dict[str, Entry]]  # problems, files read, new results
+# Problems, files read, results new to the cache, previews (by agreement id).
+Answer = tuple[list[Problem], int, dict[str, Entry], dict[str, Preview]]
 Work = Callable[[Sequence[Path]], Answer]
 
 
-def _agreements_of(checked: Checked) -> Work:
+def _agreements_of(checked: Checked, keep: bool) -> Work:
     def work(paths: Sequence[Path]) -> Answer:
         before = set(checked.lib.agreements)
         more = checked.with_agreements(paths)
         known = set(checked.lib.problems)
         found = [p for p in more.lib.problems if p not in known]
+        texts: dict[str, Preview] = {}
         for aid in sorted(set(more.lib.agreements) - before):
-            found.extend(agreement_problems(more, aid))
-        return found, len(paths), more.results.new_entries()
+            if not keep:
+                found.extend(agreement_problems(more, aid))
+                continue
+            assembled, problems = agreement_checked(more, aid)
+            found.extend(problems)
+            if assembled is not None:
+                texts[aid] = Preview.of(assembled)
+        return found, len(paths), more.results.new_entries(), texts
 
     return work
 

@@ -23,6 +23,7 @@ from typing import Any
 from clausekit.assemble import Assembled, agreement_problems, assemble_agreement
 from clausekit.check import Checked
 from clausekit.errors import ClausekitError, Problem
+from clausekit.load.files import inside, read_inside
 from clausekit.load.model import Agreement, Clause, Library, Source, Template
 from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
 from clausekit.render.atomic import atomic_write
@@ -58,8 +59,10 @@ def read_lock(root: Path, agreement_id: str) -> dict[str, Any] | None:
     """The lock of an agreement, verified; None when it has none."""
     path = lock_path(root, agreement_id)
     where = rel(root, path)
+    if path.is_symlink() and not inside(root, path):
+        raise LockError(f"{where}: is a symbolic link that resolves outside the repository")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_inside(root, path)
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
@@ -337,7 +340,7 @@ def _agreement(lib: Library, path: Path) -> Agreement | None:
     if ident in lib.agreements:
         return lib.agreements[ident]
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_inside(lib.root, path)
     except (OSError, UnicodeDecodeError):
         return None  # check reports unreadable files on its own
     if "executed" not in text:

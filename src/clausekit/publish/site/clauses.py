@@ -13,7 +13,7 @@ from clausekit.publish.site.common import (
     GeneratedPage,
     RawHtml,
     Usage,
-    agreement_uri,
+    agreement_link,
     changelog,
     clause_uri,
     labels,
@@ -281,15 +281,15 @@ def _where_used(
     ):
         if ids:
             out.append(f"### {t[key]}\n")
-            out += [_agreement_item(lib, uri, aid) for aid in ids]
+            out += [_agreement_item(lib, uri, aid, used) for aid in ids]
             out.append("")
     return out
 
 
-def _agreement_item(lib: Library, uri: str, aid: str) -> str:
+def _agreement_item(lib: Library, uri: str, aid: str, used: Usage) -> str:
     a = lib.agreements[aid]
     name = str(a.data.get("title") or aid)
-    return f"- {link(uri, agreement_uri(aid), name)} ({md_text(a.status)})"
+    return f"- {agreement_link(uri, aid, name, used)} ({md_text(a.status)})"
 
 
 def variables_table(

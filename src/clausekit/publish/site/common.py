@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from clausekit.assemble import left_out, number_entries
 from clausekit.check import Checked
 from clausekit.load.outline import Entry
-from clausekit.publish.site.markup import md_text
+from clausekit.publish.site.markup import md_code, md_text
 
 _BLOCK = re.compile(r'<div data-ck-block="(\d+)"></div>')
 
@@ -62,6 +62,11 @@ def template_uri(tid: str) -> str:
 
 def agreement_uri(aid: str) -> str:
     return f"agreements/{aid}.md"
+
+
+def list_uri(tid: str, page: int) -> str:
+    """Page `page` (from 1) of the list of a template's agreements."""
+    return f"agreement-lists/{tid}/index.md" if page == 1 else f"agreement-lists/{tid}/{page}.md"
 
 
 def download_uri(key: str, fmt: str) -> str:
@@ -220,6 +225,15 @@ class Usage:
     agreements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     clause_agreements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     left_out: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    paged: frozenset[str] | None = None  # agreements that have a page; None: all
+
+    def has_page(self, aid: str) -> bool:
+        return self.paged is None or aid in self.paged
+
+
+def agreement_link(from_uri: str, aid: str, text: str, used: Usage) -> str:
+    """A link to an agreement's page, or its id when `agreement_pages` leaves it out."""
+    return link(from_uri, agreement_uri(aid), text) if used.has_page(aid) else md_code(aid)
 
 
 def usage(checked: Checked) -> Usage:

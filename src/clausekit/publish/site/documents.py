@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 
 from clausekit.assemble import number_entries
 from clausekit.check import Checked
@@ -17,11 +17,13 @@ from clausekit.publish.site.common import (
     GeneratedPage,
     RawHtml,
     Usage,
+    agreement_link,
     agreement_uri,
     clause_uri,
     download_uri,
     labels,
     link,
+    list_uri,
     make_page,
     status_badge,
     table,
@@ -34,6 +36,7 @@ from clausekit.publish.site.markup import (
     md_text,
     strip_front_matter,
 )
+from clausekit.publish.verify import Preview
 from clausekit.review.locks import assemble_locked
 
 FORMAT_NAMES = {"docx": "DOCX", "pdf": "PDF", "html": "HTML", "md": "Markdown"}
@@ -113,11 +116,8 @@ def template_page(
     agreements = used.agreements.get(template.id, [])
     if agreements:
         out.append(f"## {t['agreements']} {{#agreements}}\n")
-        for aid in agreements:
-            a = lib.agreements[aid]
-            title = str(a.data.get("title") or template.title)
-            out.append(f"- {link(uri, agreement_uri(aid), title)} ({md_text(a.status)})")
-        out.append("")
+        # The list itself is paginated on its own pages: a template may have thousands.
+        out.append(f"{link(uri, list_uri(template.id, 1), t['agreements'])}: {len(agreements)}\n")
     return make_page(uri, template.title, out)
 
 
@@ -153,36 +153,67 @@ def _outline(lib: Library, template: Template, uri: str, t: dict[str, str]) -> l
     return out
 
 
-def agreement_index(lib: Library) -> GeneratedPage:
+def agreement_index(lib: Library, used: Usage) -> GeneratedPage:
+    """The templates with their number of agreements, each linking to its paginated list."""
     uri = INDEXES["agreements"]
     out: list[str | RawHtml] = ["# 协议 · Agreements\n"]
-    groups: dict[str, list[Agreement]] = defaultdict(list)
-    for aid in sorted(lib.agreements):
-        groups[lib.agreements[aid].template_id].append(lib.agreements[aid])
-    for tid, members in sorted(groups.items()):
+    rows = []
+    for tid, ids in sorted(used.agreements.items()):
         template = lib.templates.get(tid)
-        heading = link(uri, template_uri(tid), template.title) if template else md_code(tid)
-        out.append(f"## {heading}\n")
-        rows = [
-            [
-                link(uri, agreement_uri(a.id), str(a.data.get("title") or a.id)),
-                md_code(a.id),
-                status_badge(a.status),
-            ]
-            for a in members
-        ]
-        out.append(table(["协议 Agreement", "编号 Id", "状态 Status"], rows))
-    if not groups:
+        name = link(uri, template_uri(tid), template.title) if template else md_code(tid)
+        by_status = Counter(lib.agreements[a].status for a in ids)
+        counts = " · ".join(f"{status_badge(k)} {n}" for k, n in sorted(by_status.items()))
+        rows.append([name, md_code(tid), link(uri, list_uri(tid, 1), str(len(ids))), counts])
+    if rows:
+        out.append(table(["模板 Template", "编号 Id", "协议 Agreements", "状态 Status"], rows))
+    else:
         out.append("没有协议。No agreements yet.\n")
     return make_page(uri, "协议 · Agreements", out)
 
 
-def agreement_page(checked: Checked, agreement: Agreement, formats: list[str]) -> GeneratedPage:
+def agreement_lists(lib: Library, used: Usage, per_page: int) -> list[GeneratedPage]:
+    """For each template, its agreements `per_page` to a page, with links between pages."""
+    pages = []
+    for tid, ids in sorted(used.agreements.items()):
+        template = lib.templates.get(tid)
+        title = template.title if template else tid
+        count = max(1, -(-len(ids) // per_page))
+        for n in range(1, count + 1):
+            uri = list_uri(tid, n)
+            head = f"# {md_text(title)} · 协议 Agreements ({n}/{count})\n"
+            out: list[str | RawHtml] = [head, _pager(uri, tid, n, count)]
+            rows = [
+                [
+                    agreement_link(uri, a, str(lib.agreements[a].data.get("title") or a), used),
+                    md_code(a),
+                    status_badge(lib.agreements[a].status),
+                ]
+                for a in ids[(n - 1) * per_page : n * per_page]
+            ]
+            out.append(table(["协议 Agreement", "编号 Id", "状态 Status"], rows))
+            pages.append(make_page(uri, f"{title} ({n}/{count})", out))
+    return pages
+
+
+def _pager(uri: str, tid: str, n: int, count: int) -> str:
+    parts = [link(uri, template_uri(tid), "模板 Template")] if tid else []
+    if n > 1:
+        parts.append(link(uri, list_uri(tid, n - 1), f"← {n - 1}"))
+    if n < count:
+        parts.append(link(uri, list_uri(tid, n + 1), f"{n + 1} →"))
+    return " · ".join(parts) + "\n"
+
+
+def agreement_page(
+    checked: Checked, agreement: Agreement, formats: list[str], preview: Preview | None = None
+) -> GeneratedPage:
+    """`preview`: the text `check` assembled already; None assembles it here."""
     lib = checked.lib
     uri = agreement_uri(agreement.id)
     template = lib.templates[agreement.template_id]
     t = labels(template.lang)
-    assembled = assemble_locked(checked, agreement.id)  # ProblemsFound: the plugin reports it
+    # ProblemsFound: the plugin reports it
+    assembled = preview or Preview.of(assemble_locked(checked, agreement.id))
     out: list[str | RawHtml] = [f"# {md_text(assembled.title)}\n"]
     facts = [
         f"**{t['status']}** {status_badge(agreement.status)}",
@@ -193,9 +224,9 @@ def agreement_page(checked: Checked, agreement: Agreement, formats: list[str]) -
     out.append(" · ".join(facts) + "\n")
     out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
     out.append(f"## {t['preview']} {{#preview}}\n")
-    preview = commonmark(strip_front_matter(assembled.markdown))
+    html = commonmark(strip_front_matter(assembled.markdown))
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements
     # would spend most of its build segmenting them. Clause pages are the hits.
-    out.append(RawHtml(html_block(preview, "ck-preview", assembled.lang, searchable=False)))
+    out.append(RawHtml(html_block(html, "ck-preview", assembled.lang, searchable=False)))
     return make_page(uri, assembled.title, out)

@@ -25,10 +25,17 @@ from mkdocs.structure.pages import Page
 from clausekit.check import Checked
 from clausekit.errors import ClausekitError, Problem, ProblemsFound
 from clausekit.load import load_library
-from clausekit.publish.build import build
+from clausekit.load.files import escape_problem, inside
+from clausekit.publish.build import build, default_outdir
 from clausekit.publish.site.common import GeneratedPage
-from clausekit.publish.site.generate import STYLESHEET, STYLESHEET_URI, SiteContent, generate
-from clausekit.publish.verify import unread_agreements, verify
+from clausekit.publish.site.generate import (
+    AGREEMENT_PAGES,
+    STYLESHEET,
+    STYLESHEET_URI,
+    SiteContent,
+    generate,
+)
+from clausekit.publish.verify import Preview, unread_agreements, verify
 
 log = logging.getLogger("mkdocs.plugins.clausekit")
 
@@ -50,6 +57,11 @@ class ClausekitConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs: untyp
     cache_dir = c.Optional(c.Type(str))  # where downloads are rendered; default: dist/
     nav_max_pages = c.Type(int, default=300)  # list single pages in the nav up to this many
     history = c.Type(bool, default=True)  # redlines between clause versions from git history
+    agreement_pages = c.Choice(AGREEMENT_PAGES, default="all")  # which agreements get a page
+    agreements_per_page = c.Type(int, default=100)  # rows of a template's agreement list
+    # Folder of the generated pages below docs/; default `library/` when the site has
+    # its own docs/index.md, else the top.
+    prefix = c.Optional(c.Type(str))
 
 
 class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-call]
@@ -62,17 +74,27 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
-        self.checked = _checked_library(self.root)
+        self.checked, previews = _checked_library(self.root)
         formats = list(self.config.formats) if self.config.downloads else []
         try:
-            self.content = generate(
-                self.checked, config.site_name, formats, history=self.config.history
+            content = generate(
+                self.checked,
+                config.site_name,
+                formats,
+                history=self.config.history,
+                agreement_pages=self.config.agreement_pages,
+                previews=previews,
+                per_page=max(1, self.config.agreements_per_page),
             )
         except ProblemsFound as exc:
             raise LibraryProblems(list(exc.problems)) from exc
+        del previews  # 10,000 agreements' Markdown: not kept past page generation
+        self.content = content.with_prefix(_prefix(self.config.prefix, Path(config.docs_dir)))
         self.by_uri = {p.uri: p for p in self.content.pages}
         if config.nav is not None:
             config.nav = self.content.expand_nav(config.nav, self.config.nav_max_pages)
+        else:
+            self.content.compact_nav(self.config.nav_max_pages)
         if "attr_list" not in config.markdown_extensions:
             # Generated pages give their sections stable ids: `## 变量 {#variables}`.
             config.markdown_extensions.append("attr_list")
@@ -92,9 +114,9 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             return
         assert self.checked is not None and self.root is not None
         lib = self.checked.lib
-        cache = self.config.cache_dir or lib.settings.output
-        outdir = (self.root / cache).resolve()
         try:
+            cache = self.root / self.config.cache_dir if self.config.cache_dir else None
+            outdir = (cache or default_outdir(lib)).resolve()
             report = build(
                 self.checked,
                 sorted(lib.agreements),
@@ -116,6 +138,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
+        _refuse_links_outside(files, config.docs_dir, Path(config.config_file_path).parent)
         for page in self.content.pages:
             if files.get_file_from_path(page.uri) is not None:
                 raise PluginError(
@@ -125,9 +148,9 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             # Explicit levels: mkdocs' default `exclude_docs` drops `/templates/`
             # (meant for theme overrides), which is where template pages live.
             inclusion = (
-                InclusionLevel.NOT_IN_NAV
-                if config.nav is not None and page.uri not in self.content.in_nav
-                else InclusionLevel.INCLUDED
+                InclusionLevel.INCLUDED
+                if page.uri in self.content.in_nav
+                else InclusionLevel.NOT_IN_NAV
             )
             files.append(
                 File.generated(config, page.uri, content=page.content, inclusion=inclusion)
@@ -150,14 +173,37 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         return server
 
 
-def _checked_library(root: Path) -> Checked:
-    # Agreements are only listed at first, so that `check` reads and checks a
-    # large library's agreements in parallel workers; then the site needs them.
-    checked = Checked(load_library(root, agreements=False))
-    problems = verify(checked).problems
+def _refuse_links_outside(files: Files, docs_dir: str, site_root: Path) -> None:
+    """A docs page or asset that is a link out of the site's folder is never published
+    (theme files come from the installed theme, not from the repository)."""
+    problems = [
+        escape_problem(site_root, Path(f.abs_src_path))
+        for f in files
+        if f.src_dir == docs_dir
+        and f.abs_src_path is not None
+        and not inside(site_root, Path(f.abs_src_path))
+    ]
     if problems:
-        raise LibraryProblems(list(problems))
+        raise LibraryProblems(problems)
+
+
+def _prefix(option: str | None, docs: Path) -> str:
+    if option is None:
+        # A hand-written home page is the site's own: the library goes beside it.
+        return "library/" if (docs / "index.md").exists() else ""
+    option = option.strip("/")
+    return f"{option}/" if option else ""
+
+
+def _checked_library(root: Path) -> tuple[Checked, dict[str, Preview]]:
+    # Agreements are only listed at first, so that `check` reads and checks a
+    # large library's agreements in parallel workers; then the site needs them,
+    # and the text the workers assembled for its previews.
+    checked = Checked(load_library(root, agreements=False))
+    result = verify(checked, previews=True)
+    if result.problems:
+        raise LibraryProblems(list(result.problems))
     checked = checked.with_agreements(unread_agreements(checked.lib))
     if checked.lib.problems:  # a file changed between the two reads
         raise LibraryProblems(list(checked.lib.problems))
-    return checked
+    return checked, result.previews

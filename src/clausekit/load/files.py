@@ -1,0 +1,83 @@
+"""Listing library files without leaving the repository.
+
+Clause, template and agreement files come from pull requests: a symbolic link
+to `/etc/passwd` or to a CI secret must not be read and published.  Links that
+stay inside the repository are ordinary files (a shared `schema/` folder, a
+clause reused under a second id).  A link, or a folder reached through links,
+that resolves outside the repository is reported once, as an `error[symlink]`,
+and nothing below it is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from clausekit.errors import Problem
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path`, with every link followed, is `root` or below it."""
+    real = Path(os.path.realpath(path))
+    return real == Path(os.path.realpath(root)) or real.is_relative_to(os.path.realpath(root))
+
+
+def escape_problem(root: Path, path: Path) -> Problem:
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return Problem(
+        rel,
+        1,
+        1,
+        "symlink",
+        "is a symbolic link that resolves outside the repository; it is not read",
+    )
+
+
+def library_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], list[Problem]]:
+    """The files named `*suffix` below `root/folder`, sorted, and a problem for each link
+    (file or folder) that leads outside `root`.
+
+    Folders are walked through links that stay inside, each real folder once, so a
+    link cycle ends.
+    """
+    top = root / folder
+    if not top.is_dir() and not top.is_symlink():
+        return [], []
+    if not inside(root, top):
+        return [], [escape_problem(root, top)]
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    pending = [top]
+    while pending:
+        current = pending.pop()
+        real = os.path.realpath(current)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            rel = current.relative_to(root).as_posix()
+            problems.append(Problem(rel, 1, 1, "io", f"cannot list folder: {exc.strerror}"))
+            continue
+        for entry in entries:
+            path = current / entry.name
+            if entry.is_dir():  # follows links: a linked folder is walked like a folder
+                if inside(root, path):
+                    pending.append(path)
+                else:
+                    problems.append(escape_problem(root, path))
+            elif entry.name.endswith(suffix):
+                if inside(root, path):
+                    files.append(path)
+                else:  # a link to a file outside, or a dangling link
+                    problems.append(escape_problem(root, path))
+    return sorted(files), problems
+
+
+def read_inside(root: Path, path: Path) -> str:
+    """The text of `path`, refused (PermissionError) if it resolves outside `root`."""
+    if not inside(root, path):
+        raise PermissionError(0, "resolves outside the repository", str(path))
+    return path.read_text(encoding="utf-8")
