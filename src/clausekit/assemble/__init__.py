@@ -49,6 +49,9 @@ def assemble_agreement(checked: Checked, agreement_id: str) -> Assembled:
     src = agreement.source
     extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
     doc = _rendered(*_render(checked, checked.scope(template), values, title, extra))
+    key = checked.agreement_key(agreement)
+    if key is not None:  # it assembled: no problem of its own, as `check` would find
+        checked.results.put(key, ())
     return replace(doc, status=agreement.status, agreement=agreement.id)
 
 

@@ -85,14 +85,23 @@ class ResultCache:
         return cls(file, salt(schema_folder, settings) if file else "")
 
     def get(self, key: str) -> tuple[Problem, ...] | None:
-        entry = self._new.get(key) or self._old.get(key)
-        if entry is None:
-            return None
-        self._used.add(key)
-        return tuple(_problem(row) for row in entry)
+        entry = self.rows(key)
+        return None if entry is None else tuple(_problem(row) for row in entry)
 
     def put(self, key: str, problems: Iterable[Problem]) -> None:
-        self._new[key] = [[p.path, p.line, p.col, p.code, p.message] for p in problems]
+        self.put_rows(key, [[p.path, p.line, p.col, p.code, p.message] for p in problems])
+
+    def rows(self, key: str) -> Entry | None:
+        """Any result kept as rows of JSON values (problems, a body's headings)."""
+        entry = self._new.get(key)
+        if entry is None:
+            entry = self._old.get(key)
+        if entry is not None:
+            self._used.add(key)
+        return entry
+
+    def put_rows(self, key: str, rows: Entry) -> None:
+        self._new[key] = rows
         self._used.add(key)
 
     def new_entries(self) -> dict[str, Entry]:

@@ -111,7 +111,17 @@ class Checked:
         """
         if clause.id not in self._headings:
             body = clause.body
-            self._headings[clause.id] = None if "{%" in body else find_headings(body)
+            if "{%" in body:
+                self._headings[clause.id] = None
+            else:
+                key = digest("headings", body)
+                rows = self.results.rows(key)
+                if rows is None:
+                    found = find_headings(body)
+                    self.results.put_rows(key, [list(h) for h in found])
+                else:
+                    found = tuple((int(a), int(b), int(c)) for a, b, c in rows)  # type: ignore[call-overload]
+                self._headings[clause.id] = found
         return self._headings[clause.id]
 
     def file_validator(self, name: str) -> Draft202012Validator:

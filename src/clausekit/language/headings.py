@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ANCHOR = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*$")
 ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
@@ -20,6 +22,10 @@ Heading = tuple[int, int, int]  # first line, line after, depth (1 = `#`)
 
 @cache
 def _md() -> MarkdownIt:
+    # Imported when first needed: a build whose clause headings are all known from
+    # the check cache never loads the parser.
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable("table")
 
 
