@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from jinja2 import TemplateError, UndefinedError
 
-from clausekit.assemble.bilingual import render_bilingual
 from clausekit.assemble.document import Assembled, InputRef, NumberedHeading, render
 from clausekit.assemble.outline import Numbered, number_entries
 from clausekit.check import Checked, TemplateScope, Values, blank_values
@@ -137,6 +136,8 @@ def _render(
     checked: Checked, scope: TemplateScope, values: Values, title: str, extra: InputRef | None
 ) -> tuple[Assembled | None, list[Problem]]:
     if is_bilingual(scope.template):
+        from clausekit.assemble.bilingual import render_bilingual  # only where needed
+
         return render_bilingual(checked, scope, values, title, extra)
     return render(checked, scope, values, title, extra)
 

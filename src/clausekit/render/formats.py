@@ -1,20 +1,27 @@
-"""One entry point per output format, and the fingerprint of the rendering toolchain."""
+"""One entry point per output format, and the fingerprint of the rendering toolchain.
+
+Each writer is imported when its format is first asked for: building one DOCX
+never loads typst, and a command-line run pays only for what it renders.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from importlib import metadata, resources
+import importlib.util
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clausekit.render import wordnative
-from clausekit.render.docx import render_html
+from clausekit import __version__
 from clausekit.render.fonts import font_paths
-from clausekit.render.pandoc import INPUT_FORMAT, source_date_epoch
-from clausekit.render.parallel import render_bilingual
-from clausekit.render.pdf import render_pdf
-from clausekit.render.wordnative import WordDocument, render_word_native, watermark_text
+from clausekit.render.pandoc import INPUT_FORMAT, pandoc_path, source_date_epoch
+
+if TYPE_CHECKING:
+    from clausekit.render.wordnative import WordDocument
 
 FORMATS = ("md", "docx", "pdf", "html")
+# The modules whose code decides what a DOCX or PDF holds, beside the assets.
+WRITERS = ("wordnative", "docx", "pdf", "parallel", "pandoc")
 
 
 def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
@@ -22,13 +29,22 @@ def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = Non
     if fmt == "md":
         return doc.markdown.encode("utf-8")
     if doc.layout and fmt in ("docx", "pdf", "html"):  # bilingual: parallel or sequential
+        from clausekit.render.parallel import render_bilingual
+
         return render_bilingual(doc.markdown, doc.lang, fmt, what, fonts)
     if fmt == "docx":
+        from clausekit.render.wordnative import render_word_native
+
         return render_word_native(doc, what)
     if fmt == "pdf":
+        from clausekit.render.pdf import render_pdf
+        from clausekit.render.wordnative import watermark_text
+
         mark = watermark_text(doc.status, doc.lang)
         return render_pdf(doc.markdown, doc.lang, what, fonts, mark)
     if fmt == "html":
+        from clausekit.render.docx import render_html
+
         return render_html(doc.markdown, doc.lang, what)
     raise ValueError(f"unknown format {fmt!r}")
 
@@ -37,15 +53,21 @@ def renderer_fingerprint(fonts: list[str] | None = None) -> str:
     """Changes whenever something other than the Markdown could change an output:
     clausekit, pandoc or typst versions, the templates, fonts, the timestamp."""
     h = hashlib.sha256()
-    for dist in ("clausekit", "pypandoc-binary", "typst"):
-        try:
-            h.update(f"{dist}={metadata.version(dist)}\0".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=?\0".encode())
+    h.update(f"clausekit={__version__}\0".encode())
+    # The pandoc and typst binaries themselves: a new version is a new file. (Their
+    # package metadata would say the same, at the cost of importing its reader.)
+    typst = importlib.util.find_spec("typst")
+    for tool in (pandoc_path(), Path(typst.origin) if typst and typst.origin else None):
+        stat = tool.stat() if tool is not None and tool.exists() else None
+        h.update(
+            f"{tool}:{stat.st_size if stat else '?'}:{stat.st_mtime_ns if stat else '?'}\0".encode()
+        )
     assets = resources.files("clausekit") / "assets"
     for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx"):
         h.update(hashlib.sha256((assets / name).read_bytes()).digest())
-    h.update(hashlib.sha256(Path(wordnative.__file__).read_bytes()).digest())
+    here = Path(__file__).parent
+    for name in WRITERS:
+        h.update(hashlib.sha256((here / f"{name}.py").read_bytes()).digest())
     h.update(INPUT_FORMAT.encode())
     h.update(source_date_epoch().encode())
     h.update("\0".join(font_paths(fonts)).encode())
