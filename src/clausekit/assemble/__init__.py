@@ -76,7 +76,7 @@ def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
     values, found = checked.agreement(agreement)
     template = checked.lib.templates.get(agreement.template_id)
     if values is not None and template is not None and not checked.scope(template).problems:
-        found = _render(checked, checked.scope(template), values, "", None)[1]
+        found = _render(checked, checked.scope(template), values, "", None, True)[1]
     if key is not None:
         checked.results.put(key, found)
     return found
@@ -103,7 +103,7 @@ def blank_problems(checked: Checked, template_id: str) -> list[Problem]:
     scope = checked.scope(checked.lib.templates[template_id])
     if scope.problems:
         return []
-    return _render(checked, scope, blank_values(scope), scope.template.title, None)[1]
+    return _render(checked, scope, blank_values(scope), scope.template.title, None, True)[1]
 
 
 def left_out(checked: Checked, agreement_id: str) -> frozenset[str]:
@@ -133,13 +133,18 @@ def left_out(checked: Checked, agreement_id: str) -> frozenset[str]:
 
 
 def _render(
-    checked: Checked, scope: TemplateScope, values: Values, title: str, extra: InputRef | None
+    checked: Checked,
+    scope: TemplateScope,
+    values: Values,
+    title: str,
+    extra: InputRef | None,
+    problems_only: bool = False,
 ) -> tuple[Assembled | None, list[Problem]]:
     if is_bilingual(scope.template):
         from clausekit.assemble.bilingual import render_bilingual  # only where needed
 
         return render_bilingual(checked, scope, values, title, extra)
-    return render(checked, scope, values, title, extra)
+    return render(checked, scope, values, title, extra, problems_only)
 
 
 def _rendered(assembled: Assembled | None, problems: list[Problem]) -> Assembled:

@@ -141,9 +141,18 @@ def bookmark(index: int) -> str:
 
 
 def render(
-    checked: Checked, scope: TemplateScope, values: Values, title: str, extra: InputRef | None
+    checked: Checked,
+    scope: TemplateScope,
+    values: Values,
+    title: str,
+    extra: InputRef | None,
+    problems_only: bool = False,
 ) -> tuple[Assembled | None, list[Problem]]:
-    """The document, or None and the problems that kept it from being assembled."""
+    """The document, or None and the problems that kept it from being assembled.
+
+    With `problems_only` (what `check` asks), a clean document is not written out:
+    None and no problems.
+    """
     template = scope.template
     doc = _Doc(checked, scope, values)
     plan = template.outline
@@ -160,7 +169,7 @@ def render(
     resolved: list[tuple[int, ...]] = []
     sections = _sections(doc, resolved)
     text = "\n\n".join(s for _, s in sections if s)
-    if doc.problems:
+    if doc.problems or problems_only:
         return None, doc.problems
     quoted = json.dumps(md_escape(title), ensure_ascii=False)  # JSON text is valid YAML
     meta = f"---\ntitle: {quoted}\nlang: {template.lang}\n---\n"

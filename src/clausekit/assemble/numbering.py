@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clausekit.language.filters import cn_number
+from clausekit.language.filters import cn_number as _cn_number
 
 MAX_LEVEL = 4
+
+
+# Heading numbers are small: their Chinese numerals are looked up, not recomputed for
+# every heading of every document.
+_CN = tuple(_cn_number(n) for n in range(100))
+
+
+def cn_number(n: int) -> str:
+    return _CN[n] if 0 <= n < len(_CN) else _cn_number(n)
 
 
 def _alpha(n: int) -> str:

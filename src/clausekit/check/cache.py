@@ -100,9 +100,14 @@ class ResultCache:
             self._used.add(key)
         return entry
 
-    def put_rows(self, key: str, rows: Entry) -> None:
-        self._new[key] = rows
+    def touch(self, key: str) -> None:
+        """Keep a result that this run did not need to read (one found through another)."""
         self._used.add(key)
+
+    def put_rows(self, key: str, rows: Entry) -> None:
+        self._used.add(key)
+        if self._old.get(key) != rows:  # a result found again is not new
+            self._new[key] = rows
 
     def new_entries(self) -> dict[str, Entry]:
         """Results computed in this process (a worker hands them to its parent)."""
@@ -120,7 +125,9 @@ class ResultCache:
         entries = {**self._old, **self._new}
         if prune:
             entries = {k: v for k, v in entries.items() if k in self._used}
-        data = json.dumps({"salt": self.salt, "entries": entries}, separators=(",", ":"))
+        data = json.dumps(
+            {"salt": self.salt, "entries": entries}, separators=(",", ":"), sort_keys=True
+        )
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-", suffix=".json")

@@ -71,9 +71,7 @@ class Checked:
 
     def clause_problems(self, clause: Clause) -> tuple[Problem, ...]:
         if clause.id not in self._clause_problems:
-            # Its rules read the clause and whether its alternatives exist.
-            alts = [f"{a}:{a in self.lib.clauses}" for a in clause.data.get("alternatives") or []]
-            key = digest("clause", clause.id, clause.source.sha256, *alts)
+            key = self._clause_key(clause)
             found = self.results.get(key)
             if found is None:
                 found = tuple(clause_problems(self, clause))
@@ -83,6 +81,11 @@ class Checked:
             found = (*found, *translation_problems(self, clause))
             self._clause_problems[clause.id] = (*own, *found)
         return self._clause_problems[clause.id]
+
+    def _clause_key(self, clause: Clause) -> str:
+        # Its rules read the clause and whether its alternatives exist.
+        alts = [f"{a}:{a in self.lib.clauses}" for a in clause.data.get("alternatives") or []]
+        return digest("clause", clause.id, clause.source.sha256, *alts)
 
     def compiled_body(self, clause: Clause, lang: str, lenient: bool) -> JinjaTemplate:
         """The clause body compiled in the sandbox of a document language.
@@ -139,6 +142,12 @@ class Checked:
             if found is None:
                 found = tuple(sorted(set(self._scope_problems(template))))
                 self.results.put(key, found)
+            else:  # the results it was made of stay valid as long as it does
+                for entry in template.outline.clause_entries():
+                    clause = self.lib.clauses.get(entry.clause or "")
+                    if clause is not None:
+                        self.results.touch(self._clause_key(clause))
+                        self.results.touch(digest("headings", clause.body))
             decls, _ = declarations(self.lib, template)
             self._scopes[template.id] = TemplateScope(template, found, decls, key)
         return self._scopes[template.id]

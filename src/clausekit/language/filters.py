@@ -36,8 +36,15 @@ def cents(value: Decimal | int) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# Languages whose numbers group thousands with "," and mark decimals with ".", as
+# Python's own format does; others go through Babel's locale data.
+PLAIN_NUMBERS = ("zh", "en")
+
+
 def money(value: Decimal | int, lang: str = "zh-CN") -> str:
     """`1234567.5` -> `1,234,567.50`."""
+    if lang.split("-")[0] in PLAIN_NUMBERS:
+        return format(cents(value), ",.2f")  # the same text, without a locale lookup
     return format_decimal(cents(value), format="#,##0.00", locale=babel_locale(lang))
 
 

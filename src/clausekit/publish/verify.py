@@ -5,14 +5,15 @@ when a document is put together (a `ref` to a clause that an agreement's `when`
 leaves out, a value a filter cannot print), so every blank form and every
 agreement is also assembled.  With thousands of agreements, reading and
 assembling them is nearly all the work and each is independent: they are
-read in forked worker processes, which inherit the parent's warm caches.
+read in forked worker processes, each of which also checks the templates (and
+their clauses) that its agreements use.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -53,27 +54,47 @@ def verify(checked: Checked, jobs: int | None = None, previews: bool = False) ->
     """Every problem of the library; agreements not read yet are read here.
 
     With `previews`, the Markdown assembled on the way is kept (the site's previews).
+    Agreements are split in contiguous runs (agreements of one template usually sit
+    in one folder), and each worker also checks the templates and clauses its
+    agreements use: on a large library that work is shared out too.
     """
     lib = checked.lib
-    found = set(checked.static_problems())
-    for tid in lib.templates:
-        found.update(blank_problems(checked, tid))
-    for aid in lib.agreements:
-        found.update(agreement_problems(checked, aid))
     unread = unread_agreements(lib)
-    locked = [p for p in unread if is_locked(p)]
     unlocked = [p for p in unread if not is_locked(p)]
-    found.update(lock_problems(checked, locked))
-    read = len(locked)
+    found: set[Problem] = set()
     kept: dict[str, Preview] = {}
-    work = _agreements_of(checked, previews)
-    for problems, count, results, texts in _map(work, unlocked, jobs or os.cpu_count() or 1):
-        found.update(problems)
-        read += count
-        checked.results.add(results)
-        kept.update(texts)
+    done: set[str] = set()  # templates whose scope and blank form a worker checked
+    read = 0
+    for answer in _map(_agreements_of(checked, previews), unlocked, jobs or os.cpu_count() or 1):
+        found.update(answer.problems)
+        read += answer.files_read
+        checked.results.add(answer.results)
+        kept.update(answer.previews)
+        done.update(answer.templates)
+    found.update(_static(checked, done))
+    locked = [p for p in unread if is_locked(p)]
+    found.update(lock_problems(checked, locked))
     checked.results.save(prune=True)  # a whole check used every result still valid
-    return Verification(tuple(sorted(found)), lib.files_read + read, kept)
+    return Verification(tuple(sorted(found)), lib.files_read + read + len(locked), kept)
+
+
+def _static(checked: Checked, done: set[str]) -> Iterator[Problem]:
+    """What the workers left: load problems, the other templates and their blank
+    forms, clauses no checked template uses, agreements read before."""
+    lib = checked.lib
+    yield from lib.problems
+    covered: set[str] = set()
+    for tid, template in lib.templates.items():
+        if tid in done:
+            covered.update(e.clause or "" for e in template.outline.clause_entries())
+        else:
+            yield from checked.scope(template).problems
+            yield from blank_problems(checked, tid)
+    for cid, clause in lib.clauses.items():
+        if cid not in covered:
+            yield from checked.clause_problems(clause)
+    for aid in lib.agreements:
+        yield from agreement_problems(checked, aid)
 
 
 def unread_agreements(lib: Library) -> list[Path]:
@@ -86,8 +107,16 @@ def unread_agreements(lib: Library) -> list[Path]:
     ]
 
 
-# Problems, files read, results new to the cache, previews (by agreement id).
-Answer = tuple[list[Problem], int, dict[str, Entry], dict[str, Preview]]
+class Answer(NamedTuple):
+    """What a worker found in its share of the agreements."""
+
+    problems: list[Problem]  # of its agreements, and of the templates they use
+    files_read: int
+    results: dict[str, Entry]  # new to the result cache
+    previews: dict[str, Preview]  # by agreement id (with `previews`)
+    templates: set[str]  # whose scope and blank form it checked
+
+
 Work = Callable[[Sequence[Path]], Answer]
 
 
@@ -106,7 +135,11 @@ def _agreements_of(checked: Checked, keep: bool) -> Work:
             found.extend(problems)
             if assembled is not None:
                 texts[aid] = Preview.of(assembled)
-        return found, len(paths), more.results.new_entries(), texts
+        templates = {a.template_id for a in more.lib.agreements.values()} & set(more.lib.templates)
+        for tid in sorted(templates):  # their scopes are warm here: check them here
+            found.extend(more.scope(more.lib.templates[tid]).problems)
+            found.extend(blank_problems(more, tid))
+        return Answer(found, len(paths), more.results.new_entries(), texts, templates)
 
     return work
 
@@ -116,7 +149,7 @@ def _map(work: Work, paths: list[Path], jobs: int) -> list[Answer]:
     if jobs < 2 or len(paths) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         return [work(paths)]
     ctx = mp.get_context("fork")
-    chunks = [paths[i::jobs] for i in range(jobs)]
+    chunks = [paths[len(paths) * i // jobs : len(paths) * (i + 1) // jobs] for i in range(jobs)]
     pipes = [ctx.Pipe(duplex=False) for _ in chunks]
     procs = [
         ctx.Process(target=_child, args=(work, chunk, send), daemon=True)
