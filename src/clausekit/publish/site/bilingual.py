@@ -5,11 +5,12 @@ translation (one row per clause, each text in its own language)."""
 from __future__ import annotations
 
 import html
+import re
 
 from clausekit.load.bilingual import is_bilingual
 from clausekit.load.model import Clause, Library, Template
 from clausekit.publish.site.common import RawHtml, clause_uri, link
-from clausekit.publish.site.markup import clause_html, descriptions, html_block
+from clausekit.publish.site.markup import clause_html, commonmark, descriptions, html_block
 
 
 def translation_links(lib: Library, clause: Clause, uri: str) -> str | None:
@@ -48,3 +49,35 @@ def _cell(clause: Clause, lang: str) -> str:
     body, _ = clause_html(clause.body, lang, descriptions(clause.variables))
     title = f"<p><strong>{html.escape(clause.title)}</strong></p>"
     return f'<td lang="{html.escape(lang)}">{title}\n{body}</td>'
+
+
+ROW = re.compile(r"^:{4}\s*\{[^}]*\}\s*$", re.M)
+CELL = re.compile(r'^:{3}\s*\{lang="([^"]+)"\}\s*$')
+CLOSE = re.compile(r"^:{3,4}\s*$")
+
+
+def preview_html(markdown: str) -> str:
+    """A bilingual document's preview: each row of the parallel (or sequential) text as
+    a table row, each language's cell rendered on its own.  Pandoc reads the fenced
+    divs that assembly writes; markdown-it would print their markers as text."""
+    rows: list[list[tuple[str, list[str]]]] = []
+    cell: tuple[str, list[str]] | None = None
+    for line in markdown.split("\n"):
+        if ROW.match(line):
+            rows.append([])
+        elif (m := CELL.match(line)) and rows:
+            cell = (m.group(1), [])
+            rows[-1].append(cell)
+        elif CLOSE.match(line):
+            cell = None
+        elif cell is not None:
+            cell[1].append(line)
+    out = ['<table class="ck-parallel"><tbody>']
+    for row in rows:
+        cells = "".join(
+            f'<td lang="{html.escape(lang)}">{commonmark(chr(10).join(lines))}</td>'
+            for lang, lines in row
+        )
+        out.append(f"<tr>{cells}</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)

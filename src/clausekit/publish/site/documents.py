@@ -8,7 +8,7 @@ from clausekit.assemble import number_entries
 from clausekit.check import Checked
 from clausekit.check.compose import declarations
 from clausekit.load.model import Agreement, Library, Template
-from clausekit.publish.site.bilingual import side_by_side
+from clausekit.publish.site.bilingual import ROW, preview_html, side_by_side
 from clausekit.publish.site.clauses import (
     variables_table,  # one table format for clauses and templates
 )
@@ -224,7 +224,8 @@ def agreement_page(
     out.append(" · ".join(facts) + "\n")
     out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
     out.append(f"## {t['preview']} {{#preview}}\n")
-    html = commonmark(strip_front_matter(assembled.markdown))
+    text = strip_front_matter(assembled.markdown)
+    html = preview_html(text) if ROW.search(text) else commonmark(text)
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements
     # would spend most of its build segmenting them. Clause pages are the hits.
