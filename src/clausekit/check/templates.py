@@ -12,14 +12,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from clausekit.check import schemas
-from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression
+from clausekit.check.analysis import Analysis, SyntaxProblem, Use, analyse_expression
 from clausekit.check.clauses import body_problem, changelog
 from clausekit.check.compose import declarations
 from clausekit.check.context import CheckContext
+from clausekit.check.names import chain_problem, did_you_mean
 from clausekit.errors import Problem
 from clausekit.load.model import Clause, Template
 from clausekit.load.outline import Entry
-from clausekit.load.yamlpos import JsonPath
+from clausekit.load.yamlpos import JsonPath, Pos
 
 Rule = Callable[[CheckContext, Template], Iterator[Problem]]
 
@@ -79,14 +80,26 @@ def undeclared_in_clauses(ctx: CheckContext, template: Template) -> Iterator[Pro
     for clause, result in _analyses(ctx, template):
         for use in result.names:
             if use.name not in known:
+                hint = did_you_mean(use.name, known)
                 yield body_problem(
                     clause,
                     use.line,
                     use.col,
                     "undeclared-variable",
-                    f"variable {use.name!r} is not declared (template "
-                    f"{template.id}): add it to the clause's variables",
+                    f"variable {use.name!r} is not declared (template {template.id})"
+                    + (hint or ": add it to the clause's variables"),
                 )
+
+
+def names_in_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    """Dotted names in clause text that the composed schema does not have."""
+    decls = declarations(ctx.lib, template)[0]
+    for clause, result in _analyses(ctx, template):
+        for chain in result.chains:
+            found = chain_problem(decls, chain)
+            if found is not None:
+                use, message = found
+                yield body_problem(clause, use.line, use.col, "unknown-name", message)
 
 
 def refs(ctx: CheckContext, template: Template) -> Iterator[Problem]:
@@ -123,6 +136,7 @@ def expressions(template: Template) -> Iterator[_Expression]:
 def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     known = _known(ctx, template)
     computed = list(template.computed)
+    decls = declarations(ctx.lib, template)[0]
     for expr in expressions(template):
         where = schemas.dotted(expr.path)
         try:
@@ -130,6 +144,11 @@ def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Probl
         except SyntaxProblem as exc:
             yield _at(template, expr.path, "jinja-syntax", f"{where}: {exc.message}")
             continue
+        for chain in result.chains:
+            found = chain_problem(decls, chain)
+            if found is not None:
+                pos = _in_expression(template, expr, found[0])
+                yield Problem.at(template.source.path, pos, "unknown-name", f"{where}: {found[1]}")
         for use in result.unsafe:
             yield _at(
                 template, expr.path, "sandbox", f"{where}: attribute {use.name!r} is not allowed"
@@ -142,12 +161,12 @@ def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Probl
         )
         for use in result.names:
             if use.name not in visible:
-                yield _at(
-                    template,
-                    expr.path,
+                yield Problem.at(
+                    template.source.path,
+                    _in_expression(template, expr, use),
                     "undeclared-variable",
                     f"{where}: {use.name!r} is not a declared variable "
-                    "or an earlier computed value",
+                    "or an earlier computed value" + did_you_mean(use.name, visible),
                 )
 
 
@@ -176,10 +195,23 @@ RULES: tuple[Rule, ...] = (
     clause_languages,
     variable_conflicts,
     undeclared_in_clauses,
+    names_in_clauses,
     refs,
     expression_problems,
     unused_template_variables,
 )
+
+
+def _in_expression(template: Template, expr: _Expression, use: Use) -> Pos:
+    """Where a name of an expression is written in the template file: its own column
+    when the expression sits on one line as written, else the expression's start."""
+    pos = template.doc.pos(expr.path)
+    lines = template.source.text.split("\n")
+    text = lines[pos.line - 1] if use.line == 1 and 1 <= pos.line <= len(lines) else ""
+    start = text.find(expr.text, pos.col - 1) if expr.text else -1
+    if start < 0:
+        return pos
+    return Pos(pos.line, start + use.col - len("{{ ")) if use.col > 3 else pos
 
 
 def _at(template: Template, path: JsonPath, code: str, message: str) -> Problem:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from clausekit.check.context import CheckContext
-from clausekit.check.templates import refs, undeclared_in_clauses
+from clausekit.check.templates import names_in_clauses, refs, undeclared_in_clauses
 from clausekit.errors import Problem
 from clausekit.language.headings import ANCHOR, find_headings, heading_text
 from clausekit.load.bilingual import is_bilingual, language_view
@@ -201,7 +201,7 @@ def _second_text(ctx: CheckContext, template: Template) -> Iterator[Problem]:
         if clause is not None and clause.translates is not None:
             translated.add(clause.source.path)
             yield from ctx.clause_problems(clause)
-    for rule in (undeclared_in_clauses, refs):
+    for rule in (undeclared_in_clauses, names_in_clauses, refs):
         # A clause left untranslated is reported once, as missing-translation, not
         # again for the refs it makes into a text in another language.
         yield from (p for p in rule(ctx, view) if p.path in translated)
