@@ -62,6 +62,16 @@ class Analysis:
     unsafe: tuple[Use, ...]  # attributes starting with '_'
     dynamic_refs: tuple[Use, ...]  # ref(x) with a non-literal argument
     chains: tuple[Chain, ...] = ()  # every dotted name whose first name is known
+    forbidden: tuple[Use, ...] = ()  # include, import, extends: other files are out of reach
+
+
+# Tags that read other templates: a clause has no loader, and must not have one.
+FORBIDDEN_TAGS = {
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from … import",
+    nodes.Extends: "extends",
+}
 
 
 class SyntaxProblem(Exception):
@@ -124,7 +134,19 @@ def _walk(ast: nodes.Template, lines: list[str]) -> Analysis:
     ]
     chains = _Chains(lines, bound)
     chains.visit(ast, {})
-    return Analysis(tuple(names), tuple(refs), tuple(unsafe), tuple(dynamic), tuple(chains.found))
+    forbidden = [
+        Use(tag, node.lineno, _col(lines, node.lineno, tag.split()[0]))
+        for kind, tag in FORBIDDEN_TAGS.items()
+        for node in ast.find_all(kind)
+    ]
+    return Analysis(
+        tuple(names),
+        tuple(refs),
+        tuple(unsafe),
+        tuple(dynamic),
+        tuple(chains.found),
+        tuple(sorted(forbidden, key=lambda u: (u.line, u.col))),
+    )
 
 
 Scope = dict[str, tuple[str, ...] | None]  # loop variables: the path they iterate, or unknown
@@ -152,9 +174,8 @@ class _Chains:
             for child in (*node.body, *node.else_, *([node.test] if node.test else [])):
                 self.visit(child, inner)
             return
-        if isinstance(node, nodes.Getattr | nodes.Name):
-            if self._chain(node, scope):
-                return
+        if isinstance(node, nodes.Getattr | nodes.Name) and self._chain(node, scope):
+            return
         for child in node.iter_child_nodes():
             self.visit(child, scope)
 

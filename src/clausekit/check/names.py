@@ -10,14 +10,13 @@ the closest known name when one is close.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from clausekit.check.analysis import ITEM, Chain, Use
 from clausekit.check.compose import Declaration
+from clausekit.check.suggest import did_you_mean
 
 
 def _public(kind: type) -> frozenset[str]:
@@ -32,19 +31,6 @@ NUMBER_ATTRS = _public(Decimal) | _public(int)
 TEXT_ATTRS = _public(str)
 LIST_ATTRS = _public(list)
 MAPPING_ATTRS = frozenset({"keys", "values", "items", "get"})
-assert DATE_ATTRS <= _public(date)
-
-
-def close(name: str, candidates: Iterable[str]) -> str | None:
-    """The one candidate closest to a misspelt `name`, if one is close enough."""
-    found = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """`; did you mean 'start'?` or nothing."""
-    match = close(name, candidates)
-    return f"; did you mean {match!r}?" if match else ""
 
 
 def _types(schema: Mapping[str, Any]) -> set[str]:

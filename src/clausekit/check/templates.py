@@ -8,6 +8,7 @@ a ref outside the document) point into the clause file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -16,13 +17,15 @@ from clausekit.check.analysis import Analysis, SyntaxProblem, Use, analyse_expre
 from clausekit.check.clauses import body_problem, changelog
 from clausekit.check.compose import declarations
 from clausekit.check.context import CheckContext
-from clausekit.check.names import chain_problem, did_you_mean
+from clausekit.check.names import chain_problem
+from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem
 from clausekit.load.model import Clause, Template
 from clausekit.load.outline import Entry
 from clausekit.load.yamlpos import JsonPath, Pos
 
 Rule = Callable[[CheckContext, Template], Iterator[Problem]]
+ANCHOR_IN_BODY = re.compile(r"\{#([a-z0-9][a-z0-9-]*)\}")
 
 
 def template_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
@@ -42,7 +45,9 @@ def changelog_rule(ctx: CheckContext, template: Template) -> Iterator[Problem]:
 def missing_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     for entry in template.outline.clause_entries():
         if entry.clause not in ctx.lib.clauses:
-            yield _at(template, entry.path, "missing-id", f"no clause {entry.clause!r} in clauses/")
+            hint = did_you_mean(str(entry.clause), ctx.lib.clauses)
+            message = f"no clause {entry.clause!r} in clauses/{hint}"
+            yield _at(template, entry.path, "missing-id", message)
 
 
 def duplicate_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
@@ -106,15 +111,29 @@ def refs(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     present = {c.id for _, c in _included(ctx, template)}
     for clause, result in _analyses(ctx, template):
         for use in result.refs:
-            target, _, anchor = use.name.partition("#")
-            if target not in present or (anchor and not _has_anchor(ctx, target, anchor)):
-                yield body_problem(
-                    clause,
-                    use.line,
-                    use.col,
-                    "ref",
-                    f"ref({use.name!r}): no such clause or heading in template {template.id}",
-                )
+            message = _bad_ref(ctx, template, present, use.name)
+            if message is not None:
+                yield body_problem(clause, use.line, use.col, "ref", message)
+
+
+def _bad_ref(ctx: CheckContext, template: Template, present: set[str], name: str) -> str | None:
+    """What is wrong with `ref(name)` in this template, with the closest valid targets."""
+    target, _, anchor = name.partition("#")
+    if target not in present:
+        where = "in clauses/" if target not in ctx.lib.clauses else f"in template {template.id}"
+        return f"ref({name!r}): no clause {target!r} {where}" + did_you_mean(target, present)
+    if not anchor:
+        return None
+    anchors = anchors_of(ctx.lib.clauses[target].body)
+    if anchor in anchors:
+        return None
+    message = f"ref({name!r}): clause {target!r} has no heading {{#{anchor}}}"
+    hint = did_you_mean(anchor, anchors)
+    if hint:
+        return message + hint
+    if anchors:
+        return message + f"; its anchors are {', '.join(anchors)}"
+    return message + "; it has no anchors: add {#name} after one of its headings"
 
 
 @dataclass(frozen=True)
@@ -239,5 +258,6 @@ def _known(ctx: CheckContext, template: Template) -> set[str]:
     return set(declarations(ctx.lib, template)[0]) | set(template.computed)
 
 
-def _has_anchor(ctx: CheckContext, clause_id: str, anchor: str) -> bool:
-    return "{#" + anchor + "}" in ctx.lib.clauses[clause_id].body
+def anchors_of(body: str) -> list[str]:
+    """The anchors (`{#name}`) a clause body gives its headings, in order."""
+    return [m.group(1) for m in ANCHOR_IN_BODY.finditer(body)]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from clausekit.check.context import CheckContext
+from clausekit.check.suggest import did_you_mean
 from clausekit.check.templates import names_in_clauses, refs, undeclared_in_clauses
 from clausekit.errors import Problem
 from clausekit.language.headings import ANCHOR, find_headings, heading_text
@@ -37,7 +38,12 @@ def translation_problems(ctx: CheckContext, clause: Clause) -> Iterator[Problem]
         return
     source = ctx.lib.clauses.get(named[0])
     if source is None:
-        yield _at(clause, ("translates", "clause"), "missing-id", f"no clause {named[0]!r}")
+        yield _at(
+            clause,
+            ("translates", "clause"),
+            "missing-id",
+            f"no clause {named[0]!r}" + did_you_mean(named[0], ctx.lib.clauses),
+        )
         return
     yield from _outdated(clause, source, named[1])
     yield from _variables(clause, source)
