@@ -7,12 +7,14 @@ expressions compiled in the template's own language.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from clausekit.check import schemas
 from clausekit.check.compose import Declaration, variables_schema
+from clausekit.check.requirements import Conditional, relax
 from clausekit.errors import Problem
 from clausekit.language.sandbox import environment
 from clausekit.load.model import Template
@@ -34,6 +36,8 @@ class TemplateScope:
     problems: tuple[Problem, ...]  # of the template and every clause it names
     declarations: Mapping[str, Declaration]
     key: str  # digest of everything the problems depend on (`Checked.scope_key`)
+    # Values required only when a `when` keeps the clauses that use them.
+    conditionals: tuple[Conditional, ...] = ()
     schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
     _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
     _compiled: dict[str, Compiled] = field(default_factory=dict)
@@ -44,7 +48,11 @@ class TemplateScope:
         return not any(p.code in SCHEMA_BREAKING for p in self.problems)
 
     def __post_init__(self) -> None:
-        self.schema = variables_schema(dict(self.declarations))
+        decls = dict(self.declarations)
+        self.schema = variables_schema(decls)
+        if self.conditionals:
+            self.schema = copy.deepcopy(self.schema)
+            relax(self.schema, self.conditionals, decls)
 
     def validator(self, draft: bool) -> Draft202012Validator:
         """Drafts may leave required values unset: their validator drops `required`."""
