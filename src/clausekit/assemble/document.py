@@ -15,6 +15,7 @@ import json
 import re
 import traceback
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from jinja2 import TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -24,7 +25,7 @@ from clausekit.assemble.outline import Counters, Numbered, number_entries
 from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
 from clausekit.language.headings import ANCHOR, find_headings, heading_text
-from clausekit.language.sandbox import MarkdownSafe, md_escape
+from clausekit.language.sandbox import CHOICES, MarkdownSafe, md_escape
 from clausekit.load.model import Clause
 from clausekit.load.outline import Entry
 
@@ -87,6 +88,10 @@ class _Doc:
     starts: list[tuple[int, str]] = field(default_factory=list)  # (block index, section kind)
     used: dict[str, Clause] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def choices(self) -> dict[str, tuple[str, ...]]:
+        return self.scope.choices if self.values.lenient else {}
 
     @property
     def style(self) -> str:
@@ -238,7 +243,11 @@ def _body(doc: _Doc, clause: Clause, number: tuple[int, ...] | None) -> str:
 
     try:
         tpl = doc.checked.compiled_body(clause, doc.scope.template.lang, doc.values.lenient)
-        text = tpl.render({**doc.values.context, "ref": ref})
+        token = CHOICES.set(doc.choices)
+        try:
+            text = tpl.render({**doc.values.context, "ref": ref})
+        finally:
+            CHOICES.reset(token)
     except TemplateError as exc:
         doc.problems.append(_render_problem(clause, exc, plain_message(exc)))
         return ""

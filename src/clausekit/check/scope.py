@@ -54,6 +54,19 @@ class TemplateScope:
             self.schema = copy.deepcopy(self.schema)
             relax(self.schema, self.conditionals, decls)
 
+    @property
+    def choices(self) -> dict[str, tuple[str, ...]]:
+        """The options of each choice (`enum`) by dotted path (`[]` for list items), and by
+        its last name when no other choice shares it (a draft's half-filled object)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for name, decl in self.declarations.items():
+            _choices(name, decl.schema, found)
+        last: dict[str, list[tuple[str, ...]]] = {}
+        for path, options in found.items():
+            last.setdefault(path.rsplit(".", 1)[-1], []).append(options)
+        found.update({k: v[0] for k, v in last.items() if len(v) == 1 and k not in found})
+        return found
+
     def validator(self, draft: bool) -> Draft202012Validator:
         """Drafts may leave required values unset: their validator drops `required`."""
         if draft not in self._validators:
@@ -73,3 +86,13 @@ class TemplateScope:
     def evaluate(self, expr: str, context: Mapping[str, Any]) -> Any:
         """Evaluate an expression; UndefinedError when it needs a missing value."""
         return self.expression(expr)(**context)
+
+
+def _choices(path: str, schema: Any, found: dict[str, tuple[str, ...]]) -> None:
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("enum"), list):
+        found[path] = tuple(str(o) for o in schema["enum"] if o is not None)
+    for key, sub in (schema.get("properties") or {}).items():
+        _choices(f"{path}.{key}", sub, found)
+    _choices(f"{path}.[]", schema.get("items"), found)
