@@ -112,3 +112,34 @@ def test_percent_date_ordinal() -> None:
 def test_cents_is_exact() -> None:
     assert filters.cents(D("120000") * D("33.33") / 100) == D("39996.00")
     assert filters.cents(D("100000.01") * 30 / 100) == D("30000.00")
+
+
+@pytest.mark.parametrize(
+    ("value", "args", "expected"),
+    [
+        ("1.35", ("USD",), "one US dollar and thirty-five cents"),
+        ("1", ("USD",), "one US dollar"),
+        ("0.01", ("USD",), "one cent"),
+        ("2.5", ("GBP",), "two pounds sterling and fifty pence"),
+        ("1.35", ("USD", "fraction"), "one US dollar and 35/100"),
+        ("100.6", ("JPY",), "one hundred and one yen"),
+        ("1.35", (None, "words"), "one and thirty-five hundredths"),
+        ("120000.5", (), "one hundred and twenty thousand and 50/100"),
+        ("-3", ("EUR",), "minus three euros"),
+    ],
+)
+def test_words_with_currency(value: str, args: tuple[str | None, ...], expected: str) -> None:
+    from decimal import Decimal
+
+    from clausekit.language.filters import words
+
+    assert words(Decimal(value), *args) == expected
+
+
+def test_words_unknown_currency_names_the_known_ones() -> None:
+    from decimal import Decimal
+
+    from clausekit.language.filters import words
+
+    with pytest.raises(ValueError, match="known: AUD"):
+        words(Decimal(1), "XYZ")

@@ -109,14 +109,15 @@ def _lenient(
     """Bind a filter to the document language; a missing value stays a blank,
     shaped like what the filter prints (`______%`, `____年__月__日`)."""
 
-    def bound(value: Any, *args: Any) -> Any:
+    def bound(value: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(value, Blank):
             return MarkdownSafe(blank) if blank is not None else value
         if isinstance(value, Undefined):
             return str(value)  # StrictUndefined: raises UndefinedError
         if isinstance(value, bool) or not isinstance(value, Decimal | int | date):
-            raise TypeError(f"{func.__name__} needs a number, got {value!r}")
-        return func(value, lang, *args) if takes_lang else func(value, *args)
+            shown = f"{value!r}" if isinstance(value, str) else "a " + type(value).__name__
+            raise TypeError(f"{func.__name__} needs a number, got {shown}")
+        return func(value, lang, *args, **kwargs) if takes_lang else func(value, *args, **kwargs)
 
     bound.__name__ = func.__name__
     return bound
