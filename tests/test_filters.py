@@ -127,3 +127,34 @@ def test_money_prints_as_babel_does(value: Decimal) -> None:
     for lang in ("zh-CN", "en"):
         expected = format_decimal(cents(value), format="#,##0.00", locale=babel_locale(lang))
         assert filters.money(value, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "args", "expected"),
+    [
+        ("1.35", ("USD",), "one US dollar and thirty-five cents"),
+        ("1", ("USD",), "one US dollar"),
+        ("0.01", ("USD",), "one cent"),
+        ("2.5", ("GBP",), "two pounds sterling and fifty pence"),
+        ("1.35", ("USD", "fraction"), "one US dollar and 35/100"),
+        ("100.6", ("JPY",), "one hundred and one yen"),
+        ("1.35", (None, "words"), "one and thirty-five hundredths"),
+        ("120000.5", (), "one hundred and twenty thousand and 50/100"),
+        ("-3", ("EUR",), "minus three euros"),
+    ],
+)
+def test_words_with_currency(value: str, args: tuple[str | None, ...], expected: str) -> None:
+    from decimal import Decimal
+
+    from clausekit.language.filters import words
+
+    assert words(Decimal(value), *args) == expected
+
+
+def test_words_unknown_currency_names_the_known_ones() -> None:
+    from decimal import Decimal
+
+    from clausekit.language.filters import words
+
+    with pytest.raises(ValueError, match="known: AUD"):
+        words(Decimal(1), "XYZ")

@@ -364,13 +364,23 @@ def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
         from clausekit.review.commands import version_check
 
         versions = version_check(lib, args.base)
-    result = verify(_checked(lib))
+    checked = _checked(lib)
+    result = verify(checked)
     problems = sorted({*result.problems, *versions})
     if args.paths:
         wanted = [_rel(lib, p) for p in args.paths]
         problems = [p for p in problems if any(_under(p.path, w) for w in wanted)]
-    print(format_problems(problems, args.format, result.files_read), file=out)
+    notes = []
+    if args.format == "json":
+        from clausekit.publish.verify import left_out_notes
+
+        notes = [n for n in left_out_notes(checked) if _wanted(lib, args, n.path)]
+    print(format_problems(problems, args.format, result.files_read, notes), file=out)
     return 1 if problems else 0
+
+
+def _wanted(lib: Library, args: argparse.Namespace, path: str) -> bool:
+    return not args.paths or any(_under(path, _rel(lib, p)) for p in args.paths)
 
 
 def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:

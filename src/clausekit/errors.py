@@ -88,12 +88,24 @@ def summary(problems: Sequence[Problem], files_checked: int | None = None) -> st
     return f"{n} {noun} in {len(files)} file{'s' if len(files) != 1 else ''}{checked}"
 
 
-def format_problems(problems: Iterable[Problem], fmt: str, files_checked: int | None = None) -> str:
-    """Render problems as `text` (one line each plus a summary), `json` or `github`."""
+def format_problems(
+    problems: Iterable[Problem],
+    fmt: str,
+    files_checked: int | None = None,
+    notes: Sequence[Problem] = (),
+) -> str:
+    """Render problems as `text` (one line each plus a summary), `json` or `github`.
+
+    `notes` are not problems (a value that changes nothing): only `json` lists them.
+    """
     items = sorted(problems)
     if fmt == "json":
         return json.dumps(
-            {"problems": [asdict(p) for p in items], "summary": summary(items, files_checked)},
+            {
+                "problems": [asdict(p) for p in items],
+                "notes": [asdict(p) for p in notes],
+                "summary": summary(items, files_checked),
+            },
             ensure_ascii=False,
             indent=2,
         )

@@ -7,16 +7,16 @@ cannot destroy a clause.
 from __future__ import annotations
 
 import datetime
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from clausekit.check.compose import declarations
+from clausekit.check import Checked
 from clausekit.errors import UsageError
 from clausekit.ids import is_valid_id, why_invalid
 from clausekit.load import resolve_arg
-from clausekit.load.model import Library
+from clausekit.load.model import Library, Template
 
 
 def _target(lib: Library, folder: str, ident: str, suffix: str) -> Path:
@@ -57,19 +57,88 @@ def new_clause(lib: Library, ident: str, lang: str | None) -> Path:
 def new_agreement(lib: Library, name: str, template_arg: str) -> Path:
     template = lib.templates[resolve_arg(lib, template_arg, "templates")]
     path = _target(lib, "agreements", name, ".yaml")
-    decls, _ = declarations(lib, template)
-    values = {n: _skeleton(d.schema) for n, d in sorted(decls.items()) if "default" not in d.schema}
-    doc: dict[str, Any] = {"template": template.id, "status": "draft", "variables": values}
-    header = (
-        f"# Agreement of template {template.id}: fill in every value, then set status: "
-        "final.\n# `clausekit schema " + template.id + "` prints the schema for editors.\n"
+    return _write(path, agreement_skeleton(Checked(lib), template))
+
+
+def agreement_skeleton(checked: Checked, template: Template) -> str:
+    """A draft of the template: every variable it uses, required ones first, then the
+    optional ones and those with defaults, each with its description; the `when`
+    switches listed with what they turn on."""
+    scope = checked.scope(template)
+    decls = scope.declarations
+    conditional = {c.path[0]: c for c in scope.conditionals if len(c.path) == 1}
+    notes = {
+        c.path: "when " + " or ".join(" and ".join(w) for w in c.conditions)
+        for c in scope.conditionals
+    }
+    required = [n for n in sorted(decls) if "default" not in decls[n].schema]
+    always = [n for n in required if n not in conditional]
+    lines = [
+        f"# Agreement of template {template.id}: fill in every value, then set status: final.",
+        f"# `clausekit schema {template.id}` prints the schema for editors.",
+        f"template: {template.id}",
+        "status: draft",
+        "variables:",
+    ]
+    switches = list(_switches(checked, template))
+    if switches:
+        lines += ["  # Switches (when): each condition turns on the clauses after it.", *switches]
+    groups = (
+        ("Required:", always),
+        ("Needed only when their clauses are in:", [n for n in required if n in conditional]),
+        ("With defaults (uncomment to change):", [n for n in sorted(decls) if n not in required]),
     )
-    return _write(path, header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    for heading, names in groups:
+        if names:
+            lines.append(f"  # {heading}")
+        for n in names:
+            lines += _entry((n,), decls[n].schema, notes, commented=heading.startswith("With"))
+    return "\n".join(lines) + "\n"
 
 
-def _skeleton(schema: dict[str, Any]) -> Any:
-    """Placeholder values a draft accepts: nested objects laid out, leaves left empty."""
-    if schema.get("type") == "object":
-        props = schema.get("properties") or {}
-        return {k: _skeleton(v) for k, v in props.items() if "default" not in v} or {}
-    return None
+def _switches(checked: Checked, template: Template) -> Iterator[str]:
+    for entry in template.outline.conditional():
+        clause = checked.lib.clauses.get(entry.clause or "")
+        what = f"{clause.title} ({clause.id})" if clause else str(entry.heading)
+        yield f"  #   {entry.when}: {what}"
+
+
+def _comment(schema: dict[str, Any], note: str = "") -> str:
+    parts = [str(schema.get("description") or schema.get("title") or "").strip()]
+    if isinstance(schema.get("enum"), list):
+        parts.append("one of " + ", ".join(map(str, schema["enum"])))
+    if schema.get("format") in ("date", "money", "percent"):
+        parts.append(
+            {"date": "YYYY-MM-DD", "money": "amount", "percent": "30 for 30%"}[
+                str(schema["format"])
+            ]
+        )
+    if schema.get("type") == "array":
+        parts.append("a list")
+    parts.append(note)
+    text = "; ".join(p for p in parts if p)
+    return f"  # {text}" if text else ""
+
+
+def _entry(
+    path: tuple[str, ...],
+    schema: dict[str, Any],
+    notes: dict[tuple[str, ...], str],
+    commented: bool = False,
+) -> list[str]:
+    """`key:` and its value's skeleton: nested objects laid out, leaves left empty."""
+    pad = "  " * len(path) + ("# " if commented else "")
+    key, note = path[-1], notes.get(path, "")
+    if "default" in schema:
+        value = json.dumps(schema["default"], ensure_ascii=False, default=str)
+        return [f"{pad}{key}: {value}{_comment(schema, note)}"]
+    props = schema.get("properties") if schema.get("type") == "object" else None
+    out = [f"{pad}{key}:{_comment(schema, note)}"]
+    if not isinstance(props, dict):
+        return out
+    needed = set(schema.get("required") or [])
+    order = sorted(props, key=lambda k: (k not in needed, list(props).index(k)))
+    for k in order:
+        if isinstance(props[k], dict):
+            out += _entry((*path, k), props[k], notes, commented=commented)
+    return out

@@ -15,15 +15,17 @@ import json
 import re
 import traceback
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from jinja2 import TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
 
 from clausekit.assemble.numbering import MAX_LEVEL, heading_prefix, reference, word_reference
 from clausekit.assemble.outline import Counters, Numbered, number_entries
 from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
 from clausekit.language.headings import ANCHOR, find_headings, heading_text
-from clausekit.language.sandbox import MarkdownSafe, md_escape
+from clausekit.language.sandbox import CHOICES, MarkdownSafe, md_escape
 from clausekit.load.model import Clause
 from clausekit.load.outline import Entry
 
@@ -86,6 +88,10 @@ class _Doc:
     starts: list[tuple[int, str]] = field(default_factory=list)  # (block index, section kind)
     used: dict[str, Clause] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def choices(self) -> dict[str, tuple[str, ...]]:
+        return self.scope.choices if self.values.lenient else {}
 
     @property
     def style(self) -> str:
@@ -246,15 +252,34 @@ def _body(doc: _Doc, clause: Clause, number: tuple[int, ...] | None) -> str:
 
     try:
         tpl = doc.checked.compiled_body(clause, doc.scope.template.lang, doc.values.lenient)
-        text = tpl.render({**doc.values.context, "ref": ref})
+        token = CHOICES.set(doc.choices)
+        try:
+            text = tpl.render({**doc.values.context, "ref": ref})
+        finally:
+            CHOICES.reset(token)
     except TemplateError as exc:
-        message = f"{type(exc).__name__}: {exc.message or exc}"
-        doc.problems.append(_render_problem(clause, exc, message))
+        doc.problems.append(_render_problem(clause, exc, plain_message(exc)))
         return ""
     except (TypeError, ValueError, ArithmeticError) as exc:
         doc.problems.append(_render_problem(clause, exc, str(exc)))
         return ""
     return text if number is None else _number_headings(doc, clause, text, number)
+
+
+UNDEFINED = re.compile(r"(?:has no attribute|^)\s*'([^']+)'(?: is undefined)?$")
+
+
+def plain_message(exc: TemplateError) -> str:
+    """Jinja's error in a lawyer's words: no exception names, no `dict object`."""
+    text = str(exc.message or exc)
+    if isinstance(exc, UndefinedError):
+        m = UNDEFINED.search(text)
+        return f"{m.group(1)!r} is not set" if m else "a value it needs is not set"
+    if isinstance(exc, SecurityError):
+        return f"not allowed in clauses: {text}"
+    if "no loader" in text:
+        return "include, import and extends are not allowed in clauses"
+    return text
 
 
 def _render_problem(clause: Clause, exc: BaseException, message: str) -> Problem:

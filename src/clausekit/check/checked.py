@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, cast
 from jinja2 import Template as JinjaTemplate
 
 from clausekit.check import schemas
-from clausekit.check.analysis import Analysis, SyntaxProblem, analyse
+from clausekit.check.analysis import Analysis, SyntaxProblem, analyse, analyse_expression
 from clausekit.check.cache import ResultCache, digest
 from clausekit.check.clauses import clause_problems
-from clausekit.check.compose import composed_schema, declarations
+from clausekit.check.compose import Declaration, composed_schema, declarations
+from clausekit.check.requirements import Conditional, clause_conditions, conditionals
 from clausekit.check.scope import TemplateScope
 from clausekit.check.templates import template_problems
 from clausekit.check.translations import bilingual_problems, translation_problems
@@ -149,8 +150,36 @@ class Checked:
                         self.results.touch(self._clause_key(clause))
                         self.results.touch(digest("headings", clause.body))
             decls, _ = declarations(self.lib, template)
-            self._scopes[template.id] = TemplateScope(template, found, decls, key)
+            conditional = self._conditionals(template, decls, key)
+            self._scopes[template.id] = TemplateScope(template, found, decls, key, conditional)
         return self._scopes[template.id]
+
+    def _conditionals(
+        self, template: Template, decls: dict[str, Declaration], scope_key: str
+    ) -> tuple[Conditional, ...]:
+        """The values only conditional clauses use (kept with the scope's problems)."""
+        key = digest("conditionals", scope_key)
+        rows = self.results.rows(key)
+        if rows is not None:
+            return tuple(Conditional.of_row(r) for r in rows)
+        clauses = []
+        for cid, condition in clause_conditions(template):
+            clause = self.lib.clauses.get(cid)
+            found = self.analysis(clause) if clause else None
+            if isinstance(found, Analysis):
+                clauses.append((cid, condition, found))
+        exprs: list[tuple[str | None, Analysis]] = []
+        for name, text in [
+            *template.computed.items(),
+            *((None, e.when or "") for e in template.outline.conditional()),
+        ]:
+            try:
+                exprs.append((name, analyse_expression(text)))
+            except SyntaxProblem:
+                continue  # reported by the template check
+        result = conditionals(template, decls, clauses, exprs)
+        self.results.put_rows(key, [c.as_row() for c in result])
+        return result
 
     def scope_key(self, template: Template) -> str:
         """A digest of everything a template's problems depend on: the template, each
@@ -211,7 +240,10 @@ class Checked:
     def composed_schema(self, template: Template) -> dict[str, Any]:
         """The JSON Schema of the template's agreements, for editors (`clausekit schema`)."""
         base = cast(dict[str, Any], self.file_validator("agreement").schema)
-        return composed_schema(self.lib, template, base)
+        schema = composed_schema(self.lib, template, base)
+        # With the requirements that follow `when`, as `check` applies them.
+        schema["properties"]["variables"] = self.scope(template).schema
+        return schema
 
     def with_agreements(self, paths: Iterable[Path]) -> Checked:
         """This checked library with more agreement files read; the caches are shared,

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from clausekit.check import schemas
 from clausekit.check.analysis import Analysis
 from clausekit.check.context import CheckContext
+from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem
 from clausekit.load.model import Clause
 from clausekit.load.yamlpos import Located
@@ -59,7 +60,8 @@ def alternatives(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
                 clause.source.path,
                 clause.meta.pos(("alternatives", i)),
                 "missing-id",
-                f"alternatives[{i}]: no clause {alt!r} in clauses/",
+                f"alternatives[{i}]: no clause {alt!r} in clauses/"
+                + did_you_mean(str(alt), ctx.lib.clauses),
             )
 
 
@@ -88,6 +90,15 @@ def sandbox(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
             use.col,
             "sandbox",
             f"attribute {use.name!r} is not allowed: templates may not reach Python internals",
+        )
+    for use in result.forbidden if result else ():
+        yield body_problem(
+            clause,
+            use.line,
+            use.col,
+            "sandbox",
+            f"{{% {use.name} %}} is not allowed in clauses: a clause cannot read other files; "
+            "use ref('clause-id') to refer to another clause",
         )
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.ids import ID_RE, why_invalid
 from clausekit.load.files import escape_problem, inside
@@ -159,7 +160,17 @@ def problems(
                     msg = f"{dotted(path)}: required {name!r} is not set"
                     yield Problem(source.path, pos.line, pos.col, "schema", msg)
             continue
-        yield Problem(source.path, pos.line, pos.col, "schema", describe(err, path))
+        raw = _written(source.text, pos.line, pos.col)
+        yield Problem(source.path, pos.line, pos.col, "schema", describe(err, path, raw))
+
+
+def _written(text: str, line: int, col: int) -> str | None:
+    """The scalar as written at a position (`0755123456`, which YAML read as a number)."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    m = re.match(r"[^\s,\]}#]+", lines[line - 1][col - 1 :])
+    return m.group(0) if m else None
 
 
 def dotted(path: JsonPath) -> str:
@@ -181,7 +192,7 @@ def show(value: Any) -> str:
     return "a mapping" if isinstance(value, dict) else "a list"
 
 
-def describe(err: ValidationError, path: JsonPath) -> str:
+def describe(err: ValidationError, path: JsonPath, written: str | None = None) -> str:
     """A message naming the value and what was expected (`-5 is not greater than 0`)."""
     v, kw, arg = err.instance, err.validator, cast(Any, err.validator_value)
     where = dotted(path)
@@ -193,9 +204,11 @@ def describe(err: ValidationError, path: JsonPath) -> str:
         return f"{where}: {show(v)} is not less than {arg}"
     if kw == "maximum":
         return f"{where}: {show(v)} is greater than the maximum {arg}"
+    if kw == "type" and v is None and _in_definition(err, path):
+        name = ".".join(str(p) for p in path[1:-1] if p != "properties")
+        return f"variable {name!r}: {path[-1]} has no value (write one after '{path[-1]}:')"
     if kw == "type":
-        expected = " or ".join(arg) if isinstance(arg, list) else arg
-        return f"{where}: expected {expected}, got {show(v)}"
+        return f"{where}: {_wrong_type(v, arg, written)}"
     if kw == "required":
         missing = [r for r in arg if isinstance(v, dict) and r not in v]
         name = missing[0] if missing else "?"
@@ -203,6 +216,8 @@ def describe(err: ValidationError, path: JsonPath) -> str:
     if kw == "additionalProperties" and isinstance(v, dict):
         allowed = set((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else [])
         extra = sorted(k for k in v if k not in allowed)
+        if allowed >= KEYWORDS_OF_A_VARIABLE:
+            return _unknown_keyword(path, v, extra, allowed)
         return f"{where}: unknown key {', '.join(map(repr, extra))}"
     if kw == "enum":
         return f"{where}: {show(v)} is not one of {', '.join(map(show, arg))}"
@@ -214,6 +229,59 @@ def describe(err: ValidationError, path: JsonPath) -> str:
     if kw == "pattern" and arg == ID_PATTERN:
         return f"{where}: {why_invalid(v)}"
     return f"{where}: {err.message}"
+
+
+# The keywords of a variable's schema (clause.schema.json's `$defs/schema`), by which
+# an error about a variable definition is told from one about an agreement's values.
+KEYWORDS_OF_A_VARIABLE = frozenset({"type", "format", "description", "minLength", "properties"})
+
+
+def _in_definition(err: ValidationError, path: JsonPath) -> bool:
+    """Whether the error is in a variable's definition (checked through `$defs/schema`)."""
+    where = list(err.absolute_schema_path)[:3]
+    return where == ["properties", "variables", "additionalProperties"] and len(path) > 2
+
+
+def _unknown_keyword(
+    path: JsonPath, value: dict[str, Any], extra: list[str], known: set[str]
+) -> str:
+    """An unknown key in a variable's definition, and the likely slip behind it."""
+    name = ".".join(str(p) for p in path[1:] if p != "properties") or "?"
+    keys = ", ".join(map(repr, extra))
+    message = f"unknown key {keys} in variable {name!r}"
+    if any(value[k] is None for k in extra) and ("description" in value or "title" in value):
+        # `{description: Paid monthly, in advance}`: the comma ended the description.
+        return message + ": quote a description that contains a comma (description: '…, …')"
+    hints = [did_you_mean(str(k), known) for k in extra]
+    return message + next((h for h in hints if h), f" (a variable's schema may use {_few(known)})")
+
+
+def _few(known: set[str]) -> str:
+    return ", ".join(sorted(known))
+
+
+PERCENT_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[%％]\s*")
+GROUPED_NUMBER = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
+
+
+def _wrong_type(value: Any, expected: str | list[str], written: str | None) -> str:
+    """What is wrong with a value of the wrong type, and how to write it instead."""
+    kinds = expected if isinstance(expected, list) else [expected]
+    if value is None:
+        return "not filled in"
+    numeric = isinstance(value, int | Decimal | float) and not isinstance(value, bool)
+    if "string" in kinds and numeric:
+        # YAML reads an unquoted ID or phone number as a number (and may drop digits).
+        shown = written if written and written.lstrip("+-").replace(".", "").isalnum() else value
+        return f"write it in quotes: '{shown}'"
+    if {"number", "integer"} & set(kinds) and isinstance(value, str):
+        percent = PERCENT_TEXT.fullmatch(value)
+        if percent:
+            return f"write {percent.group(1)}, not {value.strip()} (percentages are numbers)"
+        if GROUPED_NUMBER.fullmatch(value):
+            plain = value.strip().replace(",", "")
+            return f"write {plain}, not {value.strip()} (numbers have no thousands separators)"
+    return f"expected {' or '.join(kinds)}, got {show(value)}"
 
 
 SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")

@@ -7,12 +7,14 @@ expressions compiled in the template's own language.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from clausekit.check import schemas
 from clausekit.check.compose import Declaration, variables_schema
+from clausekit.check.requirements import Conditional, relax
 from clausekit.errors import Problem
 from clausekit.language.sandbox import environment
 from clausekit.load.model import Template
@@ -34,6 +36,8 @@ class TemplateScope:
     problems: tuple[Problem, ...]  # of the template and every clause it names
     declarations: Mapping[str, Declaration]
     key: str  # digest of everything the problems depend on (`Checked.scope_key`)
+    # Values required only when a `when` keeps the clauses that use them.
+    conditionals: tuple[Conditional, ...] = ()
     schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
     _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
     _compiled: dict[str, Compiled] = field(default_factory=dict)
@@ -44,7 +48,24 @@ class TemplateScope:
         return not any(p.code in SCHEMA_BREAKING for p in self.problems)
 
     def __post_init__(self) -> None:
-        self.schema = variables_schema(dict(self.declarations))
+        decls = dict(self.declarations)
+        self.schema = variables_schema(decls)
+        if self.conditionals:
+            self.schema = copy.deepcopy(self.schema)
+            relax(self.schema, self.conditionals, decls)
+
+    @property
+    def choices(self) -> dict[str, tuple[str, ...]]:
+        """The options of each choice (`enum`) by dotted path (`[]` for list items), and by
+        its last name when no other choice shares it (a draft's half-filled object)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for name, decl in self.declarations.items():
+            _choices(name, decl.schema, found)
+        last: dict[str, list[tuple[str, ...]]] = {}
+        for path, options in found.items():
+            last.setdefault(path.rsplit(".", 1)[-1], []).append(options)
+        found.update({k: v[0] for k, v in last.items() if len(v) == 1 and k not in found})
+        return found
 
     def validator(self, draft: bool) -> Draft202012Validator:
         """Drafts may leave required values unset: their validator drops `required`."""
@@ -65,3 +86,13 @@ class TemplateScope:
     def evaluate(self, expr: str, context: Mapping[str, Any]) -> Any:
         """Evaluate an expression; UndefinedError when it needs a missing value."""
         return self.expression(expr)(**context)
+
+
+def _choices(path: str, schema: Any, found: dict[str, tuple[str, ...]]) -> None:
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("enum"), list):
+        found[path] = tuple(str(o) for o in schema["enum"] if o is not None)
+    for key, sub in (schema.get("properties") or {}).items():
+        _choices(f"{path}.{key}", sub, found)
+    _choices(f"{path}.[]", schema.get("items"), found)

@@ -8,20 +8,24 @@ a ref outside the document) point into the clause file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from clausekit.check import schemas
-from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression
+from clausekit.check.analysis import Analysis, SyntaxProblem, Use, analyse_expression
 from clausekit.check.clauses import body_problem, changelog
 from clausekit.check.compose import declarations
 from clausekit.check.context import CheckContext
+from clausekit.check.names import chain_problem
+from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem
 from clausekit.load.model import Clause, Template
 from clausekit.load.outline import Entry
-from clausekit.load.yamlpos import JsonPath
+from clausekit.load.yamlpos import JsonPath, Pos
 
 Rule = Callable[[CheckContext, Template], Iterator[Problem]]
+ANCHOR_IN_BODY = re.compile(r"\{#([a-z0-9][a-z0-9-]*)\}")
 
 
 def template_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
@@ -41,7 +45,9 @@ def changelog_rule(ctx: CheckContext, template: Template) -> Iterator[Problem]:
 def missing_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     for entry in template.outline.clause_entries():
         if entry.clause not in ctx.lib.clauses:
-            yield _at(template, entry.path, "missing-id", f"no clause {entry.clause!r} in clauses/")
+            hint = did_you_mean(str(entry.clause), ctx.lib.clauses)
+            message = f"no clause {entry.clause!r} in clauses/{hint}"
+            yield _at(template, entry.path, "missing-id", message)
 
 
 def duplicate_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
@@ -79,29 +85,55 @@ def undeclared_in_clauses(ctx: CheckContext, template: Template) -> Iterator[Pro
     for clause, result in _analyses(ctx, template):
         for use in result.names:
             if use.name not in known:
+                hint = did_you_mean(use.name, known)
                 yield body_problem(
                     clause,
                     use.line,
                     use.col,
                     "undeclared-variable",
-                    f"variable {use.name!r} is not declared (template "
-                    f"{template.id}): add it to the clause's variables",
+                    f"variable {use.name!r} is not declared (template {template.id})"
+                    + (hint or ": add it to the clause's variables"),
                 )
+
+
+def names_in_clauses(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    """Dotted names in clause text that the composed schema does not have."""
+    decls = declarations(ctx.lib, template)[0]
+    for clause, result in _analyses(ctx, template):
+        for chain in result.chains:
+            found = chain_problem(decls, chain)
+            if found is not None:
+                use, message = found
+                yield body_problem(clause, use.line, use.col, "unknown-name", message)
 
 
 def refs(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     present = {c.id for _, c in _included(ctx, template)}
     for clause, result in _analyses(ctx, template):
         for use in result.refs:
-            target, _, anchor = use.name.partition("#")
-            if target not in present or (anchor and not _has_anchor(ctx, target, anchor)):
-                yield body_problem(
-                    clause,
-                    use.line,
-                    use.col,
-                    "ref",
-                    f"ref({use.name!r}): no such clause or heading in template {template.id}",
-                )
+            message = _bad_ref(ctx, template, present, use.name)
+            if message is not None:
+                yield body_problem(clause, use.line, use.col, "ref", message)
+
+
+def _bad_ref(ctx: CheckContext, template: Template, present: set[str], name: str) -> str | None:
+    """What is wrong with `ref(name)` in this template, with the closest valid targets."""
+    target, _, anchor = name.partition("#")
+    if target not in present:
+        where = "in clauses/" if target not in ctx.lib.clauses else f"in template {template.id}"
+        return f"ref({name!r}): no clause {target!r} {where}" + did_you_mean(target, present)
+    if not anchor:
+        return None
+    anchors = anchors_of(ctx.lib.clauses[target].body)
+    if anchor in anchors:
+        return None
+    message = f"ref({name!r}): clause {target!r} has no heading {{#{anchor}}}"
+    hint = did_you_mean(anchor, anchors)
+    if hint:
+        return message + hint
+    if anchors:
+        return message + f"; its anchors are {', '.join(anchors)}"
+    return message + "; it has no anchors: add {#name} after one of its headings"
 
 
 @dataclass(frozen=True)
@@ -123,6 +155,7 @@ def expressions(template: Template) -> Iterator[_Expression]:
 def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     known = _known(ctx, template)
     computed = list(template.computed)
+    decls = declarations(ctx.lib, template)[0]
     for expr in expressions(template):
         where = schemas.dotted(expr.path)
         try:
@@ -130,6 +163,11 @@ def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Probl
         except SyntaxProblem as exc:
             yield _at(template, expr.path, "jinja-syntax", f"{where}: {exc.message}")
             continue
+        for chain in result.chains:
+            found = chain_problem(decls, chain)
+            if found is not None:
+                pos = _in_expression(template, expr, found[0])
+                yield Problem.at(template.source.path, pos, "unknown-name", f"{where}: {found[1]}")
         for use in result.unsafe:
             yield _at(
                 template, expr.path, "sandbox", f"{where}: attribute {use.name!r} is not allowed"
@@ -142,12 +180,12 @@ def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Probl
         )
         for use in result.names:
             if use.name not in visible:
-                yield _at(
-                    template,
-                    expr.path,
+                yield Problem.at(
+                    template.source.path,
+                    _in_expression(template, expr, use),
                     "undeclared-variable",
                     f"{where}: {use.name!r} is not a declared variable "
-                    "or an earlier computed value",
+                    "or an earlier computed value" + did_you_mean(use.name, visible),
                 )
 
 
@@ -176,10 +214,23 @@ RULES: tuple[Rule, ...] = (
     clause_languages,
     variable_conflicts,
     undeclared_in_clauses,
+    names_in_clauses,
     refs,
     expression_problems,
     unused_template_variables,
 )
+
+
+def _in_expression(template: Template, expr: _Expression, use: Use) -> Pos:
+    """Where a name of an expression is written in the template file: its own column
+    when the expression sits on one line as written, else the expression's start."""
+    pos = template.doc.pos(expr.path)
+    lines = template.source.text.split("\n")
+    text = lines[pos.line - 1] if use.line == 1 and 1 <= pos.line <= len(lines) else ""
+    start = text.find(expr.text, pos.col - 1) if expr.text else -1
+    if start < 0:
+        return pos
+    return Pos(pos.line, start + use.col - len("{{ ")) if use.col > 3 else pos
 
 
 def _at(template: Template, path: JsonPath, code: str, message: str) -> Problem:
@@ -207,5 +258,6 @@ def _known(ctx: CheckContext, template: Template) -> set[str]:
     return set(declarations(ctx.lib, template)[0]) | set(template.computed)
 
 
-def _has_anchor(ctx: CheckContext, clause_id: str, anchor: str) -> bool:
-    return "{#" + anchor + "}" in ctx.lib.clauses[clause_id].body
+def anchors_of(body: str) -> list[str]:
+    """The anchors (`{#name}`) a clause body gives its headings, in order."""
+    return [m.group(1) for m in ANCHOR_IN_BODY.finditer(body)]

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from clausekit.check.context import CheckContext
-from clausekit.check.templates import refs, undeclared_in_clauses
+from clausekit.check.suggest import did_you_mean
+from clausekit.check.templates import names_in_clauses, refs, undeclared_in_clauses
 from clausekit.errors import Problem
 from clausekit.language.headings import ANCHOR, find_headings, heading_text
 from clausekit.load.bilingual import is_bilingual, language_view
@@ -37,7 +38,12 @@ def translation_problems(ctx: CheckContext, clause: Clause) -> Iterator[Problem]
         return
     source = ctx.lib.clauses.get(named[0])
     if source is None:
-        yield _at(clause, ("translates", "clause"), "missing-id", f"no clause {named[0]!r}")
+        yield _at(
+            clause,
+            ("translates", "clause"),
+            "missing-id",
+            f"no clause {named[0]!r}" + did_you_mean(named[0], ctx.lib.clauses),
+        )
         return
     yield from _outdated(clause, source, named[1])
     yield from _variables(clause, source)
@@ -201,7 +207,7 @@ def _second_text(ctx: CheckContext, template: Template) -> Iterator[Problem]:
         if clause is not None and clause.translates is not None:
             translated.add(clause.source.path)
             yield from ctx.clause_problems(clause)
-    for rule in (undeclared_in_clauses, refs):
+    for rule in (undeclared_in_clauses, names_in_clauses, refs):
         # A clause left untranslated is reported once, as missing-translation, not
         # again for the refs it makes into a text in another language.
         yield from (p for p in rule(ctx, view) if p.path in translated)

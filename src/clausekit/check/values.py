@@ -146,3 +146,29 @@ def _first_value_path(expr: str, agreement: Agreement, lang: str) -> JsonPath:
         if path in agreement.doc.positions:
             return path
     return ("variables",)
+
+
+def left_out_notes(scope: TemplateScope, agreement: Agreement, values: Values) -> Iterator[Problem]:
+    """Values given for clauses that this agreement's `when`s leave out: not errors,
+    but worth a note (a value that changes nothing may be a mistake)."""
+    for item in scope.conditionals:
+        path = ("variables", *item.path)
+        if path not in agreement.doc.positions:
+            continue
+        if any(_holds(scope, condition, values) for condition in item.conditions):
+            continue
+        whens = " or ".join(" and ".join(c) for c in item.conditions)
+        yield Problem.at(
+            agreement.source.path,
+            agreement.doc.key_pos(path),
+            "note",
+            f"{schemas.dotted(path)}: not used: {', '.join(item.clauses)} "
+            f"{'is' if len(item.clauses) == 1 else 'are'} left out (when: {whens})",
+        )
+
+
+def _holds(scope: TemplateScope, condition: tuple[str, ...], values: Values) -> bool:
+    try:
+        return all(scope.evaluate(when, values.context) for when in condition)
+    except (UndefinedError, TemplateSyntaxError, SecurityError, TypeError, ValueError):
+        return True  # the document cannot tell: the value may be used

@@ -185,15 +185,64 @@ def _integer_words(n: int) -> str:
     return " ".join(parts)
 
 
-def words(value: Decimal | int) -> str:
-    """An amount in English words: 120000.5 -> one hundred and twenty thousand and 50/100."""
-    amount = cents(value)
+# Currency code -> (unit, units, cent, cents); None: a currency without cents.
+CURRENCIES: dict[str, tuple[str, str, str | None, str | None]] = {
+    "USD": ("US dollar", "US dollars", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "GBP": ("pound sterling", "pounds sterling", "penny", "pence"),
+    "HKD": ("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
+    "SGD": ("Singapore dollar", "Singapore dollars", "cent", "cents"),
+    "AUD": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "CAD": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+    "CNY": ("yuan", "yuan", "fen", "fen"),
+    "RMB": ("yuan", "yuan", "fen", "fen"),
+    "JPY": ("yen", "yen", None, None),
+}
+CENTS_STYLES = ("words", "fraction")
+
+
+def words(value: Decimal | int, currency: str | None = None, cents: str | None = None) -> str:
+    """An amount in English words.
+
+    `words` alone: 120000.5 -> one hundred and twenty thousand and 50/100.
+    `words('USD')`: 1.35 -> one US dollar and thirty-five cents; 1 -> one US dollar.
+    `cents='fraction'` writes the cents as 35/100 (`cents='words'` spells them).
+    """
+    style = cents or ("words" if currency else "fraction")
+    if style not in CENTS_STYLES:
+        raise ValueError(f"words: cents must be one of {', '.join(CENTS_STYLES)}, not {style!r}")
+    code = currency.upper() if currency else None
+    if code is not None and code not in CURRENCIES:
+        known = ", ".join(sorted(CURRENCIES))
+        raise ValueError(f"words: no currency {currency!r} (known: {known})")
+    amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)  # as `cents` rounds
     sign = "minus " if amount < 0 else ""
     amount = abs(amount)
     whole = int(amount)
-    frac = int((amount - whole) * 100)
-    text = _integer_words(whole)
-    return sign + (text + f" and {frac:02d}/100" if frac else text)
+    cents_value = int((amount - whole) * 100)
+    if code is None:
+        text = _integer_words(whole)
+        if not cents_value:
+            return sign + text
+        spelt = f"{_integer_words(cents_value)} hundredth{'s' if cents_value > 1 else ''}"
+        tail = spelt if style == "words" else f"{cents_value:02d}/100"
+        return sign + f"{text} and {tail}"
+    unit, units, cent, cents_name = CURRENCIES[code]
+    if cent is None or cents_name is None:
+        cents_value = 0  # a currency without cents: the amount was rounded to the unit
+        whole = int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    parts = []
+    if whole or not cents_value:
+        parts.append(f"{_integer_words(whole)} {unit if whole == 1 else units}")
+    if cents_value and cent and cents_name:
+        if style == "words":
+            parts.append(
+                f"{_integer_words(cents_value)} {cent if cents_value == 1 else cents_name}"
+            )
+        else:
+            parts.append(f"{cents_value:02d}/100")
+    return sign + " and ".join(parts)
 
 
 def ordinal(value: Decimal | int, lang: str = "zh-CN") -> str:

@@ -12,10 +12,12 @@ Agreement values come from pull requests, so they are untrusted twice over:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from jinja2 import ChainableUndefined, StrictUndefined, Undefined
@@ -54,14 +56,34 @@ def blank_for(lang: str) -> MarkdownSafe:
     return MarkdownSafe(BLANKS["zh" if lang.startswith("zh") else "en"])
 
 
+# The options of each choice (`enum`) of the document being rendered, by dotted path
+# (`[]` for a list's items): a missing choice prints its options with check boxes.
+CHOICES: ContextVar[Mapping[str, tuple[str, ...]]] = ContextVar(
+    "choices", default=MappingProxyType({})
+)
+
+
 class Blank(ChainableUndefined):
-    """A missing value in a draft or a blank form: prints as a blank line."""
+    """A missing value in a draft or a blank form: prints as a blank line, a list as one
+    blank item, a choice as its options with check boxes (☐ A ☐ B)."""
 
     __slots__ = ()
     blank: str = BLANKS["zh"]
 
     def __str__(self) -> str:
+        options = CHOICES.get().get(self._undefined_name or "")
+        if options:
+            return " ".join("☐ " + md_escape(o) for o in options)
         return self.blank
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return type(self)(name=f"{self._undefined_name}.{name}")
+
+    def __iter__(self) -> Iterator[Any]:
+        # A list not filled in yet: one blank item, so the form shows where items go.
+        yield type(self)(name=f"{self._undefined_name}.[]")
 
 
 def _blank_class(lang: str) -> type[Blank]:
@@ -87,14 +109,15 @@ def _lenient(
     """Bind a filter to the document language; a missing value stays a blank,
     shaped like what the filter prints (`______%`, `____年__月__日`)."""
 
-    def bound(value: Any, *args: Any) -> Any:
+    def bound(value: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(value, Blank):
             return MarkdownSafe(blank) if blank is not None else value
         if isinstance(value, Undefined):
             return str(value)  # StrictUndefined: raises UndefinedError
         if isinstance(value, bool) or not isinstance(value, Decimal | int | date):
-            raise TypeError(f"{func.__name__} needs a number, got {value!r}")
-        return func(value, lang, *args) if takes_lang else func(value, *args)
+            shown = f"{value!r}" if isinstance(value, str) else "a " + type(value).__name__
+            raise TypeError(f"{func.__name__} needs a number, got {shown}")
+        return func(value, lang, *args, **kwargs) if takes_lang else func(value, *args, **kwargs)
 
     bound.__name__ = func.__name__
     return bound

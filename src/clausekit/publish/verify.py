@@ -180,3 +180,17 @@ def _child(work: Work, paths: Sequence[Path], send: Connection) -> None:
         send.send(str(exc))
     finally:
         send.close()
+
+
+def left_out_notes(checked: Checked) -> list[Problem]:
+    """Notes on values given for clauses an agreement leaves out (`check --format json`)."""
+    from clausekit.check.values import left_out_notes as notes_of
+
+    more = checked.with_agreements(unread_agreements(checked.lib))
+    found: list[Problem] = []
+    for agreement in more.lib.agreements.values():
+        template = more.lib.templates.get(agreement.template_id)
+        values, problems = more.agreement(agreement)
+        if template is not None and values is not None and not problems:
+            found += notes_of(more.scope(template), agreement, values)
+    return sorted(found)
