@@ -15,7 +15,7 @@ names match what its writer emits) and edit the XML:
 * a centred, bold title;
 * a bordered default table style (the signature table);
 * a footer with the page number field: `第 X 页 共 Y 页` / `Page X of Y`;
-* one Word multilevel list per numbering style (SPEC §7; abstractNumId and numId
+* one Word multilevel list per numbering style (docs/word.md; abstractNumId and numId
   1-4 in the order of `clausekit.assemble.numbering.STYLES`; Pandoc keeps reference
   definitions below 990 and numbers its own lists from 990), with Heading 1-4 linked
   to the first; `clausekit.render.wordnative` relinks them to the document's style.

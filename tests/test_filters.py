@@ -1,4 +1,4 @@
-"""The filters of SPEC §2, checked against amounts written out by hand."""
+"""The template filters, checked against amounts written out by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §5: heading numbers and `ref` texts in the three styles."""
+"""Heading numbers and `ref` texts in every numbering style."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The numbering styles of SPEC §5: heading numbers and how `ref` prints them.
+"""The numbering styles (docs/formats.md): heading numbers and how `ref` prints them.
 
 A number is a path of ordinals, `(5, 2, 3)` = the third item of the second
 section of article five; a style turns it into a heading prefix and a
@@ -100,7 +100,7 @@ def reference(style: str, number: tuple[int, ...]) -> str:
     return f"Section {head}{tail}"
 
 
-# SPEC §7: the Word multilevel list of each style, one (level text, number format)
+# The Word multilevel list of each style, one (level text, number format)
 # per level.  `chineseCounting` is 一二三 (`ideographTraditional` would be 甲乙丙).
 WORD_LEVELS: dict[str, tuple[tuple[str, str], ...]] = {
     "zh-CN": (

@@ -1,6 +1,6 @@
 """Readable ASCII names (variable names, clause ids) for Chinese and English labels.
 
-Clause ids and variable names are lowercase ASCII (SPEC §1), so a Chinese label
+Clause ids and variable names are lowercase ASCII (docs/formats.md), so a Chinese label
 goes through a small glossary of contract words; what the glossary does not
 know falls back to a neutral name (`article-3`, `blank`), and `unique` keeps
 every name distinct.

@@ -2,7 +2,7 @@
 
 `match_number` recognises one typed number (`一、`, `（二）`, `第三条`, `1.2`,
 `Article 4`, `(a)`) and says which scheme it belongs to; `Numbering` decides,
-from all of a document's numbers, which clausekit style (SPEC §5) imports it and
+from all of a document's numbers, which clausekit numbering style imports it and
 at what level each scheme sits.
 """
 

@@ -1,4 +1,4 @@
-"""Word-native DOCX (SPEC §7): live heading numbers, REF fields, watermark, properties.
+"""Word-native DOCX (docs/word.md): live heading numbers, REF fields, watermark, properties.
 
 Assembly hands over two texts of a document: the Markdown with typed numbers and
 the Word text, where numbered headings hold their titles and a bookmark name and
