@@ -289,6 +289,20 @@ SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 SUBSCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
 
 
+# Keywords that describe a value without changing what validates.
+ANNOTATIONS = frozenset({"description", "title", "examples", "$comment", "deprecated"})
+
+
+def without_annotations(schema: Any) -> Any:
+    """A schema without its annotations: what two declarations must agree on (a
+    translation translates its descriptions; a version bump ignores them)."""
+    if isinstance(schema, dict):
+        return {k: without_annotations(v) for k, v in schema.items() if k not in ANNOTATIONS}
+    if isinstance(schema, list):
+        return [without_annotations(v) for v in schema]
+    return schema
+
+
 def without_required(schema: Any) -> Any:
     """A copy of `schema` with every `required` dropped: what a draft agreement is checked with."""
     if not isinstance(schema, dict):

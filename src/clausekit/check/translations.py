@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from clausekit.check.context import CheckContext
+from clausekit.check.schemas import without_annotations
 from clausekit.check.suggest import did_you_mean
 from clausekit.check.templates import names_in_clauses, refs, undeclared_in_clauses
 from clausekit.errors import Problem
@@ -26,7 +26,6 @@ from clausekit.language.headings import ANCHOR, find_headings, heading_text
 from clausekit.load.bilingual import is_bilingual, language_view
 from clausekit.load.model import Clause, Template
 
-ANNOTATIONS = frozenset({"description", "title", "examples", "$comment"})
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)")
 
 Rule = Callable[[CheckContext, Template], Iterator[Problem]]
@@ -76,15 +75,6 @@ def _outdated(clause: Clause, source: Clause, named: str) -> Iterator[Problem]:
         )
 
 
-def _strip(schema: Any) -> Any:
-    """A schema without annotations: a translation translates its descriptions."""
-    if isinstance(schema, dict):
-        return {k: _strip(v) for k, v in schema.items() if k not in ANNOTATIONS}
-    if isinstance(schema, list):
-        return [_strip(v) for v in schema]
-    return schema
-
-
 def _variables(clause: Clause, source: Clause) -> Iterator[Problem]:
     mine, theirs = clause.variables, source.variables
     for name in sorted(set(theirs) - set(mine)):
@@ -104,7 +94,7 @@ def _variables(clause: Clause, source: Clause) -> Iterator[Problem]:
             "which this clause translates",
         )
     for name in sorted(set(mine) & set(theirs)):
-        if _strip(mine[name]) != _strip(theirs[name]):
+        if without_annotations(mine[name]) != without_annotations(theirs[name]):
             yield Problem.at(
                 clause.source.path,
                 clause.meta.key_pos(("variables", name)),

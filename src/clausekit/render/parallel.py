@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,13 @@ def _plain(text: str) -> Block:
 # -- DOCX and HTML: a table --------------------------------------------------------
 
 
-def _table_blocks(blocks: list[Block], fmt: str) -> list[Block]:
+def _rows_set_apart(
+    blocks: list[Block],
+    rows_as: Callable[[list[Block]], list[Block]],
+    other_as: Callable[[Block], list[Block]],
+) -> list[Block]:
+    """Each run of `ck-row` divs set by `rows_as` (a table, a grid), the rest by
+    `other_as`, in document order."""
     out: list[Block] = []
     rows: list[Block] = []
     for block in blocks:
@@ -97,12 +103,16 @@ def _table_blocks(blocks: list[Block], fmt: str) -> list[Block]:
             rows.append(block)
             continue
         if rows:
-            out.append(_table(rows))
+            out.extend(rows_as(rows))
             rows = []
-        out.extend(_sequential_part(block, fmt))
+        out.extend(other_as(block))
     if rows:
-        out.append(_table(rows))
+        out.extend(rows_as(rows))
     return out
+
+
+def _table_blocks(blocks: list[Block], fmt: str) -> list[Block]:
+    return _rows_set_apart(blocks, lambda rows: [_table(rows)], lambda b: _sequential_part(b, fmt))
 
 
 def _cell(blocks: list[Block]) -> list[Any]:
@@ -214,19 +224,7 @@ def _set_language(lang: str) -> str:
 
 
 def _typst_blocks(blocks: list[Block]) -> list[Block]:
-    out: list[Block] = []
-    rows: list[Block] = []
-    for block in blocks:
-        if "ck-row" in _classes(block):
-            rows.append(block)
-            continue
-        if rows:
-            out.extend(_grid(rows))
-            rows = []
-        out.extend(_typst_text(block))
-    if rows:
-        out.extend(_grid(rows))
-    return out
+    return _rows_set_apart(blocks, _grid, _typst_text)
 
 
 def _subtitle(ast: dict[str, Any]) -> list[Block]:

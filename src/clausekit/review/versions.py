@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from clausekit.check.schemas import without_annotations
 from clausekit.errors import Problem
 from clausekit.load.model import Clause, Library, Template
 
@@ -29,7 +30,6 @@ LEVELS = ("patch", "minor", "major")
 NOT_CONTENT = frozenset(
     {"version", "changelog", "guidance", "summary", "tags", "status", "alternatives", "translates"}
 )
-ANNOTATIONS = frozenset({"description", "title", "examples", "$comment", "deprecated"})
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$")
 
 
@@ -91,7 +91,7 @@ def variable_changes(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Chang
             breaking = _breaking(old[name], new[name], name)
             if breaking:
                 yield Change("major", breaking)
-            elif _strip(old[name]) != _strip(new[name]):
+            elif without_annotations(old[name]) != without_annotations(new[name]):
                 yield Change("minor", f"the schema of variable {name!r} changed")
             elif old[name] != new[name]:
                 yield Change("patch", f"the description of variable {name!r} changed")
@@ -128,15 +128,6 @@ def _breaking(old: Any, new: Any, where: str) -> str | None:
     if "items" in old or "items" in new:
         return _breaking(old.get("items"), new.get("items"), f"{where}[]")
     return None
-
-
-def _strip(schema: Any) -> Any:
-    """A schema without its annotations (which never change what validates)."""
-    if isinstance(schema, dict):
-        return {k: _strip(v) for k, v in schema.items() if k not in ANNOTATIONS}
-    if isinstance(schema, list):
-        return [_strip(v) for v in schema]
-    return schema
 
 
 def parse(version: str | None) -> tuple[int, int, int, str | None] | None:
