@@ -5,9 +5,10 @@ Agreement values come from pull requests, so they are untrusted twice over:
   no file access), and undefined names are errors (`StrictUndefined`), or
   blanks in a draft or a blank form (`Blank`);
 - as Markdown: every `{{ … }}` result passes through `finalize`, which
-  escapes it as literal text.  Clause text itself (not values) gets
-  typographic quotes and dashes when it is compiled (`typography.Typography`).  Filters that deliberately produce Markdown
+  escapes it as literal text.  Filters that deliberately produce Markdown
   return `MarkdownSafe`, which `finalize` lets through.
+Clause text itself, never a value, gets typographic quotes and dashes when
+it is compiled (`typography.Typography`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import hashlib
 from importlib import metadata, resources
 from pathlib import Path
 
-from clausekit.render import wordnative
+from clausekit.render import docx, parallel, wordnative
 from clausekit.render.docx import render_html
 from clausekit.render.fonts import font_paths
 from clausekit.render.pandoc import INPUT_FORMAT, source_date_epoch
@@ -45,7 +45,8 @@ def renderer_fingerprint(fonts: list[str] | None = None) -> str:
     assets = resources.files("clausekit") / "assets"
     for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx"):
         h.update(hashlib.sha256((assets / name).read_bytes()).digest())
-    h.update(hashlib.sha256(Path(wordnative.__file__).read_bytes()).digest())
+    for module in (wordnative, docx, parallel):  # their post-processing shapes the DOCX
+        h.update(hashlib.sha256(Path(module.__file__).read_bytes()).digest())
     h.update(INPUT_FORMAT.encode())
     h.update(source_date_epoch().encode())
     h.update("\0".join(font_paths(fonts)).encode())
