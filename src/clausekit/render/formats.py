@@ -45,8 +45,9 @@ def renderer_fingerprint(fonts: list[str] | None = None) -> str:
     assets = resources.files("clausekit") / "assets"
     for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx"):
         h.update(hashlib.sha256((assets / name).read_bytes()).digest())
-    for module in (wordnative, docx, parallel):  # their post-processing shapes the DOCX
-        h.update(hashlib.sha256(Path(module.__file__).read_bytes()).digest())
+    # The modules whose post-processing shapes the DOCX.
+    for source in (wordnative.__file__, docx.__file__, parallel.__file__):
+        h.update(hashlib.sha256(Path(source).read_bytes()).digest())
     h.update(INPUT_FORMAT.encode())
     h.update(source_date_epoch().encode())
     h.update("\0".join(font_paths(fonts)).encode())
