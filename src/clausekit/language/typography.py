@@ -156,7 +156,23 @@ class Typography(Extension):
     of `{{ … }}` (values) and never Jinja code itself."""
 
     def filter_stream(self, stream: TokenStream) -> Iterable[Token]:
-        return _smarten_tokens(list(stream))
+        # The rules need the text after a quote, so the tokens are read ahead.  The
+        # lexer raises at the first character it cannot read; that error is raised
+        # again where the parser reaches it, so that a syntax error the parser finds
+        # earlier is still the one reported (as without this extension).
+        tokens: list[Token] = []
+        try:
+            tokens.extend(stream)
+        except TemplateSyntaxError as exc:
+            # The stream failed while moving past its current token: keep that one.
+            tokens.append(stream.current)
+            return _then_raise(_smarten_tokens(tokens), exc)
+        return _smarten_tokens(tokens)
+
+
+def _then_raise(tokens: Iterator[Token], exc: TemplateSyntaxError) -> Iterator[Token]:
+    yield from tokens
+    raise exc
 
 
 def _smarten_tokens(tokens: list[Token]) -> Iterator[Token]:
