@@ -14,6 +14,7 @@ names match what its writer emits) and edit the XML:
 * black, bold headings with a size per level, kept with the next paragraph;
 * a centred, bold title;
 * a bordered default table style (the signature table);
+* a `Lines` paragraph style, left aligned, for lines broken by hand (party blocks);
 * a footer with the page number field: `第 X 页 共 Y 页` / `Page X of Y`;
 * one Word multilevel list per numbering style (docs/word.md; abstractNumId and numId
   1-4 in the order of `clausekit.assemble.numbering.STYLES`; Pandoc keeps reference
@@ -227,7 +228,21 @@ def edit_styles(xml: bytes, cfg: dict[str, object]) -> bytes:
             child(ppr, "jc").set(w("val"), "both")
         if sid == "Table":
             add_table_borders(style)
+    root.append(lines_style())
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ET.tostring(root)
+
+
+def lines_style() -> ET.Element:
+    """`Lines`: body text set left aligned, for paragraphs whose lines are broken by
+    hand (party blocks, addresses, contact lines); `clausekit.render.docx.set_lines`
+    gives it to every body paragraph holding a manual line break.  Justified, a line
+    that wraps before a long e-mail address is stretched into "联 系 方 式 ："."""
+    style = ET.fromstring(
+        f'<w:style xmlns:w="{W}" w:type="paragraph" w:customStyle="1" w:styleId="Lines">'
+        '<w:name w:val="Lines"/><w:basedOn w:val="BodyText"/><w:qFormat/>'
+        '<w:pPr><w:jc w:val="left"/></w:pPr></w:style>'
+    )
+    return style
 
 
 def add_table_borders(style: ET.Element) -> None:

@@ -21,6 +21,7 @@ from clausekit.assemble import Assembled
 from clausekit.render.docx import reference_docx, render_docx
 from clausekit.render.fonts import FONT_SETS, font_paths, lang_key
 from clausekit.render.pandoc import INPUT_FORMAT, creation_time, pandoc_env, pandoc_path
+from clausekit.render.parallel import render_bilingual
 from clausekit.render.pdf import markdown_to_typst, render_pdf, template_path
 from clausekit.render.wordnative import render_word_native
 
@@ -111,6 +112,8 @@ def time_render(
     def docx(i: int) -> bytes:
         if doc is None:
             return render_docx(variant(markdown, i), lang)
+        if doc.layout:  # bilingual: the build's path has no Word text of its own
+            return render_bilingual(variant(markdown, i), lang, "docx", "bench")
         return render_word_native(replace(doc, word_markdown=variant(doc.word_markdown, i)))
 
     with tempfile.TemporaryDirectory(prefix="clausekit-bench-") as tmp:

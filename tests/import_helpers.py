@@ -47,9 +47,14 @@ def body_of(markdown: str) -> str:
     return markdown
 
 
+_TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "--", "—": "---"})
+
+
 def norm(text: str) -> str:
     """Text compared apart from blanks, escapes, emphasis, heading marks and spacing."""
     text = unicodedata.normalize("NFKC", text)
+    # Clause text gets typographic quotes and dashes (language.typography).
+    text = text.translate(_TYPOGRAPHIC)
     text = _BLANK.sub("□", text)
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     text = re.sub(r"^#+\s*", "", text, flags=re.M)

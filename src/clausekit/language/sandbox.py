@@ -7,6 +7,8 @@ Agreement values come from pull requests, so they are untrusted twice over:
 - as Markdown: every `{{ … }}` result passes through `finalize`, which
   escapes it as literal text.  Filters that deliberately produce Markdown
   return `MarkdownSafe`, which `finalize` lets through.
+Clause text itself, never a value, gets typographic quotes and dashes when
+it is compiled (`typography.Typography`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from jinja2 import ChainableUndefined, StrictUndefined, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from clausekit.language import filters
+from clausekit.language.typography import Typography
 
 
 class MarkdownSafe(str):
@@ -146,7 +149,8 @@ def environment(lang: str, lenient: bool) -> SandboxedEnvironment:
         finalize=finalize,
         autoescape=False,
         keep_trailing_newline=True,
-        extensions=[],
+        # Clause text gets typographic quotes and dashes; values never do.
+        extensions=[Typography],
         # `{#id}` after a heading is an anchor for ref() (Pandoc's attribute
         # syntax), so Jinja comments are written `{## … ##}` instead.
         comment_start_string="{##",

@@ -30,7 +30,8 @@ def render_docx(markdown: str, lang: str, what: str = "document") -> bytes:
     args = [f"--reference-doc={reference_docx(lang)}", "-o", "-"]
     docx = stamp_core_dates(run_pandoc(markdown, "docx", args, what), what)
     # Its headings carry typed numbers (the redline): unlink Word's heading list.
-    return rewrite_members(docx, {"word/styles.xml": lambda d: link_headings(d, 0)}, {})
+    changes = {"word/styles.xml": lambda d: link_headings(d, 0), "word/document.xml": set_lines}
+    return rewrite_members(docx, changes, {})
 
 
 def stamp_core_dates(docx: bytes, what: str) -> bytes:
@@ -59,6 +60,26 @@ def rewrite_member(docx: bytes, name: str, change: Callable[[bytes], bytes]) -> 
             data = src.read(info)
             dst.writestr(info, change(data) if info.filename == name else data)
     return out.getvalue()
+
+
+_BODY_STYLE = re.compile(rb'<w:pStyle w:val="(?:BodyText|FirstParagraph)" ?/>')
+_LINE_BREAK = b"<w:br />"
+
+
+def set_lines(document: bytes) -> bytes:
+    """Body paragraphs holding a manual line break (Markdown's `\\` at the end of a
+    line: party blocks, addresses, contact lines) take the reference DOCX's `Lines`
+    style: left aligned, so that a line wrapping before a long e-mail address is not
+    stretched across the page.  Other paragraphs keep their styles."""
+    if _LINE_BREAK not in document:
+        return document
+    pieces = document.split(b"</w:p>")
+    for i, piece in enumerate(pieces):
+        start = max(piece.rfind(b"<w:p>"), piece.rfind(b"<w:p "))
+        if start >= 0 and _LINE_BREAK in piece[start:]:
+            para = _BODY_STYLE.sub(b'<w:pStyle w:val="Lines" />', piece[start:], count=1)
+            pieces[i] = piece[:start] + para
+    return b"</w:p>".join(pieces)
 
 
 HEADING_NUM = re.compile(rb'(<w:numPr>\s*<w:ilvl w:val="[0-3]" ?/>\s*<w:numId w:val=")1(")')

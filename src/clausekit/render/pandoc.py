@@ -23,7 +23,10 @@ from clausekit.errors import BuildError, ToolMissing
 # accepts it with commonmark_x; tests/test_render_pandoc.py checks).
 # Extensions switched off because they would make the DOCX/PDF differ from the site
 # (markdown-it-py, plain CommonMark) and alter literal legal text:
-#   smart           "引号" became “引号“ and straight quotes in values changed;
+#   smart           typographic quotes and dashes are already in the Markdown: clause
+#                   text is converted once, at compile time (language.typography), so
+#                   the site, DOCX and PDF agree; Pandoc's own rules made "引号" into
+#                   “引号“ and would curl the straight quotes of values, which print as typed;
 #   tex_math_dollars  "$500 and $300" became a formula;
 #   subscript/superscript  ~ and ^ in text;  emoji  :name: shortcodes;
 #   fancy_lists     a paragraph starting "(a)" or "i." became a Word-numbered list.

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from clausekit.errors import BuildError
-from clausekit.render.docx import reference_docx, rewrite_member, stamp_core_dates
+from clausekit.render.docx import reference_docx, rewrite_member, set_lines, stamp_core_dates
 from clausekit.render.fonts import FONT_SETS, lang_key
 from clausekit.render.pandoc import run_pandoc
 from clausekit.render.pdf import compile_typst, template_path
@@ -191,7 +191,7 @@ def _borderless(docx: bytes, lang: str, what: str) -> bytes:
         out.append(text[pos:])
         return "".join(out).encode("utf-8")
 
-    return rewrite_member(docx, "word/document.xml", change)
+    return rewrite_member(docx, "word/document.xml", lambda xml: set_lines(change(xml)))
 
 
 def _reference_styles(lang: str) -> bytes:

@@ -13,6 +13,8 @@ pass over Pandoc's zip then
 * links Heading 1-4 to the document's numbering style (the reference DOCX
   defines the list of every style, `scripts/make_reference_docx.py`),
 * takes every other heading (preamble, signature) out of the list,
+* sets paragraphs with manual line breaks (party blocks) in the left-aligned
+  `Lines` style,
 * adds the draft watermark header, and stamps the creation date.
 
 Numbers are never computed here: the REF fields' cached results and the link
@@ -31,7 +33,7 @@ from typing import Protocol
 
 from clausekit.assemble.numbering import STYLES
 from clausekit.errors import BuildError
-from clausekit.render.docx import link_headings, reference_docx, rewrite_members
+from clausekit.render.docx import link_headings, reference_docx, rewrite_members, set_lines
 from clausekit.render.fonts import lang_key
 from clausekit.render.pandoc import creation_time, run_pandoc
 
@@ -181,8 +183,9 @@ OPT_OUT = b'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
 
 
 def edit_document(xml: bytes, watermark: bool) -> bytes:
-    """Take unnumbered headings out of the list; reference the watermark header."""
-    xml = HEADING_P.sub(lambda m: m.group(0) + OPT_OUT, xml)
+    """Take unnumbered headings out of the list; lines broken by hand left aligned;
+    reference the watermark header."""
+    xml = set_lines(HEADING_P.sub(lambda m: m.group(0) + OPT_OUT, xml))
     if watermark:
         ref = f'<w:headerReference w:type="default" r:id="{WATERMARK_REL}"/>'.encode()
         xml, n = re.subn(rb"(<w:sectPr[^>]*>)", rb"\1" + ref, xml)

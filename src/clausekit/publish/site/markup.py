@@ -25,6 +25,7 @@ from markdown_it.token import Token
 
 from clausekit.language.headings import ANCHOR
 from clausekit.language.sandbox import environment
+from clausekit.language.typography import smarten
 
 # Python-Markdown's escapable characters (plus `|` for table cells and `<`/`&`,
 # which are written as entities instead).
@@ -52,6 +53,8 @@ def md_code(text: object) -> str:
 @cache
 def _md() -> MarkdownIt:
     # html=False: a clause or a value can never inject markup into the site.
+    # No `typographer`/`smartquotes`: clause text already has its typographic quotes
+    # and dashes (clausekit.language.typography), and values keep their straight ones.
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
@@ -123,7 +126,9 @@ def clause_html(body: str, lang: str, describe: dict[str, str]) -> tuple[str, li
         return f"\ue010{len(found) - 1}\ue011"
 
     text = _EXPRESSION.sub(hold, _COMMENT.sub("", body))
-    rendered = commonmark(text)
+    # The placeholders are private-use characters, which read as words: the quotes
+    # come out as in every assembled document (clausekit.language.typography).
+    rendered = commonmark(smarten(text))
     return _TOKEN.sub(lambda m: _span(found[int(m.group(1))]), rendered), found
 
 
