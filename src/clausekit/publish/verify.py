@@ -35,11 +35,12 @@ class Preview(NamedTuple):
 
     title: str
     lang: str
-    markdown: str
+    html: str
 
-    @classmethod
-    def of(cls, assembled: Assembled) -> Preview:
-        return cls(assembled.title, assembled.lang, assembled.markdown)
+
+# Made in the worker that assembled the agreement: converting 10,000 previews to
+# HTML is shared out with the assembling.
+PreviewMaker = Callable[[Assembled], Preview]
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,13 @@ class Verification:
     previews: dict[str, Preview] = field(default_factory=dict)
 
 
-def verify(checked: Checked, jobs: int | None = None, previews: bool = False) -> Verification:
+def verify(
+    checked: Checked, jobs: int | None = None, previews: PreviewMaker | None = None
+) -> Verification:
     """Every problem of the library; agreements not read yet are read here.
 
-    With `previews`, the Markdown assembled on the way is kept (the site's previews).
+    With `previews`, each agreement assembled on the way is kept as what it makes
+    (the site's previews).
     Agreements are split in contiguous runs (agreements of one template usually sit
     in one folder), and each worker also checks the templates and clauses its
     agreements use: on a large library that work is shared out too.
@@ -120,7 +124,7 @@ class Answer(NamedTuple):
 Work = Callable[[Sequence[Path]], Answer]
 
 
-def _agreements_of(checked: Checked, keep: bool) -> Work:
+def _agreements_of(checked: Checked, keep: PreviewMaker | None) -> Work:
     def work(paths: Sequence[Path]) -> Answer:
         before = set(checked.lib.agreements)
         more = checked.with_agreements(paths)
@@ -128,13 +132,13 @@ def _agreements_of(checked: Checked, keep: bool) -> Work:
         found = [p for p in more.lib.problems if p not in known]
         texts: dict[str, Preview] = {}
         for aid in sorted(set(more.lib.agreements) - before):
-            if not keep:
+            if keep is None:
                 found.extend(agreement_problems(more, aid))
                 continue
             assembled, problems = agreement_checked(more, aid)
             found.extend(problems)
             if assembled is not None:
-                texts[aid] = Preview.of(assembled)
+                texts[aid] = keep(assembled)
         templates = {a.template_id for a in more.lib.agreements.values()} & set(more.lib.templates)
         for tid in sorted(templates):  # their scopes are warm here: check them here
             found.extend(more.scope(more.lib.templates[tid]).problems)

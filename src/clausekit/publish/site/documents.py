@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from clausekit.assemble import number_entries
+from clausekit.assemble import Assembled, number_entries
 from clausekit.check import Checked
 from clausekit.check.compose import declarations
 from clausekit.load.model import Agreement, Library, Template
@@ -204,6 +204,13 @@ def _pager(uri: str, tid: str, n: int, count: int) -> str:
     return " · ".join(parts) + "\n"
 
 
+def preview_of(assembled: Assembled) -> Preview:
+    """An agreement's preview: its title, language and text as HTML."""
+    text = strip_front_matter(assembled.markdown)
+    html = preview_html(text) if ROW.search(text) else commonmark(text)
+    return Preview(assembled.title, assembled.lang, html)
+
+
 def agreement_page(
     checked: Checked, agreement: Agreement, formats: list[str], preview: Preview | None = None
 ) -> GeneratedPage:
@@ -213,7 +220,7 @@ def agreement_page(
     template = lib.templates[agreement.template_id]
     t = labels(template.lang)
     # ProblemsFound: the plugin reports it
-    assembled = preview or Preview.of(assemble_locked(checked, agreement.id))
+    assembled = preview or preview_of(assemble_locked(checked, agreement.id))
     out: list[str | RawHtml] = [f"# {md_text(assembled.title)}\n"]
     facts = [
         f"**{t['status']}** {status_badge(agreement.status)}",
@@ -224,8 +231,7 @@ def agreement_page(
     out.append(" · ".join(facts) + "\n")
     out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
     out.append(f"## {t['preview']} {{#preview}}\n")
-    text = strip_front_matter(assembled.markdown)
-    html = preview_html(text) if ROW.search(text) else commonmark(text)
+    html = assembled.html
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements
     # would spend most of its build segmenting them. Clause pages are the hits.

@@ -28,6 +28,7 @@ from clausekit.load import load_library
 from clausekit.load.files import escape_problem, inside
 from clausekit.publish.build import build, default_outdir
 from clausekit.publish.site.common import GeneratedPage
+from clausekit.publish.site.documents import preview_of
 from clausekit.publish.site.generate import (
     AGREEMENT_PAGES,
     STYLESHEET,
@@ -200,7 +201,7 @@ def _checked_library(root: Path) -> tuple[Checked, dict[str, Preview]]:
     # large library's agreements in parallel workers; then the site needs them,
     # and the text the workers assembled for its previews.
     checked = Checked(load_library(root, agreements=False))
-    result = verify(checked, previews=True)
+    result = verify(checked, previews=preview_of)
     if result.problems:
         raise LibraryProblems(list(result.problems))
     checked = checked.with_agreements(unread_agreements(checked.lib))
