@@ -17,9 +17,14 @@ _BLOCK = re.compile(r'<div data-ck-block="(\d+)"></div>')
 
 @dataclass(frozen=True)
 class RawHtml:
-    """Finished HTML (a clause body, a preview) for a page."""
+    """Finished HTML (a clause body, a preview) for a page.
+
+    A block kept out of the search index (`searchable=False`) is put in only once
+    the page is written (`on_post_page`), so the search plugin never parses it.
+    """
 
     html: str
+    searchable: bool = True
 
 
 @dataclass(frozen=True)
@@ -28,10 +33,17 @@ class GeneratedPage:
     title: str
     content: str  # Markdown, with a marker where each block goes
     blocks: tuple[str, ...] = ()
+    searchable: tuple[bool, ...] = ()  # per block
 
-    def fill(self, rendered: str) -> str:
-        """The page's HTML with its blocks in place of their markers."""
-        return _BLOCK.sub(lambda m: self.blocks[int(m.group(1))], rendered)
+    def fill(self, rendered: str, searchable: bool = True) -> str:
+        """The page's HTML with the blocks that are (or are not) searchable in place of
+        their markers; the others' markers stay for the second pass."""
+
+        def block(m: re.Match[str]) -> str:
+            i = int(m.group(1))
+            return self.blocks[i] if self.searchable[i] == searchable else m.group(0)
+
+        return _BLOCK.sub(block, rendered)
 
 
 def make_page(uri: str, title: str, parts: list[str | RawHtml]) -> GeneratedPage:
@@ -42,14 +54,20 @@ def make_page(uri: str, title: str, parts: list[str | RawHtml]) -> GeneratedPage
     of a page, and it has nothing to do with them.
     """
     text: list[str] = []
-    blocks: list[str] = []
+    blocks: list[RawHtml] = []
     for part in parts:
         if isinstance(part, RawHtml):
             text.append(f'\n<div data-ck-block="{len(blocks)}"></div>\n')
-            blocks.append(part.html)
+            blocks.append(part)
         else:
             text.append(part)
-    return GeneratedPage(uri, title, "\n".join(text), tuple(blocks))
+    return GeneratedPage(
+        uri,
+        title,
+        "\n".join(text),
+        tuple(b.html for b in blocks),
+        tuple(b.searchable for b in blocks),
+    )
 
 
 def clause_uri(cid: str) -> str:

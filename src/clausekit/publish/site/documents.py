@@ -235,5 +235,6 @@ def agreement_page(
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements
     # would spend most of its build segmenting them. Clause pages are the hits.
-    out.append(RawHtml(html_block(html, "ck-preview", assembled.lang, searchable=False)))
+    block = html_block(html, "ck-preview", assembled.lang, searchable=False)
+    out.append(RawHtml(block, searchable=False))
     return make_page(uri, assembled.title, out)

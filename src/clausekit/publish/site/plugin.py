@@ -110,6 +110,12 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         generated = self.by_uri.get(page.file.src_uri)
         return generated.fill(html) if generated is not None else html
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        # The blocks kept out of search (agreement previews) go in last: the search
+        # plugin has read the page by now, and never parses 10,000 previews.
+        generated = self.by_uri.get(page.file.src_uri)
+        return generated.fill(output, searchable=False) if generated is not None else output
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.downloads:
             return
