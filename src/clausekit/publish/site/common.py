@@ -46,14 +46,18 @@ class GeneratedPage:
         return _BLOCK.sub(block, rendered)
 
 
-def make_page(uri: str, title: str, parts: list[str | RawHtml]) -> GeneratedPage:
+def make_page(
+    uri: str, title: str, parts: list[str | RawHtml], search: bool = True
+) -> GeneratedPage:
     """A page from Markdown parts and HTML blocks.
 
     Blocks are put in after Python-Markdown has run (`on_page_content`):
     passing large HTML through it as raw blocks costs more than all the rest
     of a page, and it has nothing to do with them.
     """
-    text: list[str] = []
+    # `search: false`: the page stays out of the search index (mkdocs-material reads
+    # `search: {exclude: true}` from the page's front matter).
+    text: list[str] = [] if search else ["---\nsearch:\n  exclude: true\n---\n"]
     blocks: list[RawHtml] = []
     for part in parts:
         if isinstance(part, RawHtml):

@@ -237,4 +237,7 @@ def agreement_page(
     # would spend most of its build segmenting them. Clause pages are the hits.
     block = html_block(html, "ck-preview", assembled.lang, searchable=False)
     out.append(RawHtml(block, searchable=False))
-    return make_page(uri, assembled.title, out)
+    # An agreement page repeats its clauses and its template's title: in the index,
+    # 10,000 of them would bury the clause pages and cost most of a large build. Its
+    # title is found through the template's list of agreements.
+    return make_page(uri, assembled.title, out, search=False)
