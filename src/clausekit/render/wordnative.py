@@ -3,13 +3,15 @@
 Assembly hands over two texts of a document: the Markdown with typed numbers and
 the Word text, where numbered headings hold their titles and a bookmark name and
 references name the bookmark of their target (`clausekit.assemble.document`).
-`word_openxml` turns the markers into raw OpenXML that Pandoc copies into the
-paragraphs (`` `…`{=openxml} ``: bookmarks inside the heading paragraphs, REF
-fields, hyperlinks).  A Pandoc Lua filter (`--lua-filter`, which works under
-`--sandbox`) did the same, but starting Pandoc's Lua engine cost more than the
-20% overhead allowed over raw Pandoc; a regular expression costs nothing.  One
-pass over Pandoc's zip then
+`word_openxml` puts a placeholder (two private-use characters around a number)
+where each piece of OpenXML goes: bookmarks inside the heading paragraphs, REF
+fields, hyperlinks.  Pandoc copies the placeholders into its runs as text, and the
+pass over `document.xml` puts the OpenXML in their place.  (Handing Pandoc raw
+OpenXML, `` `…`{=openxml} ``, made it a quarter slower on a document with many
+references; a Lua filter costs more still, for starting Pandoc's Lua engine.)  One
+pass over Pandoc's zip
 
+* puts the OpenXML pieces in place of their placeholders,
 * links Heading 1-4 to the document's numbering style (the reference DOCX
   defines the list of every style, `scripts/make_reference_docx.py`),
 * takes every other heading (preamble, signature) out of the list,
@@ -69,35 +71,45 @@ class WordDocument(Protocol):
     def layout(self) -> str | None: ...
 
 
-def _raw(xml: str) -> str:
-    return f"`{xml}`{{=openxml}}"
+# A placeholder: U+E030, the index of its OpenXML piece, U+E031.
+PIECE = re.compile(r"\ue030(\d+)\ue031")
+RUN_WITH_PIECE = re.compile(
+    r'<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: xml:space="preserve")?>'
+    r"([^<]*\ue030[^<]*)</w:t></w:r>",
+    re.S,
+)
 
 
-def word_openxml(text: str) -> str:
-    """The Word text with its markers as raw OpenXML.
+def word_openxml(text: str) -> tuple[str, list[str]]:
+    """The Word text with a placeholder for each OpenXML piece, and the pieces.
 
     A numbered heading gets a bookmark inside its paragraph (Pandoc's own heading
     bookmark spans the whole section); a reference becomes its words, then a
     `REF bookmark \\w \\h` field whose cached result is the number assembly
     computed, or, where no field can print it, a hyperlink to the bookmark."""
     ids = iter(range(FIRST_BOOKMARK_ID, FIRST_BOOKMARK_ID + 1_000_000))
+    pieces: list[str] = []
+
+    def piece(xml: str) -> str:
+        pieces.append(xml)
+        return f"\ue030{len(pieces) - 1}\ue031"
 
     def heading(m: re.Match[str]) -> str:
         hashes, title = m.group(1).split(" ", 1)
         n, name = next(ids), m.group(2)
-        start = _raw(f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>')
-        end = _raw(f'<w:bookmarkEnd w:id="{n}"/>')
+        start = piece(f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>')
+        end = piece(f'<w:bookmarkEnd w:id="{n}"/>')
         return f"{hashes} {start}{title}{end}"
 
     def ref(m: re.Match[str]) -> str:
         shown, name, pre, field = m.groups()
         if field is None:
             # No Hyperlink style: a reference in a contract reads as body text.
-            return _raw(
+            return piece(
                 f'<w:hyperlink w:anchor="{name}"><w:r><w:t xml:space="preserve">'
                 f"{escape(shown)}</w:t></w:r></w:hyperlink>"
             )
-        return pre + _raw(
+        return pre + piece(
             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
             f'<w:r><w:instrText xml:space="preserve"> REF {name} \\w \\h </w:instrText></w:r>'
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
@@ -105,7 +117,27 @@ def word_openxml(text: str) -> str:
             '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
         )
 
-    return REF.sub(ref, HEADING.sub(heading, text))
+    return REF.sub(ref, HEADING.sub(heading, text)), pieces
+
+
+def put_pieces(xml: bytes, pieces: list[str]) -> bytes:
+    """Each placeholder replaced by its OpenXML piece: the run holding it is split
+    around it, each part keeping the run's formatting."""
+
+    def run(m: re.Match[str]) -> str:
+        props, text = m.group(1) or "", m.group(2)
+        out: list[str] = []
+        for i, part in enumerate(PIECE.split(text)):
+            if i % 2:
+                out.append(pieces[int(part)])
+            elif part:
+                out.append(f'<w:r>{props}<w:t xml:space="preserve">{part}</w:t></w:r>')
+        return "".join(out)
+
+    text = RUN_WITH_PIECE.sub(run, xml.decode("utf-8"))
+    if "\ue030" in text:
+        raise ValueError("a placeholder of the Word text is not inside a text run")
+    return text.encode("utf-8")
 
 
 def watermark_text(status: str | None, lang: str) -> str | None:
@@ -147,18 +179,20 @@ def with_properties(text: str, props: dict[str, str]) -> str:
 
 def render_word_native(doc: WordDocument, what: str = "document") -> bytes:
     """DOCX bytes with Word's own numbering and references (byte-reproducible)."""
-    text = word_openxml(with_properties(doc.word_markdown or doc.markdown, properties(doc)))
+    text, pieces = word_openxml(with_properties(doc.word_markdown or doc.markdown, properties(doc)))
     args = [f"--reference-doc={reference_docx(doc.lang)}", "-o", "-"]
     docx = run_pandoc(text, "docx", args, what)
     num_id = STYLES.index(doc.numbering) + 1 if doc.numbering in STYLES else 0
     mark = watermark_text(doc.status, doc.lang)
     try:
-        return finish(docx, num_id, mark)
+        return finish(docx, num_id, mark, pieces)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise BuildError(f"{what}: pandoc wrote an unexpected DOCX: {exc}") from exc
 
 
-def finish(docx: bytes, num_id: int, watermark: str | None) -> bytes:
+def finish(
+    docx: bytes, num_id: int, watermark: str | None, pieces: list[str] | None = None
+) -> bytes:
     """One pass over Pandoc's zip: numbering link, opt-outs, watermark, dates.
 
     `num_id` 0 unlinks the heading styles (a document whose headings carry typed
@@ -167,7 +201,9 @@ def finish(docx: bytes, num_id: int, watermark: str | None) -> bytes:
     changes: dict[str, Callable[[bytes], bytes]] = {
         "docProps/core.xml": lambda d: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, d),
         "word/styles.xml": lambda d: link_headings(d, num_id),
-        "word/document.xml": lambda d: edit_document(d, watermark is not None),
+        "word/document.xml": lambda d: edit_document(
+            put_pieces(d, pieces or []), watermark is not None
+        ),
     }
     added: dict[str, bytes] = {}
     if watermark is not None:
