@@ -124,7 +124,7 @@ class Checked:
                     found = find_headings(body)
                     self.results.put_rows(key, [list(h) for h in found])
                 else:
-                    found = tuple((int(a), int(b), int(c)) for a, b, c in rows)  # type: ignore[call-overload]
+                    found = tuple(_heading(row) for row in rows)
                 self._headings[clause.id] = found
         return self._headings[clause.id]
 
@@ -270,3 +270,10 @@ class Checked:
             yield from self.scope(template).problems
         for agreement in self.lib.agreements.values():
             yield from self.agreement(agreement)[1]
+
+
+def _heading(row: list[object]) -> Heading:
+    """A heading as the result cache keeps it: [first line, line after, depth]."""
+    start, end, depth = row
+    assert isinstance(start, int) and isinstance(end, int) and isinstance(depth, int)
+    return start, end, depth

@@ -1,0 +1,243 @@
+"""The `clausekit` command line's arguments: every command, option and help text.
+
+`cli.run` parses with `parser()` and dispatches; a bad command line raises
+`UsageError` (exit 2) instead of argparse's own exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from clausekit import __version__
+from clausekit.errors import UsageError
+
+FORMATS = ("md", "docx", "pdf", "html")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="clausekit",
+        description="Contracts as code: check, assemble and build "
+        "agreements from a clause library in git.",
+    )
+    p.add_argument("--version", action="version", version=f"clausekit {__version__}")
+    p.add_argument(
+        "-C",
+        "--root",
+        type=Path,
+        default=None,
+        help="the library repository (default: found from the current folder)",
+    )
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser(
+        "check",
+        help="validate clauses, templates and agreements",
+        description="Report every problem of the library (or of the given "
+        "paths), one line each: PATH:LINE:COL: error[CODE]: MESSAGE.",
+    )
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to report on")
+    c.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or GitHub Actions annotations",
+    )
+    c.add_argument(
+        "--base",
+        metavar="REV",
+        default=None,
+        help="also fail when a clause or template changed since git revision REV "
+        "without a version bump and changelog entry",
+    )
+
+    a = sub.add_parser(
+        "assemble",
+        help="print an agreement as numbered Markdown",
+        description="Print the assembled Markdown of an agreement: numbers "
+        "and references resolved, values filled in.",
+    )
+    a.add_argument("agreement", metavar="AGREEMENT", help="agreement id or path")
+
+    b = sub.add_parser(
+        "build",
+        help="write documents to dist/",
+        description="Write each agreement as Markdown, DOCX, PDF or HTML. With "
+        "no AGREEMENT and no --blank: every agreement and every blank form.",
+    )
+    b.add_argument("agreements", nargs="*", metavar="AGREEMENT", help="agreement ids or paths")
+    b.add_argument(
+        "--blank",
+        action="append",
+        default=[],
+        metavar="TEMPLATE",
+        help="also write the fillable form of TEMPLATE (repeatable)",
+    )
+    b.add_argument(
+        "--to",
+        default="md,docx,pdf",
+        metavar="FORMATS",
+        help="comma-separated formats: md, docx, pdf, html (default md,docx,pdf)",
+    )
+    b.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: dist/ of the repository)",
+    )
+    b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    b.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="build only share I of N (a fixed, balanced split of the documents; "
+        "join the N output folders with `clausekit manifest`)",
+    )
+    b.add_argument(
+        "--changed-since",
+        default=None,
+        metavar="REV",
+        help="build only documents whose text or rendering inputs differ from git revision REV",
+    )
+    b.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another build is writing the output folder, wait for it (default: exit 1)",
+    )
+    m = sub.add_parser(
+        "manifest",
+        help="print the joined manifest of output folders",
+        description="Print (JSON) the manifests of the output folders DIR... joined into "
+        "one: for the N shards of a build, the unsharded build's manifest.json.",
+    )
+    m.add_argument("folders", nargs="+", type=Path, metavar="DIR")
+
+    s = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a template's agreements",
+        description="Print the composed JSON Schema of TEMPLATE's agreements, "
+        "for editors' autocompletion.",
+    )
+    s.add_argument("template", metavar="TEMPLATE", help="template id or path")
+
+    n = sub.add_parser(
+        "new",
+        help="scaffold a clause or an agreement",
+        description="Create a valid new file to start from.",
+    )
+    nsub = n.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+    nc = nsub.add_parser("clause", help="a new clause file", description="Create clauses/ID.md.")
+    nc.add_argument("id", metavar="ID")
+    nc.add_argument("--lang", default=None, help="language (default from clausekit.yml)")
+    na = nsub.add_parser(
+        "agreement",
+        help="a new agreement file",
+        description="Create agreements/NAME.yaml for a template, listing "
+        "every variable to fill in.",
+    )
+    na.add_argument("name", metavar="NAME")
+    na.add_argument("--template", required=True, metavar="TEMPLATE")
+    _review_parsers(sub)
+    _import_parser(sub)
+    i = sub.add_parser(
+        "init",
+        help="start a new clause-library repository",
+        description="Create a clause-library repository in DIR: clausekit.yml, clauses/, "
+        "templates/, agreements/, the site (mkdocs.yml, docs/index.md), GitHub workflows, "
+        "pre-commit hooks, .gitignore and a README; git init when DIR is not in a git "
+        "repository. Never overwrites a file.",
+    )
+    i.add_argument("dir", nargs="?", default=".", metavar="DIR", help="default: this folder")
+    i.add_argument(
+        "--lang",
+        choices=("zh-CN", "en"),
+        default="zh-CN",
+        help="language of the example content, README and site (default zh-CN)",
+    )
+    i.add_argument(
+        "--bare",
+        action="store_true",
+        help="leave out the example clause, template and draft agreement",
+    )
+    return p
+
+
+def _import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    i = sub.add_parser(
+        "import",
+        help="import a contract (.docx, .md, .txt) as a template, clauses and a draft",
+        description="Write a template, one clause per numbered article and a draft "
+        "agreement from an existing contract; print what needs review as FILE:LINE: lines.",
+    )
+    i.add_argument("file", metavar="FILE", help="the contract: .docx, .md or .txt")
+    i.add_argument(
+        "--template", default=None, metavar="ID", help="template id (default: from FILE)"
+    )
+    i.add_argument("--prefix", default=None, metavar="PATH", help="clause folder (default: ID)")
+    i.add_argument("--lang", default=None, metavar="L", help="language (default: detected)")
+    i.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+
+
+def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    lk = sub.add_parser(
+        "lock",
+        help="lock agreements to their template and clause versions",
+        description="Write agreements/<id>.lock.json: the template and clause versions "
+        "(with sha256) an agreement is built from from now on. With no AGREEMENT: every "
+        "executed agreement that has no lock yet.",
+    )
+    lk.add_argument("agreements", nargs="*", metavar="AGREEMENT", help="agreement ids or paths")
+    lk.add_argument(
+        "--update",
+        action="store_true",
+        help="move an existing lock to the current versions (by default a lock keeps its "
+        "versions and only records the agreement's own changes)",
+    )
+    d = sub.add_parser(
+        "diff",
+        help="the review report of changes since a git revision",
+        description="Print every clause and template changed since --base, with version "
+        "changes and word-level diffs, and every template and agreement affected.",
+    )
+    d.add_argument("--base", required=True, metavar="REV", help="the git revision to compare with")
+    d.add_argument(
+        "--head", default=None, metavar="REV", help="compare this revision (default: work tree)"
+    )
+    d.add_argument(
+        "--format",
+        choices=("md", "json"),
+        default="md",
+        help="md (default; for a pull-request comment) or json",
+    )
+    r = sub.add_parser(
+        "redline",
+        help="DOCX with tracked changes and HTML redline of an agreement",
+        description="Write <id>.redline.docx (Word tracked changes) and <id>.redline.html "
+        "between the agreement as assembled at --base and now.",
+    )
+    r.add_argument("agreement", metavar="AGREEMENT", help="agreement id or path")
+    r.add_argument("--base", required=True, metavar="REV", help="the git revision to compare with")
+    r.add_argument(
+        "--head", default=None, metavar="REV", help="compare this revision (default: work tree)"
+    )
+    r.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: dist/ of the repository)",
+    )
+    r.add_argument(
+        "--author",
+        default="clausekit",
+        help="the author Word shows for the changes (default: clausekit)",
+    )
