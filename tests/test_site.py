@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clausekit.assemble import assemble_blank, number_entries
 from clausekit.check import Checked
@@ -225,3 +227,18 @@ def test_site_outline_numbers_are_the_blank_forms() -> None:
         outline = {n.entry.clause: n.number for n in number_entries(template) if n.entry.clause}
         blank = assemble_blank(checked, tid).headings
         assert outline == {h.target: h.number for h in blank if h.target and "#" not in h.target}
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "clauses", "x-1"]), min_size=1, max_size=4),
+    st.lists(st.sampled_from(["a", "b", "clauses", "x-1"]), min_size=1, max_size=4),
+    st.sampled_from([".md", "/", ""]),
+)
+def test_relative_links_are_posix_relpaths(here: list[str], there: list[str], end: str) -> None:
+    # The site's own relative path (no look at the working folder) must be relpath's.
+    import posixpath
+
+    from clausekit.publish.site.common import rel
+
+    from_uri, to_uri = "/".join(here) + ".md", "/".join(there) + end
+    assert rel(from_uri, to_uri) == posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")

@@ -24,7 +24,8 @@ from clausekit.check import Checked
 from clausekit.check.cache import Entry
 from clausekit.errors import BuildError, ClausekitError, Problem
 from clausekit.load import Library
-from clausekit.review.locks import is_locked, lock_problems
+from clausekit.load.model import Agreement
+from clausekit.review.locks import is_locked, lock_problems, unlocked_executed
 
 # Below this many agreements, forking costs more than it saves.
 PARALLEL_FROM = 200
@@ -97,8 +98,15 @@ def _static(checked: Checked, done: set[str]) -> Iterator[Problem]:
     for cid, clause in lib.clauses.items():
         if cid not in covered:
             yield from checked.clause_problems(clause)
-    for aid in lib.agreements:
+    for aid, agreement in lib.agreements.items():
         yield from agreement_problems(checked, aid)
+        if not is_locked(lib.root / agreement.source.path):
+            yield from _unlocked(agreement)
+
+
+def _unlocked(agreement: Agreement) -> list[Problem]:
+    problem = unlocked_executed(agreement)
+    return [problem] if problem else []
 
 
 def unread_agreements(lib: Library) -> list[Path]:
@@ -132,6 +140,7 @@ def _agreements_of(checked: Checked, keep: PreviewMaker | None) -> Work:
         found = [p for p in more.lib.problems if p not in known]
         texts: dict[str, Preview] = {}
         for aid in sorted(set(more.lib.agreements) - before):
+            found.extend(_unlocked(more.lib.agreements[aid]))
             if keep is None:
                 found.extend(agreement_problems(more, aid))
                 continue

@@ -262,7 +262,8 @@ def is_locked(path: Path) -> bool:
 
 def lock_problems(checked: Checked, locked_paths: list[Path]) -> list[Problem]:
     """`check`'s lock problems: each locked agreement checked against its locked
-    versions, stale or broken locks, locks without agreement, unlocked executed ones."""
+    versions, stale or broken locks, locks without agreement.  (An executed agreement
+    without a lock is found where it is read: `unlocked_executed`.)"""
     before = set(checked.lib.agreements)
     checked = checked.with_agreements(locked_paths)
     lib = checked.lib
@@ -290,7 +291,6 @@ def lock_problems(checked: Checked, locked_paths: list[Path]) -> list[Problem]:
                 )
             )
     found.extend(_orphans(lib))
-    found.extend(_unlocked_executed(lib))
     return found
 
 
@@ -311,42 +311,13 @@ def _orphans(lib: Library) -> list[Problem]:
     return found
 
 
-def _unlocked_executed(lib: Library) -> list[Problem]:
-    found = []
-    for path in sorted((lib.root / "agreements").rglob("*.yaml")):
-        if path.with_suffix(SUFFIX).is_file():
-            continue
-        agreement = _agreement(lib, path)
-        if agreement is not None and agreement.status == "executed":
-            pos = agreement.doc.pos(("status",))
-            found.append(
-                Problem(
-                    agreement.source.path,
-                    pos.line,
-                    pos.col,
-                    "lock",
-                    f"executed agreements must be locked: run `clausekit lock {agreement.id}`",
-                )
-            )
-    return found
-
-
-def _agreement(lib: Library, path: Path) -> Agreement | None:
-    """The agreement of `path`, read again only if it may be executed (check may have
-    read it in a worker process, whose objects the parent does not see)."""
-    from clausekit.ids import id_for
-
-    ident = id_for(path, lib.root / "agreements", ".yaml")
-    if ident in lib.agreements:
-        return lib.agreements[ident]
-    try:
-        text = read_inside(lib.root, path)
-    except (OSError, UnicodeDecodeError):
-        return None  # check reports unreadable files on its own
-    if "executed" not in text:
+def unlocked_executed(agreement: Agreement) -> Problem | None:
+    """An executed agreement must be locked: the problem when `agreement` is not."""
+    if agreement.status != "executed":
         return None
-    try:
-        doc = load_yaml(text)
-    except YamlError:
-        return None  # reported by check as a YAML problem
-    return Agreement(ident, Source(rel(lib.root, path), text), doc)
+    return Problem.at(
+        agreement.source.path,
+        agreement.doc.pos(("status",)),
+        "lock",
+        f"executed agreements must be locked: run `clausekit lock {agreement.id}`",
+    )

@@ -106,7 +106,15 @@ INDEXES = {
 
 
 def rel(from_uri: str, to_uri: str) -> str:
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    """The relative path from one page to another (both below docs/), as
+    `posixpath.relpath` gives it, without its look at the working folder: a large
+    library's pages hold over 100,000 links."""
+    here = [p for p in posixpath.dirname(from_uri).split("/") if p and p != "."]
+    there = [p for p in to_uri.split("/") if p and p != "."]
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) or "."
 
 
 def link(from_uri: str, to_uri: str, text: str) -> str:
