@@ -9,7 +9,7 @@ template's and each clause's work once.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING, Any, cast
@@ -261,15 +261,19 @@ class Checked:
             self._views[key] = self if lib is self.lib else Checked(lib, off)
         return self._views[key]
 
-    def static_problems(self) -> Iterator[Problem]:
-        """Every problem of the clauses, templates and read agreements, without rendering."""
+    def static_problems(self, done: Set[str] = frozenset()) -> Iterator[Problem]:
+        """Every problem of the files that needs no rendering, except those of the
+        templates in `done` and of the clauses they use (checked elsewhere already)."""
         yield from self.lib.problems
-        for clause in self.lib.clauses.values():
-            yield from self.clause_problems(clause)
-        for template in self.lib.templates.values():
-            yield from self.scope(template).problems
-        for agreement in self.lib.agreements.values():
-            yield from self.agreement(agreement)[1]
+        covered: set[str] = set()
+        for tid, template in self.lib.templates.items():
+            if tid in done:
+                covered.update(e.clause or "" for e in template.outline.clause_entries())
+            else:
+                yield from self.scope(template).problems
+        for cid, clause in self.lib.clauses.items():
+            if cid not in covered:
+                yield from self.clause_problems(clause)
 
 
 def _heading(row: list[object]) -> Heading:

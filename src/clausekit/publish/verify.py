@@ -87,17 +87,10 @@ def _static(checked: Checked, done: set[str]) -> Iterator[Problem]:
     """What the workers left: load problems, the other templates and their blank
     forms, clauses no checked template uses, agreements read before."""
     lib = checked.lib
-    yield from lib.problems
-    covered: set[str] = set()
-    for tid, template in lib.templates.items():
-        if tid in done:
-            covered.update(e.clause or "" for e in template.outline.clause_entries())
-        else:
-            yield from checked.scope(template).problems
+    yield from checked.static_problems(done)
+    for tid in lib.templates:
+        if tid not in done:
             yield from blank_problems(checked, tid)
-    for cid, clause in lib.clauses.items():
-        if cid not in covered:
-            yield from checked.clause_problems(clause)
     for aid, agreement in lib.agreements.items():
         yield from agreement_problems(checked, aid)
         if not is_locked(lib.root / agreement.source.path):
