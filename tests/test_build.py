@@ -15,6 +15,7 @@ from clausekit.check import Checked
 from clausekit.errors import BuildError, Problem, ProblemsFound, ToolMissing, UsageError
 from clausekit.load.model import Library, Settings
 from clausekit.publish import build as build_mod
+from clausekit.publish import write as write_mod
 from clausekit.publish.build import CACHE, MANIFEST, build
 from clausekit.publish.outlock import LOCK
 from clausekit.render.atomic import atomic_write, sha256_file
@@ -164,14 +165,14 @@ def test_render_failure_keeps_previous_output(
     good = files(out)
     docs.agreements["acme/zh-final"] = doc("zh", fixture("zh.md") + "\nchanged\n")
     docs.agreements["acme/en-final"] = doc("en", fixture("en.md") + "\nchanged\n")
-    real = build_mod.render
+    real = write_mod.render
 
     def flaky(d: Assembled, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
         if what == "acme/zh-final":
             raise BuildError(f"{what}: pandoc -t docx failed")
         return real(d, fmt, what, fonts)
 
-    monkeypatch.setattr(build_mod, "render", flaky)
+    monkeypatch.setattr(write_mod, "render", flaky)
     with pytest.raises(BuildError, match="acme/zh-final: pandoc"):
         build(lib, None, None, {"docx"}, out)
     now = files(out)
@@ -179,7 +180,7 @@ def test_render_failure_keeps_previous_output(
     assert now["acme/en-final.docx"] != good["acme/en-final.docx"]  # the other was built
     assert not [p for p in out.rglob("*.tmp")]
     # The failed output is retried next time, the good one is not.
-    monkeypatch.setattr(build_mod, "render", real)
+    monkeypatch.setattr(write_mod, "render", real)
     report = build(lib, None, None, {"docx"}, out)
     assert report.built == ["acme/zh-final.docx"]
 

@@ -8,16 +8,21 @@ locked versions (`review.locks.locked`).  Numbers are computed once, in
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from jinja2 import TemplateError, UndefinedError
+from clausekit.lazy import exports
 
-from clausekit.assemble.document import Assembled, InputRef, NumberedHeading, render
-from clausekit.assemble.outline import Numbered, number_entries
-from clausekit.check import Checked, TemplateScope, Values, blank_values
-from clausekit.errors import Problem, ProblemsFound
-from clausekit.load.bilingual import is_bilingual
-from clausekit.load.outline import Entry
+if TYPE_CHECKING:
+    from clausekit.assemble.assembly import (
+        agreement_checked,
+        agreement_problems,
+        assemble_agreement,
+        assemble_blank,
+        blank_problems,
+        left_out,
+    )
+    from clausekit.assemble.model import Assembled, InputRef, NumberedHeading
+    from clausekit.assemble.outline import Numbered, number_entries
 
 __all__ = [
     "Assembled",
@@ -32,122 +37,21 @@ __all__ = [
     "left_out",
     "number_entries",
 ]
-
-
-def assemble_agreement(checked: Checked, agreement_id: str) -> Assembled:
-    """The agreement as Markdown; `ProblemsFound` if it or its template has problems."""
-    lib = checked.lib
-    agreement = lib.agreements[agreement_id]
-    template = lib.templates.get(agreement.template_id)
-    found = list(checked.scope(template).problems) if template else []
-    values, more = checked.agreement(agreement)
-    found += more
-    if found or values is None or template is None:
-        raise ProblemsFound(found)
-    title = str(agreement.data.get("title") or template.title)
-    src = agreement.source
-    extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
-    doc = _rendered(*_render(checked, checked.scope(template), values, title, extra))
-    key = checked.agreement_key(agreement)
-    if key is not None:  # it assembled: no problem of its own, as `check` would find
-        checked.results.put(key, ())
-    return replace(doc, status=agreement.status, agreement=agreement.id)
-
-
-def assemble_blank(checked: Checked, template_id: str) -> Assembled:
-    """The fillable form: every variable printed as a blank."""
-    scope = checked.scope(checked.lib.templates[template_id])
-    if scope.problems:
-        raise ProblemsFound(scope.problems)
-    values = blank_values(scope)
-    return _rendered(*_render(checked, scope, values, scope.template.title, None))
-
-
-def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
-    """An agreement's own problems: its values, and what rendering it finds.
-
-    Its template's problems are left out: they are reported on their own files.
-    """
-    agreement = checked.lib.agreements[agreement_id]
-    key = checked.agreement_key(agreement)
-    cached = checked.results.get(key) if key else None
-    if cached is not None:
-        return list(cached)
-    values, found = checked.agreement(agreement)
-    template = checked.lib.templates.get(agreement.template_id)
-    if values is not None and template is not None and not checked.scope(template).problems:
-        found = _render(checked, checked.scope(template), values, "", None, True)[1]
-    if key is not None:
-        checked.results.put(key, found)
-    return found
-
-
-def agreement_checked(
-    checked: Checked, agreement_id: str
-) -> tuple[Assembled | None, list[Problem]]:
-    """`agreement_problems`, and the document when it has none (as `assemble_agreement`
-    makes it): `check` assembles every agreement anyway, and the site shows them."""
-    try:
-        assembled = assemble_agreement(checked, agreement_id)
-    except ProblemsFound:
-        return None, agreement_problems(checked, agreement_id)
-    key = checked.agreement_key(checked.lib.agreements[agreement_id])
-    if key is not None:
-        checked.results.put(key, ())
-    return assembled, []
-
-
-def blank_problems(checked: Checked, template_id: str) -> list[Problem]:
-    """What rendering a clean template's blank form finds (refs to clauses a `when`
-    may leave out are fine there; headings nested too deep are not)."""
-    scope = checked.scope(checked.lib.templates[template_id])
-    if scope.problems:
-        return []
-    return _render(checked, scope, blank_values(scope), scope.template.title, None, True)[1]
-
-
-def left_out(checked: Checked, agreement_id: str) -> frozenset[str]:
-    """The clauses of the agreement's template that its `when` conditions leave out.
-
-    A condition that needs a value a draft has not set shows its clause, as the
-    draft's document does; an agreement whose values have problems leaves
-    nothing out (check reports it).
-    """
-    agreement = checked.lib.agreements[agreement_id]
-    template = checked.lib.templates.get(agreement.template_id)
-    values, _ = checked.agreement(agreement)
-    if template is None or values is None:
-        return frozenset()
-    scope = checked.scope(template)
-
-    def include(entry: Entry) -> bool:
-        try:
-            return not entry.when or bool(scope.evaluate(entry.when, values.context))
-        except (UndefinedError, TemplateError, TypeError, ValueError, ArithmeticError):
-            return True  # the document shows it (a draft) or check reports it
-
-    kept = {n.entry.clause for n in number_entries(template, include)}
-    return frozenset(
-        e.clause for e in template.outline.clause_entries() if e.clause and e.clause not in kept
-    ) - {e.clause for e in (*template.outline.preamble, template.outline.signature) if e}
-
-
-def _render(
-    checked: Checked,
-    scope: TemplateScope,
-    values: Values,
-    title: str,
-    extra: InputRef | None,
-    problems_only: bool = False,
-) -> tuple[Assembled | None, list[Problem]]:
-    if is_bilingual(scope.template):
-        from clausekit.assemble.bilingual import render_bilingual  # only where needed
-
-        return render_bilingual(checked, scope, values, title, extra)
-    return render(checked, scope, values, title, extra, problems_only)
-
-
-def _rendered(assembled: Assembled | None, problems: list[Problem]) -> Assembled:
-    if assembled is None:
-        raise ProblemsFound(problems)
-    return assembled
+__getattr__ = exports(
+    __name__,
+    {
+        **dict.fromkeys(("Assembled", "InputRef", "NumberedHeading"), "model"),
+        **dict.fromkeys(("Numbered", "number_entries"), "outline"),
+        **dict.fromkeys(
+            (
+                "agreement_checked",
+                "agreement_problems",
+                "assemble_agreement",
+                "assemble_blank",
+                "blank_problems",
+                "left_out",
+            ),
+            "assembly",
+        ),
+    },
+)

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import json
 
-from clausekit.assemble.document import Assembled, InputRef, render
+from clausekit.assemble.document import render
+from clausekit.assemble.model import Assembled, InputRef
 from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
 from clausekit.language.sandbox import Blank, environment, md_escape

@@ -10,8 +10,17 @@ assembly's; `publish.verify` runs both for `clausekit check`.
 
 from __future__ import annotations
 
-from clausekit.check.checked import Checked
-from clausekit.check.scope import TemplateScope
-from clausekit.check.values import Values, blank_values
+from typing import TYPE_CHECKING
+
+from clausekit.lazy import exports
+
+if TYPE_CHECKING:
+    from clausekit.check.checked import Checked
+    from clausekit.check.scope import TemplateScope
+    from clausekit.check.values import Values, blank_values
 
 __all__ = ["Checked", "TemplateScope", "Values", "blank_values"]
+__getattr__ = exports(
+    __name__,
+    {"Checked": "checked", "TemplateScope": "scope", "Values": "values", "blank_values": "values"},
+)

@@ -7,200 +7,22 @@ recorded as a `Problem` and left out, and the rest is read, so that
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clausekit.errors import Problem, UsageError
-from clausekit.ids import id_for, is_valid_id, why_invalid
-from clausekit.load.files import library_files
-from clausekit.load.model import Agreement, Clause, Library, Settings, Source, Template
-from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
+from clausekit.lazy import exports
+
+if TYPE_CHECKING:
+    from clausekit.load.library import find_root, load_library, read_agreements, resolve_arg
+    from clausekit.load.model import Library
 
 __all__ = ["Library", "find_root", "load_library", "read_agreements", "resolve_arg"]
-
-
-def find_root(start: Path, search_up: bool = True) -> Path:
-    """The repository root: the nearest folder holding clausekit.yml or clauses/."""
-    start = start.resolve()
-    for folder in (start, *start.parents) if search_up else (start,):
-        if (folder / "clausekit.yml").is_file() or (folder / "clauses").is_dir():
-            return folder
-    raise UsageError(f"{start}: not in a clause library (no clausekit.yml or clauses/ found)")
-
-
-@dataclass
-class _Reader:
-    """What one pass over files collects; frozen into a `Library` at the end."""
-
-    root: Path
-    settings: Settings
-    clauses: dict[str, Clause] = field(default_factory=dict)
-    templates: dict[str, Template] = field(default_factory=dict)
-    agreements: dict[str, Agreement] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    files_read: int = 0
-
-
-def load_library(root: Path, agreements: bool = True) -> Library:
-    """Read every clause, template and agreement below `root`.
-
-    With `agreements=False` the agreement files are only listed, for `check` to
-    read them in parallel workers (`read_agreements`).
-    """
-    reader = _Reader(root, _settings(root))
-    clauses, templates, files = (
-        _listed(reader, folder, suffix)
-        for folder, suffix in (("clauses", ".md"), ("templates", ".yaml"), ("agreements", ".yaml"))
-    )
-    for path in clauses:
-        _load_clause(reader, path)
-    for path in templates:
-        _load_yaml_file(reader, path, "templates")
-    if agreements:
-        for path in files:
-            _load_yaml_file(reader, path, "agreements")
-    return Library(
-        root=root,
-        settings=reader.settings,
-        clauses=reader.clauses,
-        templates=reader.templates,
-        agreements=reader.agreements,
-        agreement_files=files,
-        problems=tuple(reader.problems),
-        files_read=reader.files_read,
-    )
-
-
-def _listed(reader: _Reader, folder: str, suffix: str) -> tuple[Path, ...]:
-    # Links leading outside the repository are reported and never opened.
-    files, problems = library_files(reader.root, folder, suffix)
-    reader.problems.extend(problems)
-    return tuple(files)
-
-
-def read_agreements(lib: Library, paths: Iterable[Path]) -> Library:
-    """`lib` with the agreement files at `paths` read too (their problems added)."""
-    reader = _Reader(lib.root, lib.settings)
-    for path in paths:
-        _load_yaml_file(reader, path, "agreements")
-    return replace(
-        lib,
-        agreements={**lib.agreements, **reader.agreements},
-        problems=(*lib.problems, *reader.problems),
-        files_read=lib.files_read + reader.files_read,
-    )
-
-
-def _settings(root: Path) -> Settings:
-    path = root / "clausekit.yml"
-    if not path.is_file():
-        return Settings()
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")).value or {}
-    except YamlError as exc:
-        p = exc.problem
-        raise UsageError(f"clausekit.yml:{p.line}:{p.col}: {p.message}") from exc
-    if not isinstance(data, dict):
-        raise UsageError("clausekit.yml:1:1: settings must be a mapping")
-    return Settings(
-        lang=str(data.get("lang", "zh-CN")),
-        output=str(data.get("output", "dist")),
-        fonts={str(k): str(v) for k, v in (data.get("fonts") or {}).items()},
-    )
-
-
-def _read(reader: _Reader, path: Path) -> Source | None:
-    rel = path.relative_to(reader.root).as_posix()
-    reader.files_read += 1
-    try:
-        # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not text.
-        return Source(rel, path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        reader.problems.append(Problem(rel, 1, 1, "encoding", _not_utf8(path, rel, exc)))
-    except OSError as exc:
-        reader.problems.append(Problem(rel, 1, 1, "io", f"cannot read file: {exc.strerror}"))
-    return None
-
-
-def _not_utf8(path: Path, rel: str, exc: UnicodeDecodeError) -> str:
-    try:
-        path.read_bytes().decode("gb18030")
-    except (UnicodeDecodeError, OSError):
-        return f"not UTF-8 text: {exc.reason}"
-    return (
-        f"not UTF-8 text: the file looks GB18030-encoded; convert it with: "
-        f"iconv -f GB18030 -t UTF-8 {rel} -o {rel}.utf8 && mv {rel}.utf8 {rel}"
-    )
-
-
-def _checked_id(reader: _Reader, path: Path, folder: str, suffix: str) -> str | None:
-    ident = id_for(path, reader.root / folder, suffix)
-    if is_valid_id(ident):
-        return ident
-    rel = path.relative_to(reader.root).as_posix()
-    reader.problems.append(Problem(rel, 1, 1, "id", why_invalid(ident)))
-    return None
-
-
-def _yaml_problem(reader: _Reader, source: Source, exc: YamlError) -> None:
-    reader.problems.append(Problem.at(source.path, exc.problem, "yaml", exc.problem.message))
-
-
-def _load_clause(reader: _Reader, path: Path) -> None:
-    source = _read(reader, path)
-    ident = _checked_id(reader, path, "clauses", ".md")
-    if source is None or ident is None:
-        return
-    try:
-        doc = split_front_matter(source.text)
-    except YamlError as exc:
-        _yaml_problem(reader, source, exc)
-        return
-    if doc is None:
-        reader.problems.append(
-            Problem(
-                source.path,
-                1,
-                1,
-                "front-matter",
-                "a clause starts with YAML front matter between two '---' lines",
-            )
-        )
-        return
-    reader.clauses[ident] = Clause(ident, source, doc.meta, doc.body, doc.body_line)
-
-
-def _load_yaml_file(reader: _Reader, path: Path, folder: str) -> None:
-    source = _read(reader, path)
-    ident = _checked_id(reader, path, folder, ".yaml")
-    if source is None or ident is None:
-        return
-    try:
-        doc = load_yaml(source.text)
-    except YamlError as exc:
-        _yaml_problem(reader, source, exc)
-        return
-    if folder == "templates":
-        reader.templates[ident] = Template(ident, source, doc, reader.settings.lang)
-    else:
-        reader.agreements[ident] = Agreement(ident, source, doc)
-
-
-def resolve_arg(lib: Library, arg: str, kind: str) -> str:
-    """An AGREEMENT or TEMPLATE argument (an id or a path) as an id."""
-    table = lib.agreements if kind == "agreements" else lib.templates
-    if arg in table:
-        return arg
-    p = Path(arg)
-    candidate = (Path.cwd() / p).resolve() if not p.is_absolute() else p.resolve()
-    folder = (lib.root / kind).resolve()
-    if candidate.suffix == ".yaml" and candidate.is_relative_to(folder):
-        ident = id_for(candidate, folder, ".yaml")
-        if ident in table:
-            return ident
-    singular = kind[:-1]
-    if not is_valid_id(arg) and not arg.endswith(".yaml"):
-        raise UsageError(why_invalid(arg))
-    known = ", ".join(sorted(table)[:10]) or "none"
-    raise UsageError(f"no {singular} {arg!r} in {lib.root} (known: {known})")
+__getattr__ = exports(
+    __name__,
+    {
+        "Library": "model",
+        "find_root": "library",
+        "load_library": "library",
+        "read_agreements": "library",
+        "resolve_arg": "library",
+    },
+)

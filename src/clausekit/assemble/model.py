@@ -1,0 +1,49 @@
+"""What assembly hands over: the document as Markdown, with what it was made of.
+
+Kept apart from the assembling code (and Jinja) so that a writer, or a build
+that finds the document in its cache, can hold one without importing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InputRef:
+    kind: str  # "template" | "clause" | "agreement"
+    id: str
+    path: str
+    version: str | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class NumberedHeading:
+    """A numbered heading of the document: its level, number and what it is."""
+
+    number: tuple[int, ...]
+    title: str
+    target: str | None  # the clause id, `clause#anchor`, or None for a group heading
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The hand-off to rendering: the document as Markdown, and its numbering."""
+
+    markdown: str
+    title: str
+    lang: str
+    inputs: tuple[InputRef, ...]
+    numbering: str = "zh-CN"
+    headings: tuple[NumberedHeading, ...] = ()
+    # The Word text: numbered headings as `# title {.ck-num ck-bm=...}`, references as
+    # spans naming their bookmark (see clausekit.render.wordnative); "" = as markdown.
+    word_markdown: str = ""
+    status: str | None = None  # the agreement's status; None for a blank form
+    agreement: str | None = None  # the agreement id; None for a blank form
+    # The text cut at article boundaries: ("preamble" | "article" | "signature", text),
+    # for layouts that set each article apart (assemble.bilingual).
+    sections: tuple[tuple[str, str], ...] = ()
+    layout: str | None = None  # a bilingual document's: "parallel" | "sequential"
+    languages: tuple[str, ...] = ()  # a bilingual document's, its first language first

@@ -1,0 +1,240 @@
+"""Writing assembled documents: render each (document, format), incrementally.
+
+Each (document, format) whose cache key changed is rendered by a thread pool:
+Pandoc runs as a subprocess and Typst releases the GIL, so threads use all
+cores without paying for process start-up and font loading in each worker.
+Outputs are written atomically, holding the output folder's lock;
+`manifest.json` records every output and input with its sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from clausekit.assemble.model import Assembled
+from clausekit.errors import BuildError, ClausekitError
+from clausekit.publish.outlock import output_lock
+from clausekit.render.atomic import atomic_write, sha256_file
+from clausekit.render.formats import FORMATS, render, renderer_fingerprint
+from clausekit.render.progress import Progress
+
+MANIFEST = "manifest.json"
+CACHE = ".clausekit-cache.json"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document to build: an agreement, or the blank form of a template."""
+
+    key: str  # manifest key and output stem: the agreement id, or blank/<template id>
+    kind: str  # "agreement" | "blank"
+    source_id: str
+    assembled: Assembled
+
+
+@dataclass
+class BuildReport:
+    outdir: Path
+    built: list[str] = field(default_factory=list)  # outputs written, relative to outdir
+    unchanged: list[str] = field(default_factory=list)  # outputs already up to date
+    seconds: dict[str, float] = field(default_factory=dict)  # render time per output
+    elapsed: float = 0.0
+    failures: list[str] = field(default_factory=list)  # one line per failed render
+
+    @property
+    def outputs(self) -> list[str]:
+        return sorted([*self.built, *self.unchanged])
+
+
+def known_formats(formats: set[str]) -> None:
+    unknown = formats - set(FORMATS)
+    if unknown:
+        raise BuildError(f"unknown output format {', '.join(sorted(unknown))}; use {FORMATS}")
+
+
+def write_documents(
+    docs: list[Document],
+    formats: set[str],
+    outdir: Path,
+    force: bool = False,
+    progress: TextIO | None = None,
+    jobs: int | None = None,
+    fonts: list[str] | None = None,
+    wait: bool = False,
+) -> BuildReport:
+    """Render assembled documents into outdir, holding its lock (see `outlock`)."""
+    started = time.perf_counter()
+    known_formats(formats)
+    outdir = outdir.resolve()
+    with output_lock(outdir, wait):
+        report = _write_locked(docs, formats, outdir, force, progress, jobs, fonts)
+    report.elapsed = time.perf_counter() - started
+    if report.failures:
+        raise BuildError("\n".join(report.failures))
+    return report
+
+
+def _write_locked(
+    docs: list[Document],
+    formats: set[str],
+    outdir: Path,
+    force: bool,
+    progress: TextIO | None,
+    jobs: int | None,
+    fonts: list[str] | None,
+) -> BuildReport:
+    fingerprint = renderer_fingerprint(fonts)
+    cache = _read_json(outdir / CACHE)
+    manifest = _read_json(outdir / MANIFEST)
+    report = BuildReport(outdir=outdir)
+
+    tasks: list[tuple[Document, str, str, str]] = []  # doc, format, relative path, cache key
+    for doc in docs:
+        for fmt in sorted(formats):
+            rel = f"{doc.key}.{fmt}"
+            a = doc.assembled
+            # The Word text, status (watermark) and agreement (properties) shape outputs too.
+            content = "\0".join((a.markdown, a.word_markdown, a.status or "", a.agreement or ""))
+            key = _cache_key(content, fmt, fingerprint)
+            entry = cache.get(rel)
+            if not force and _up_to_date(outdir / rel, entry, key):
+                report.unchanged.append(rel)
+            else:
+                tasks.append((doc, fmt, rel, key))
+
+    bar = Progress(progress, len(tasks))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clausekit-build") as pool:
+        futures: dict[Future[float], tuple[Document, str, str, str]] = {
+            pool.submit(_render_one, doc, fmt, outdir / rel, fonts): (doc, fmt, rel, key)
+            for doc, fmt, rel, key in tasks
+        }
+        for fut in as_completed(futures):  # completion order, for a live progress bar
+            doc, fmt, rel, key = futures[fut]
+            try:
+                seconds = fut.result()
+            except ClausekitError as exc:
+                if not isinstance(exc, BuildError):
+                    pool.shutdown(cancel_futures=True)
+                    raise  # ToolMissing: every other document would fail the same way
+                report.failures.append(str(exc))
+                cache.pop(rel, None)
+                bar.step(rel, failed=True)
+                continue
+            report.built.append(rel)
+            report.seconds[rel] = seconds
+            cache[rel] = {"key": key, "sha256": sha256_file(outdir / rel)}
+            bar.step(rel)
+    bar.done()
+
+    _update_manifest(manifest, docs, formats, outdir, cache)
+    _write_json(outdir / MANIFEST, manifest)
+    _write_json(outdir / CACHE, cache)
+    return report
+
+
+def _render_one(doc: Document, fmt: str, target: Path, fonts: list[str] | None) -> float:
+    started = time.perf_counter()
+    data = render(doc.assembled, fmt, doc.key, fonts)
+    atomic_write(target, data)
+    return time.perf_counter() - started
+
+
+def _cache_key(markdown: str, fmt: str, fingerprint: str) -> str:
+    h = hashlib.sha256()
+    for part in (fingerprint, fmt, markdown):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _up_to_date(path: Path, entry: object, key: str) -> bool:
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return False
+    # An output edited or deleted by hand is rebuilt, not trusted.
+    try:
+        return sha256_file(path) == entry.get("sha256")
+    except FileNotFoundError:
+        return False
+
+
+def _update_manifest(
+    manifest: dict[str, object],
+    docs: list[Document],
+    formats: set[str],
+    outdir: Path,
+    cache: dict[str, object],
+) -> None:
+    documents = manifest.get("documents")
+    if not isinstance(documents, dict):
+        documents = {}
+    for doc in docs:
+        old = documents.get(doc.key)
+        outputs = dict(old.get("outputs", {})) if isinstance(old, dict) else {}
+        for fmt in formats:
+            rel = f"{doc.key}.{fmt}"
+            entry = cache.get(rel)
+            if isinstance(entry, dict):
+                outputs[fmt] = {"path": rel, "sha256": entry["sha256"]}
+        documents[doc.key] = {
+            "kind": doc.kind,
+            "id": doc.source_id,
+            "title": doc.assembled.title,
+            "lang": doc.assembled.lang,
+            "inputs": [
+                {
+                    "kind": i.kind,
+                    "id": i.id,
+                    "path": i.path,
+                    "version": i.version,
+                    "sha256": i.sha256,
+                }
+                for i in doc.assembled.inputs
+            ],
+            "outputs": dict(sorted(outputs.items())),
+        }
+    # Drop entries whose files are gone (a deleted agreement, `rm dist/x.pdf`).
+    for key in list(documents):
+        entry = documents[key]
+        outs = entry.get("outputs", {}) if isinstance(entry, dict) else {}
+        live = {f: o for f, o in outs.items() if (outdir / o["path"]).is_file()}
+        if live:
+            entry["outputs"] = live
+        else:
+            del documents[key]
+    from clausekit import __version__
+
+    manifest.clear()
+    manifest["generator"] = f"clausekit {__version__}"
+    manifest["documents"] = dict(sorted(documents.items()))
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        # A corrupt cache only costs a full rebuild; say so rather than fail.
+        print(f"clausekit: ignoring unreadable {path} ({exc}); rebuilding", file=sys.stderr)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, object]) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    raw = text.encode("utf-8")
+    try:
+        if path.read_bytes() == raw:
+            return  # keep the mtime of an unchanged file
+    except FileNotFoundError:
+        pass
+    atomic_write(path, raw)
