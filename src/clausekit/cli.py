@@ -21,6 +21,8 @@ from clausekit.errors import ClausekitError, ProblemsFound, UsageError, format_p
 if TYPE_CHECKING:
     from clausekit.check import Checked
     from clausekit.load.model import Library
+    from clausekit.publish.quick import QuickBuild
+    from clausekit.publish.write import BuildReport
 
 
 def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -47,12 +49,17 @@ def _checked(lib: Library) -> Checked:
     return Checked(lib)
 
 
-def _library(args: argparse.Namespace) -> Library:
-    from clausekit.load import find_root, load_library
+def _root(args: argparse.Namespace) -> Path:
+    from clausekit.load.files import find_root
 
-    root = find_root(args.root, search_up=False) if args.root else find_root(Path.cwd())
+    return find_root(args.root, search_up=False) if args.root else find_root(Path.cwd())
+
+
+def _library(args: argparse.Namespace) -> Library:
+    from clausekit.load import load_library
+
     # `check` reads agreements itself, in parallel; other commands need them now.
-    return load_library(root, agreements=args.command != "check")
+    return load_library(_root(args), agreements=args.command != "check")
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -65,6 +72,11 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         out.write(manifest_text(join_manifests(args.folders)))
         return 0
+    quick = _quick_build(args) if args.command == "build" else None
+    if quick is not None:
+        report = quick.run(err)
+        if report is not None:  # every agreement was kept from an earlier build
+            return _built(quick.cache.root, report, out)
     lib = _library(args)
     if args.command == "check":
         return _check(lib, args, out)
@@ -97,7 +109,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         print(f"created {path.relative_to(lib.root).as_posix()}", file=out)
         return 0
-    return _build(lib, args, out, err)
+    return _build(lib, args, out, err, quick)
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
@@ -186,10 +198,18 @@ def _under(path: str, wanted: str) -> bool:
     return wanted in ("", ".") or path == wanted or path.startswith(wanted.rstrip("/") + "/")
 
 
-def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from clausekit.load import resolve_arg
-    from clausekit.publish.build import build, default_outdir
+def _quick_build(args: argparse.Namespace) -> QuickBuild | None:
+    """Named agreements, nothing else: they may be kept from an earlier build."""
+    if args.blank or args.shard is not None or args.changed_since is not None:
+        return None
+    from clausekit.publish.quick import QuickBuild, Request
 
+    formats = _formats(args)
+    request = Request(args.agreements, formats, args.output, args.force, args.wait)
+    return QuickBuild.start(_root(args), request)
+
+
+def _formats(args: argparse.Namespace) -> set[str]:
     formats = {f.strip() for f in args.to.split(",") if f.strip()}
     unknown = formats - set(FORMATS)
     if unknown or not formats:
@@ -197,6 +217,16 @@ def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
             f"--to: unknown format {', '.join(sorted(unknown)) or '(none)'}; "
             f"choose from {', '.join(FORMATS)}"
         )
+    return formats
+
+
+def _build(
+    lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO, quick: QuickBuild | None
+) -> int:
+    from clausekit.load import resolve_arg
+    from clausekit.publish.build import build, default_outdir
+
+    formats = _formats(args)
     agreements = [resolve_arg(lib, a, "agreements") for a in args.agreements]
     blanks = [resolve_arg(lib, t, "templates") for t in args.blank]
     if not agreements and not blanks:
@@ -226,14 +256,17 @@ def _build(lib: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
             args.wait,
             args.force,
         )
-    where = _shown(lib, report.outdir)
+    if quick is not None:
+        settings = lib.settings
+        quick.remember(report.documents, settings.output, settings.fonts.get("paths"))
+    return _built(lib.root, report, out)
+
+
+def _built(root: Path, report: BuildReport, out: TextIO) -> int:
+    path = report.outdir.resolve()
+    where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     print(f"{len(report.built)} written, {len(report.unchanged)} up to date in {where}", file=out)
     return 0
-
-
-def _shown(lib: Library, path: Path) -> str:
-    path = path.resolve()
-    return path.relative_to(lib.root).as_posix() if path.is_relative_to(lib.root) else str(path)
 
 
 def main() -> None:

@@ -6,7 +6,9 @@ that finds the document in its cache, can hold one without importing them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,23 @@ class Assembled:
     sections: tuple[tuple[str, str], ...] = ()
     layout: str | None = None  # a bilingual document's: "parallel" | "sequential"
     languages: tuple[str, ...] = ()  # a bilingual document's, its first language first
+
+    def as_data(self) -> dict[str, Any]:
+        """The document as JSON values (`from_data` reads them back equal)."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Assembled:
+        """The document `as_data` wrote; KeyError or TypeError if `data` is not one."""
+        return cls(
+            **{
+                **data,
+                "inputs": tuple(InputRef(**i) for i in data["inputs"]),
+                "headings": tuple(
+                    NumberedHeading(tuple(h["number"]), h["title"], h["target"])
+                    for h in data["headings"]
+                ),
+                "sections": tuple((kind, text) for kind, text in data["sections"]),
+                "languages": tuple(data["languages"]),
+            }
+        )

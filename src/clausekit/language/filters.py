@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal
+if TYPE_CHECKING:
+    from babel import Locale
 
 CENT = Decimal("0.01")
 UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -28,6 +28,10 @@ BIG_UNITS = ("", "万", "亿", "万亿")
 @cache
 def babel_locale(lang: str) -> Locale:
     # Parsing a locale costs more than formatting a number: do it once per language.
+    # Babel is imported here, when a locale is first needed: heading numbers (in the
+    # Word writer, too) use this module without it.
+    from babel import Locale
+
     return Locale.parse(lang.replace("-", "_"))
 
 
@@ -45,11 +49,15 @@ def money(value: Decimal | int, lang: str = "zh-CN") -> str:
     """`1234567.5` -> `1,234,567.50`."""
     if lang.split("-")[0] in PLAIN_NUMBERS:
         return format(cents(value), ",.2f")  # the same text, without a locale lookup
+    from babel.numbers import format_decimal
+
     return format_decimal(cents(value), format="#,##0.00", locale=babel_locale(lang))
 
 
 def percent(value: Decimal | int, lang: str = "zh-CN") -> str:
     """Values are in percent units: `30` -> `30%`, `0.05` -> `0.05%`."""
+    from babel.numbers import format_decimal
+
     return format_decimal(Decimal(value), format="#,##0.####", locale=babel_locale(lang)) + "%"
 
 
@@ -57,6 +65,8 @@ def format_day(value: date, lang: str = "zh-CN") -> str:
     """`2026-12-01` -> `2026年12月1日` (zh) / `1 December 2026` (en)."""
     if lang.startswith("zh"):
         return f"{value.year}年{value.month}月{value.day}日"
+    from babel.dates import format_date
+
     return format_date(value, format="d MMMM y", locale=babel_locale(lang))
 
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from clausekit.lazy import exports
 
 if TYPE_CHECKING:
-    from clausekit.load.library import find_root, load_library, read_agreements, resolve_arg
+    from clausekit.load.files import find_root
+    from clausekit.load.library import load_library, read_agreements, resolve_arg
     from clausekit.load.model import Library
 
 __all__ = ["Library", "find_root", "load_library", "read_agreements", "resolve_arg"]
@@ -20,7 +21,7 @@ __getattr__ = exports(
     __name__,
     {
         "Library": "model",
-        "find_root": "library",
+        "find_root": "files",
         "load_library": "library",
         "read_agreements": "library",
         "resolve_arg": "library",

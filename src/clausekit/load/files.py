@@ -13,13 +13,27 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from clausekit.errors import Problem
+from clausekit.errors import Problem, UsageError
+
+
+def find_root(start: Path, search_up: bool = True) -> Path:
+    """The repository root: the nearest folder holding clausekit.yml or clauses/."""
+    start = start.resolve()
+    for folder in (start, *start.parents) if search_up else (start,):
+        if (folder / "clausekit.yml").is_file() or (folder / "clauses").is_dir():
+            return folder
+    raise UsageError(f"{start}: not in a clause library (no clausekit.yml or clauses/ found)")
 
 
 def inside(root: Path, path: Path) -> bool:
     """Whether `path`, with every link followed, is `root` or below it."""
-    real = Path(os.path.realpath(path))
-    return real == Path(os.path.realpath(root)) or real.is_relative_to(os.path.realpath(root))
+    return _under(os.path.realpath(root), path)
+
+
+def _under(real_root: str, path: Path) -> bool:
+    # Both sides are real paths (no `..`, no links), so a prefix test is exact.
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def escape_problem(root: Path, path: Path) -> Problem:
@@ -41,9 +55,10 @@ def library_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], lis
     link cycle ends.
     """
     top = root / folder
+    real_root = os.path.realpath(root)
     if not top.is_dir() and not top.is_symlink():
         return [], []
-    if not inside(root, top):
+    if not _under(real_root, top):
         return [], [escape_problem(root, top)]
     files: list[Path] = []
     problems: list[Problem] = []
@@ -64,12 +79,12 @@ def library_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], lis
         for entry in entries:
             path = current / entry.name
             if entry.is_dir():  # follows links: a linked folder is walked like a folder
-                if inside(root, path):
+                if _under(real_root, path):
                     pending.append(path)
                 else:
                     problems.append(escape_problem(root, path))
             elif entry.name.endswith(suffix):
-                if inside(root, path):
+                if _under(real_root, path):
                     files.append(path)
                 else:  # a link to a file outside, or a dangling link
                     problems.append(escape_problem(root, path))

@@ -13,15 +13,6 @@ from clausekit.load.model import Agreement, Clause, Library, Settings, Source, T
 from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
 
 
-def find_root(start: Path, search_up: bool = True) -> Path:
-    """The repository root: the nearest folder holding clausekit.yml or clauses/."""
-    start = start.resolve()
-    for folder in (start, *start.parents) if search_up else (start,):
-        if (folder / "clausekit.yml").is_file() or (folder / "clauses").is_dir():
-            return folder
-    raise UsageError(f"{start}: not in a clause library (no clausekit.yml or clauses/ found)")
-
-
 @dataclass
 class _Reader:
     """What one pass over files collects; frozen into a `Library` at the end."""

@@ -6,7 +6,6 @@ before anything is written); `write_documents` then renders what changed.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from functools import partial
@@ -17,8 +16,8 @@ from clausekit.assemble import Assembled, assemble_blank
 from clausekit.check import Checked
 from clausekit.errors import BuildError, Problem, ProblemsFound, UsageError
 from clausekit.ids import is_valid_id
-from clausekit.load.files import inside
 from clausekit.load.model import Library
+from clausekit.publish.paths import font_folders, output_folder
 from clausekit.publish.write import (
     CACHE,
     MANIFEST,
@@ -108,24 +107,9 @@ def assemble_all(
 
 def settings_font_paths(lib: Library) -> list[str] | None:
     """Font folders from clausekit.yml `fonts: {paths: "a:b"}` (relative to the repository)."""
-    raw = lib.settings.fonts.get("paths") if lib.settings.fonts else None
-    if not raw:
-        return None
-    paths = [p for p in str(raw).split(os.pathsep) if p]
-    for p in paths:
-        _confined_setting(lib, "fonts.paths", p)
-    return [str((lib.root / p).resolve()) for p in paths]
+    return font_folders(lib.root, lib.settings.fonts.get("paths") if lib.settings.fonts else None)
 
 
 def default_outdir(lib: Library) -> Path:
     """`output` of clausekit.yml (default dist/), which must stay inside the repository."""
-    _confined_setting(lib, "output", lib.settings.output)
-    return lib.root / lib.settings.output
-
-
-def _confined_setting(lib: Library, name: str, value: str) -> None:
-    # clausekit.yml comes with pull requests too: its paths may not lead out of the
-    # repository, by `..`, an absolute path or a symbolic link.
-    if not inside(lib.root, lib.root / value):
-        msg = f"{name} {value!r} resolves outside the repository"
-        raise ProblemsFound([Problem("clausekit.yml", 1, 1, "symlink", msg)])
+    return output_folder(lib.root, lib.settings.output)

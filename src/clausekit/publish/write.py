@@ -48,6 +48,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)  # render time per output
     elapsed: float = 0.0
     failures: list[str] = field(default_factory=list)  # one line per failed render
+    documents: list[Document] = field(default_factory=list)  # what was asked for
 
     @property
     def outputs(self) -> list[str]:
@@ -94,7 +95,7 @@ def _write_locked(
     fingerprint = renderer_fingerprint(fonts)
     cache = _read_json(outdir / CACHE)
     manifest = _read_json(outdir / MANIFEST)
-    report = BuildReport(outdir=outdir)
+    report = BuildReport(outdir=outdir, documents=list(docs))
 
     tasks: list[tuple[Document, str, str, str]] = []  # doc, format, relative path, cache key
     for doc in docs:

@@ -1,0 +1,146 @@
+"""`clausekit build AGREEMENT` from the document an earlier build assembled
+(`publish.quick`): the same files as the full build, and a miss whenever any
+input changed.  Real `clausekit` processes, each with its own cache folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_fixtures import copy_library
+
+PYTHON = sys.executable
+AID = "mutual-nda/2026-shenzhen-hangzhou-final"
+# Runs the command line, then says which of the full build's modules it imported.
+PROBE = (
+    "import sys; from clausekit.cli import run; code = run(sys.argv[1:], sys.stdout, sys.stderr);"
+    "print('FULL' if 'clausekit.load.library' in sys.modules or 'jinja2' in sys.modules"
+    " else 'QUICK'); sys.exit(code)"
+)
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Path:
+    return copy_library(tmp_path / "lib", downloads=False)
+
+
+def build(lib: Path, cache: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CLAUSEKIT_CACHE_DIR": str(cache)}
+    cmd = [PYTHON, "-c", PROBE, "-C", str(lib), "build", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+
+
+def way(proc: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def test_a_kept_document_builds_the_same_files_without_the_loader(
+    lib: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first = build(lib, cache, AID, "--to", "docx,md", "-o", str(tmp_path / "a"))
+    assert first.returncode == 0 and way(first) == "FULL"
+    again = build(lib, cache, AID, "--to", "docx,md", "-o", str(tmp_path / "b"))
+    assert again.returncode == 0 and way(again) == "QUICK"
+    assert "1 written" not in again.stdout and "2 written, 0 up to date" in again.stdout
+    off = build(lib, "off", AID, "--to", "docx,md", "-o", str(tmp_path / "c"))
+    assert way(off) == "FULL"
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b") == outputs(tmp_path / "c")
+    # By path, as a shell completes it, too.
+    path = str(lib / "agreements" / f"{AID}.yaml")
+    assert way(build(lib, cache, path, "--to", "md", "-o", str(tmp_path / "d"))) == "QUICK"
+
+
+@pytest.mark.parametrize(
+    ("edit", "seen"),
+    [
+        ("clauses/nda/purpose.md", "EDITED-CLAUSE"),
+        ("templates/mutual-nda.yaml", None),
+        (f"agreements/{AID}.yaml", "EDITED-VALUE"),
+    ],
+)
+def test_any_changed_input_is_assembled_again(
+    lib: Path, tmp_path: Path, edit: str, seen: str | None
+) -> None:
+    cache = tmp_path / "cache"
+    assert build(lib, cache, AID, "--to", "md", "-o", str(tmp_path / "a")).returncode == 0
+    path = lib / edit
+    text = path.read_text("utf-8")
+    if seen == "EDITED-CLAUSE":
+        text = text.rstrip() + "\n\nEDITED-CLAUSE\n"
+    elif seen == "EDITED-VALUE":
+        text = text.replace("深圳", "EDITED-VALUE深圳", 1)
+        assert "EDITED-VALUE" in text
+    else:
+        text += "\n# a comment changes the file's bytes, not its meaning\n"
+    path.write_text(text, "utf-8")
+    proc = build(lib, cache, AID, "--to", "md", "-o", str(tmp_path / "b"))
+    assert proc.returncode == 0 and way(proc) == "FULL"
+    md = (tmp_path / "b" / f"{AID}.md").read_text("utf-8")
+    if seen:
+        assert seen in md
+    # The document assembled afresh is kept in its turn.
+    assert way(build(lib, cache, AID, "--to", "md", "-o", str(tmp_path / "c"))) == "QUICK"
+
+
+def test_other_agreements_do_not_matter_but_a_new_clause_file_or_lock_does(
+    lib: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    out = str(tmp_path / "out")
+    assert build(lib, cache, AID, "--to", "md", "-o", out).returncode == 0
+    other = lib / "agreements" / "mutual-nda" / "2026-draft.yaml"
+    other.write_text(other.read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert way(build(lib, cache, AID, "--to", "md", "-o", out)) == "QUICK"
+    (lib / "clauses" / "nda" / "new.md").write_text("---\ntitle: x\n---\nx\n", "utf-8")
+    assert way(build(lib, cache, AID, "--to", "md", "-o", out)) == "FULL"
+    env = {**os.environ, "CLAUSEKIT_CACHE_DIR": str(cache)}
+    clausekit = str(Path(PYTHON).parent / "clausekit")
+    subprocess.run([clausekit, "-C", str(lib), "lock", AID], env=env, check=True)
+    assert way(build(lib, cache, AID, "--to", "md", "-o", out)) == "FULL"
+
+
+def test_a_problem_made_after_the_document_was_kept_is_reported(lib: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert build(lib, cache, AID, "--to", "md", "-o", str(tmp_path / "a")).returncode == 0
+    agreement = lib / "agreements" / f"{AID}.yaml"
+    agreement.write_text(agreement.read_text("utf-8") + "unknown_field_xyz: 1\n", "utf-8")
+    proc = build(lib, cache, AID, "--to", "md", "-o", str(tmp_path / "b"))
+    assert proc.returncode == 1 and way(proc) == "FULL"
+    assert f"agreements/{AID}.yaml:" in proc.stderr
+    assert not (tmp_path / "b" / f"{AID}.md").exists()
+
+
+def test_a_clause_linked_outside_is_never_read_from_the_cache_either(
+    lib: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert build(lib, cache, AID, "--to", "md", "-o", str(tmp_path / "a")).returncode == 0
+    outside = tmp_path / "outside.md"
+    target = lib / "clauses" / "nda" / "purpose.md"
+    outside.write_bytes(target.read_bytes())
+    target.unlink()
+    target.symlink_to(outside)
+    kept = build(lib, cache, AID, "--to", "md", "-o", str(tmp_path / "b"))
+    fresh = build(lib, "off", AID, "--to", "md", "-o", str(tmp_path / "c"))
+    assert way(kept) == way(fresh) == "FULL"
+    assert kept.returncode == fresh.returncode
+    assert outputs(tmp_path / "b") == outputs(tmp_path / "c")
+
+
+def test_no_cache_folder_no_kept_documents(lib: Path, tmp_path: Path) -> None:
+    assert build(lib, "off", AID, "--to", "md", "-o", str(tmp_path / "a")).returncode == 0
+    assert way(build(lib, "off", AID, "--to", "md", "-o", str(tmp_path / "b"))) == "FULL"
