@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -95,11 +96,18 @@ def _col(source_lines: list[str], line: int, needle: str) -> int:
 
 def analyse(source: str) -> Analysis:
     """Analyse a body; raises `SyntaxProblem` with the line of a Jinja syntax error."""
+    return analyse_tree(source)[0]
+
+
+def analyse_tree(source: str) -> tuple[Analysis, nodes.Template]:
+    """`analyse`, and the parsed body: compiling it skips parsing again.  (The parse
+    is the same in every document language: the sandboxes differ in filters and
+    blanks, which the code uses when it runs, not in syntax.)"""
     try:
         ast = _env().parse(source)
     except TemplateSyntaxError as exc:
         raise SyntaxProblem(exc.lineno or 1, exc.message or "syntax error") from exc
-    return _walk(ast, source.split("\n"))
+    return _walk(ast, source.split("\n")), ast
 
 
 def analyse_expression(expr: str) -> Analysis:
@@ -108,14 +116,17 @@ def analyse_expression(expr: str) -> Analysis:
 
 
 def _walk(ast: nodes.Template, lines: list[str]) -> Analysis:
-    bound = _locally_bound(ast)
+    # One walk over the tree, then each question asks the node list (in document
+    # order): walking it once per question cost most of a clause's analysis.
+    every = list(ast.find_all(nodes.Node))
+    bound = _locally_bound(every)
     names: list[Use] = []
-    for node in ast.find_all(nodes.Name):
+    for node in _of(every, nodes.Name):
         if node.ctx == "load" and node.name not in bound and node.name not in BUILTIN_NAMES:
             names.append(Use(node.name, node.lineno, _col(lines, node.lineno, node.name)))
     refs: list[Use] = []
     dynamic: list[Use] = []
-    for call in ast.find_all(nodes.Call):
+    for call in _of(every, nodes.Call):
         if isinstance(call.node, nodes.Name) and call.node.name == "ref":
             arg = call.args[0] if call.args else None
             if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
@@ -124,12 +135,12 @@ def _walk(ast: nodes.Template, lines: list[str]) -> Analysis:
                 dynamic.append(Use("ref", call.lineno, _col(lines, call.lineno, "ref")))
     unsafe = [
         Use(n.attr, n.lineno, _col(lines, n.lineno, n.attr))
-        for n in ast.find_all(nodes.Getattr)
+        for n in _of(every, nodes.Getattr)
         if n.attr.startswith("_")
     ]
     unsafe += [
         Use(str(n.arg.value), n.lineno, _col(lines, n.lineno, str(n.arg.value)))
-        for n in ast.find_all(nodes.Getitem)
+        for n in _of(every, nodes.Getitem)
         if isinstance(n.arg, nodes.Const) and str(n.arg.value).startswith("_")
     ]
     chains = _Chains(lines, bound)
@@ -137,7 +148,7 @@ def _walk(ast: nodes.Template, lines: list[str]) -> Analysis:
     forbidden = [
         Use(tag, node.lineno, _col(lines, node.lineno, tag.split()[0]))
         for kind, tag in FORBIDDEN_TAGS.items()
-        for node in ast.find_all(kind)
+        for node in _of(every, kind)
     ]
     return Analysis(
         tuple(names),
@@ -147,6 +158,13 @@ def _walk(ast: nodes.Template, lines: list[str]) -> Analysis:
         tuple(chains.found),
         tuple(sorted(forbidden, key=lambda u: (u.line, u.col))),
     )
+
+
+N = TypeVar("N", bound=nodes.Node)
+
+
+def _of(every: list[nodes.Node], kind: type[N]) -> Iterator[N]:
+    return (node for node in every if isinstance(node, kind))
 
 
 Scope = dict[str, tuple[str, ...] | None]  # loop variables: the path they iterate, or unknown
@@ -232,13 +250,13 @@ class _Chains:
         return [m.start(i + 1) + 1 for i in range(len(words))]
 
 
-def _locally_bound(ast: nodes.Template) -> set[str]:
+def _locally_bound(every: list[nodes.Node]) -> set[str]:
     # Names a body defines itself ({% set %}, {% for %}, macros) are not variables.
     bound: set[str] = set()
-    for node in ast.find_all((nodes.Assign, nodes.For, nodes.AssignBlock)):
-        assert isinstance(node, nodes.Assign | nodes.For | nodes.AssignBlock)
-        bound.update(n.name for n in _names(node.target))
-    for macro in ast.find_all(nodes.Macro):
+    for node in every:
+        if isinstance(node, nodes.Assign | nodes.For | nodes.AssignBlock):
+            bound.update(n.name for n in _names(node.target))
+    for macro in _of(every, nodes.Macro):
         bound.add(macro.name)
         bound.update(a.name for a in macro.args)
     bound.add("loop")

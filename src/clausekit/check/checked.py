@@ -15,9 +15,10 @@ from types import CodeType
 from typing import TYPE_CHECKING, Any, cast
 
 from jinja2 import Template as JinjaTemplate
+from jinja2 import nodes as JinjaNodes
 
 from clausekit.check import schemas
-from clausekit.check.analysis import Analysis, SyntaxProblem, analyse, analyse_expression
+from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression, analyse_tree
 from clausekit.check.cache import ResultCache, digest
 from clausekit.check.clauses import clause_problems
 from clausekit.check.compose import Declaration, composed_schema, declarations
@@ -51,6 +52,7 @@ class Checked:
         self._validators: dict[str, Draft202012Validator] = {}
         self._views: dict[str, Checked] = {}
         self._code: dict[str, CodeType] = {}
+        self._trees: dict[str, JinjaNodes.Template] = {}  # parsed, not compiled yet
         self._bodies: dict[tuple[str, str, bool], JinjaTemplate] = {}
         self._headings: dict[str, tuple[Heading, ...] | None] = {}
 
@@ -59,7 +61,7 @@ class Checked:
     def analysis(self, clause: Clause) -> Analysis | Problem:
         if clause.id not in self._analyses:
             try:
-                self._analyses[clause.id] = analyse(clause.body)
+                self._analyses[clause.id], self._trees[clause.id] = analyse_tree(clause.body)
             except SyntaxProblem as exc:
                 self._analyses[clause.id] = Problem(
                     clause.source.path,
@@ -100,7 +102,8 @@ class Checked:
             env = environment(lang, lenient)
             if clause.id not in self._code:
                 path = clause.source.path
-                self._code[clause.id] = env.compile(clause.body, name=path, filename=path)
+                source = self._trees.pop(clause.id, None) or clause.body
+                self._code[clause.id] = env.compile(source, name=path, filename=path)
             code, globals_ = self._code[clause.id], env.make_globals(None)
             self._bodies[key] = env.template_class.from_code(env, code, globals_, None)
         return self._bodies[key]

@@ -45,11 +45,16 @@ _ALWAYS = re.compile(r"([\\`*_\[\]<>&|~^$@:{}])")
 # block quotes, setext underlines); a value may land there.
 _LEADING = re.compile(r"^([#>+=-])")
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])(?=\s|$)")
+_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+# Most values (names, amounts, dates) hold none of the above: found in one scan.
+_ANY = re.compile(r"[\r\n\\`*_\[\]<>&|~^$@:{}]|^[#>+=\-\d]")
 
 
 def md_escape(text: str) -> str:
     """`*ACME* [x](http://e.vil) <b>` -> text that renders as exactly that."""
-    text = re.sub(r"\s*[\r\n]+\s*", " ", text)  # values are inline: no new blocks
+    if _ANY.search(text) is None:
+        return text
+    text = _BREAKS.sub(" ", text)  # values are inline: no new blocks
     text = _ALWAYS.sub(r"\\\1", text)
     text = _LEADING.sub(r"\\\1", text)
     return _LEADING_NUMBER.sub(r"\1\\\2", text)
