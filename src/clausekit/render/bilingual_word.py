@@ -123,8 +123,9 @@ def table_start(languages: Sequence[str], lang: str) -> str:
     on every page); rows may break across pages (no `cantSplit`)."""
     grid = f'<w:tblGrid><w:gridCol w:w="{COLUMN}"/><w:gridCol w:w="{COLUMN}"/></w:tblGrid>'
     header = "".join(_header_cell(x) for x in languages)
+    style, borders = table_style(lang)  # tblPr is a sequence: tblBorders after tblW
     return (
-        f'<w:tbl><w:tblPr>{table_style(lang)}<w:tblW w:type="pct" w:w="5000" />'
+        f'<w:tbl><w:tblPr>{style}<w:tblW w:type="pct" w:w="5000" />{borders}'
         '<w:tblLayout w:type="fixed" /><w:tblLook w:firstRow="1" w:lastRow="0" '
         'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0" w:val="0020" />'
         f'</w:tblPr>{grid}<w:tr><w:trPr><w:tblHeader w:val="on" /></w:trPr>{header}</w:tr>'
@@ -142,16 +143,17 @@ def _header_cell(lang: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def table_style(lang: str) -> str:
-    """The reference DOCX's `ParallelTable` style if it has one, else no borders."""
+def table_style(lang: str) -> tuple[str, str]:
+    """The table's style and borders: the reference DOCX's `ParallelTable` style if it
+    has one, else its `Table` style without borders."""
     with zipfile.ZipFile(reference_docx(lang)) as z:
         styles = z.read("word/styles.xml")
     if PARALLEL_STYLE.encode() in styles:
-        return f'<w:tblStyle w:val="{PARALLEL_STYLE}" />'
+        return f'<w:tblStyle w:val="{PARALLEL_STYLE}" />', ""
     sides = "".join(
         f'<w:{s} w:val="nil" />' for s in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
-    return f'<w:tblStyle w:val="Table" /><w:tblBorders>{sides}</w:tblBorders>'
+    return '<w:tblStyle w:val="Table" />', f"<w:tblBorders>{sides}</w:tblBorders>"
 
 
 def number_second_text(xml: str, tag: str, num_id: int) -> str:

@@ -17,7 +17,9 @@ pass over Pandoc's zip
 * takes every other heading (preamble, signature) out of the list,
 * sets paragraphs with manual line breaks (party blocks) in the left-aligned
   `Lines` style,
-* adds the draft watermark header, and stamps the creation date.
+* adds the draft watermark header, and stamps the creation date;
+* sets out a bilingual document's two texts (`render.bilingual_word`): its
+  table, each text's headings in that text's list.
 
 Numbers are never computed here: the REF fields' cached results and the link
 texts are the ones assembly computed.
