@@ -22,9 +22,10 @@ Pandoc pass:
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -95,14 +96,14 @@ def _table(text: str, word: BilingualWord, languages: Sequence[str], lang: str) 
     rows = len(ROW_OPEN.findall(text))
     if not rows or len(ROW_CLOSE.findall(text)) != rows or len(NEXT_CELL.findall(text)) != rows:
         raise ValueError("the rows of the bilingual Word text are not as assembly writes them")
-    opened, closed = _counter(), _counter()
+    opened, closed = itertools.count(), itertools.count()
 
     def open_row(m: re.Match[str]) -> str:
-        head = table_start(languages, lang) if opened() == 0 else ""
+        head = table_start(languages, lang) if next(opened) == 0 else ""
         return word.marker(f"{head}<w:tr>{CELL}") + "\n" + m.group(1)
 
     def close_row(_: re.Match[str]) -> str:
-        tail = "</w:tbl>" if closed() == rows - 1 else ""
+        tail = "</w:tbl>" if next(closed) == rows - 1 else ""
         return ":::\n" + word.marker(f"</w:tc></w:tr>{tail}")
 
     text = ROW_OPEN.sub(open_row, text)
@@ -110,12 +111,6 @@ def _table(text: str, word: BilingualWord, languages: Sequence[str], lang: str) 
         lambda m: ":::\n" + word.marker(f"</w:tc>{CELL}") + "\n" + m.group(1), text
     )
     return ROW_CLOSE.sub(close_row, text)
-
-
-def _counter() -> Callable[[], int]:
-    """0, 1, 2, … on each call."""
-    calls = iter(range(1 << 30))
-    return lambda: next(calls)
 
 
 def table_start(languages: Sequence[str], lang: str) -> str:
