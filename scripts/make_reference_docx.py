@@ -19,7 +19,8 @@ names match what its writer emits) and edit the XML:
 * one Word multilevel list per numbering style (docs/word.md; abstractNumId and numId
   1-4 in the order of `clausekit.assemble.numbering.STYLES`; Pandoc keeps reference
   definitions below 990 and numbers its own lists from 990), with Heading 1-4 linked
-  to the first; `clausekit.render.wordnative` relinks them to the document's style.
+  to the first; `clausekit.render.wordnative` relinks them to the document's style;
+  and a second list per style (5-8), for the second text of a bilingual document.
 
 The output is deterministic (fixed zip timestamps, fixed member order), so running
 this script twice gives identical files. Run: `.venv/bin/python scripts/make_reference_docx.py`.
@@ -260,12 +261,16 @@ def add_table_borders(style: ET.Element) -> None:
             child(mar, side).set(w("w"), "60")
 
 
-def heading_numbering_xml() -> str:
-    """The abstractNum and num elements of the four heading numbering styles."""
+def heading_numbering_xml() -> tuple[str, str]:
+    """The abstractNum and num elements of the heading numbering styles: one list per
+    style for a document's (first) text, then a second one per style for the second
+    text of a bilingual document, so that the two texts count on their own even in
+    the same style (`clausekit.render.wordnative.second_list`)."""
     from clausekit.assemble.numbering import STYLES, WORD_LEVELS, word_suffix
 
     abstracts, nums = [], []
-    for n, style in enumerate(STYLES, start=1):
+    for n, style in enumerate(STYLES + STYLES, start=1):
+        name = f"clausekit {style}" + (" (second text)" if n > len(STYLES) else "")
         levels = []
         for ilvl, (text, fmt) in enumerate(WORD_LEVELS[style]):
             levels.append(
@@ -275,8 +280,8 @@ def heading_numbering_xml() -> str:
                 '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>'
             )
         abstracts.append(
-            f'<w:abstractNum w:abstractNumId="{n}"><w:nsid w:val="C1A05E0{n}"/>'
-            f'<w:multiLevelType w:val="multilevel"/><w:name w:val="clausekit {style}"/>'
+            f'<w:abstractNum w:abstractNumId="{n}"><w:nsid w:val="C1A05E{n:02X}"/>'
+            f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{name}"/>'
             f"{''.join(levels)}</w:abstractNum>"
         )
         nums.append(f'<w:num w:numId="{n}"><w:abstractNumId w:val="{n}"/></w:num>')

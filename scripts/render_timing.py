@@ -21,7 +21,6 @@ from clausekit.assemble import Assembled
 from clausekit.render.docx import reference_docx, render_docx
 from clausekit.render.fonts import FONT_SETS, font_paths, lang_key
 from clausekit.render.pandoc import INPUT_FORMAT, creation_time, pandoc_env, pandoc_path
-from clausekit.render.parallel import render_bilingual
 from clausekit.render.pdf import markdown_to_typst, render_pdf, template_path
 from clausekit.render.wordnative import render_word_native
 
@@ -106,14 +105,13 @@ def time_render(
     """Per-document DOCX and PDF time, clausekit's path against raw pandoc + typst.
 
     With `doc` (the assembled document of `markdown`), clausekit's DOCX is the
-    Word-native one (Lua filter and post-processing included); raw pandoc converts
-    the Markdown with typed numbers, as a person would by hand."""
+    Word-native one (post-processing included; a bilingual document's table too); raw
+    pandoc converts the Markdown with typed numbers, as a person would by hand."""
 
     def docx(i: int) -> bytes:
         if doc is None:
             return render_docx(variant(markdown, i), lang)
-        if doc.layout:  # bilingual: the build's path has no Word text of its own
-            return render_bilingual(variant(markdown, i), lang, "docx", "bench")
+        # One-language and bilingual (parallel, sequential) alike: the Word text.
         return render_word_native(replace(doc, word_markdown=variant(doc.word_markdown, i)))
 
     with tempfile.TemporaryDirectory(prefix="clausekit-bench-") as tmp:

@@ -144,3 +144,25 @@ def test_a_clause_linked_outside_is_never_read_from_the_cache_either(
 def test_no_cache_folder_no_kept_documents(lib: Path, tmp_path: Path) -> None:
     assert build(lib, "off", AID, "--to", "md", "-o", str(tmp_path / "a")).returncode == 0
     assert way(build(lib, "off", AID, "--to", "md", "-o", str(tmp_path / "b"))) == "FULL"
+
+
+def test_kept_documents_read_back_equal() -> None:
+    import json
+
+    from clausekit.assemble.model import Assembled
+    from clausekit.check import Checked
+    from clausekit.load import load_library
+    from clausekit.review.locks import assemble_locked
+
+    checked = Checked(load_library(Path(__file__).resolve().parents[1]))
+    for aid in sorted(checked.lib.agreements):
+        doc = assemble_locked(checked, aid)
+        assert Assembled.from_data(json.loads(json.dumps(doc.as_data()))) == doc, aid
+
+
+def test_a_bilingual_agreement_kept_builds_the_same_docx(lib: Path, tmp_path: Path) -> None:
+    aid = "customer-service-training-bilingual/2026-draft"
+    cache = tmp_path / "cache"
+    assert way(build(lib, cache, aid, "--to", "docx", "-o", str(tmp_path / "a"))) == "FULL"
+    assert way(build(lib, cache, aid, "--to", "docx", "-o", str(tmp_path / "b"))) == "QUICK"
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")

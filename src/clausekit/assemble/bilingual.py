@@ -21,14 +21,19 @@ renderer (`render.parallel`) turns into a two-column table or grid:
 
 A sequential document is one `{.ck-text lang=…}` div per language, the
 second opening with its own title (`{.ck-title}`).
+
+The Word text (`Assembled.word_markdown`) has the same layout, made of each
+language's Word text; each text's bookmarks carry its language (`_RefCkZhCN5`,
+`_RefCkEn5`), so a reference finds the heading of its own text.
 """
 
 from __future__ import annotations
 
 import json
 
-from clausekit.assemble.document import render
+from clausekit.assemble.document import joined, render
 from clausekit.assemble.model import Assembled, InputRef
+from clausekit.assemble.numbering import bookmark_tag
 from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
 from clausekit.language.sandbox import Blank, environment, md_escape
@@ -51,32 +56,37 @@ def render_bilingual(
         view = language_view(checked.lib, template, lang)
         view_scope = TemplateScope(view, scope.problems, scope.declarations, scope.key)
         own_title = title if (i == 0 and title) else text_in(template.data.get("title"), lang)
-        assembled, found = render(checked, view_scope, _in(values, lang), own_title, None)
+        assembled, found = render(
+            checked, view_scope, _in(values, lang), own_title, None, tag=bookmark_tag(lang)
+        )
         problems += found
         if assembled is not None:
             texts.append(assembled)
     if problems or len(texts) != 2:
         return None, sorted(set(problems))
     first, second = texts
-    body = _parallel(first, second) if template.layout == "parallel" else _sequential(first, second)
+    layout = _parallel if template.layout == "parallel" else _sequential
     meta = {"title": md_escape(first.title), "lang": first.lang}
     if template.layout == "parallel":
         meta["subtitle"] = md_escape(second.title)
     front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
+    word = layout(first.word_sections, second.word_sections, first, second)
     inputs = list(first.inputs) + [i for i in second.inputs if i not in first.inputs]
     if extra:
         inputs.append(extra)
     return (
         Assembled(
-            f"---\n{front}---\n\n{body}",
+            f"---\n{front}---\n\n{layout(first.sections, second.sections, first, second)}",
             first.title,
             first.lang,
             tuple(inputs),
             first.numbering,
             first.headings,
+            f"---\n{front}---\n\n{word}",
             sections=first.sections,
             layout=template.layout,
             languages=(first.lang, second.lang),
+            numberings=(first.numbering, second.numbering),
         ),
         [],
     )
@@ -98,9 +108,13 @@ def _div(text: str, attrs: str, colons: int = 3) -> str:
     return f"{fence} {{{attrs}}}\n{text}\n{fence}" if text else f"{fence} {{{attrs}}}\n{fence}"
 
 
-def _parallel(first: Assembled, second: Assembled) -> str:
+Sections = tuple[tuple[str, str], ...]
+
+
+def _parallel(one: Sections, two: Sections, first: Assembled, second: Assembled) -> str:
+    """One `.ck-row` per section: the two texts' sections side by side."""
     rows = []
-    for (kind, a), (_, b) in zip(first.sections, second.sections, strict=True):
+    for (kind, a), (_, b) in zip(one, two, strict=True):
         if not a and not b:
             continue  # a template without a preamble or signature
         cells = _div(a, f'lang="{first.lang}"') + "\n\n" + _div(b, f'lang="{second.lang}"')
@@ -108,13 +122,12 @@ def _parallel(first: Assembled, second: Assembled) -> str:
     return "\n\n".join(rows) + "\n"
 
 
-def _sequential(first: Assembled, second: Assembled) -> str:
-    one = "\n\n".join(s for _, s in first.sections if s)
-    two = "\n\n".join(s for _, s in second.sections if s)
+def _sequential(one: Sections, two: Sections, first: Assembled, second: Assembled) -> str:
+    """One `.ck-text` per language; the second opens with its title."""
     title = _div(md_escape(second.title), ".ck-title")
     return (
-        _div(one, f'.ck-text lang="{first.lang}"', 4)
+        _div(joined(one), f'.ck-text lang="{first.lang}"', 4)
         + "\n\n"
-        + _div(f"{title}\n\n{two}", f'.ck-text lang="{second.lang}"', 4)
+        + _div(f"{title}\n\n{joined(two)}", f'.ck-text lang="{second.lang}"', 4)
         + "\n"
     )

@@ -21,7 +21,12 @@ from jinja2 import TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from clausekit.assemble.model import Assembled, InputRef, NumberedHeading
-from clausekit.assemble.numbering import MAX_LEVEL, heading_prefix, reference, word_reference
+from clausekit.assemble.numbering import (
+    MAX_LEVEL,
+    heading_prefix,
+    reference,
+    word_reference,
+)
 from clausekit.assemble.outline import Counters, Numbered, number_entries
 from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
@@ -49,6 +54,7 @@ class _Doc:
     starts: list[tuple[int, str]] = field(default_factory=list)  # (block index, section kind)
     used: dict[str, Clause] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    tag: str = ""  # in each Word bookmark's name: the language of a bilingual text
 
     @cached_property
     def choices(self) -> dict[str, tuple[str, ...]]:
@@ -88,7 +94,7 @@ class _Doc:
             number = refs[int(m.group(1))]
             shown = reference(self.style, number)
             parts = word_reference(self.style, number)
-            attrs = f"ck-bm={bookmark(index[number])}"
+            attrs = f"ck-bm={bookmark(index[number], self.tag)}"
             if parts is not None:
                 pre, field = parts
                 attrs += f' ck-pre="{pre}" ck-field="{field}"'
@@ -96,15 +102,18 @@ class _Doc:
 
         text = REF_MARK.sub(ref, text)
         return HEADING_MARK.sub(
-            lambda m: f"{m.group(1)} {m.group(3)} {{.ck-num ck-bm={bookmark(int(m.group(2)))}}}",
+            lambda m: (
+                f"{m.group(1)} {m.group(3)} {{.ck-num ck-bm={bookmark(int(m.group(2)), self.tag)}}}"
+            ),
             text,
         )
 
 
-def bookmark(index: int) -> str:
+def bookmark(index: int, tag: str = "") -> str:
     """The Word bookmark of the index-th numbered heading: hidden (`_`), at most 40
-    characters, and not Pandoc's own (that one spans the whole section)."""
-    return f"_RefCk{index + 1}"
+    characters, and not Pandoc's own (that one spans the whole section).  `tag` names
+    the language of a bilingual document's text (`ZhCN`, `En`): each text has its own."""
+    return f"_RefCk{tag}{index + 1}"
 
 
 def render(
@@ -114,14 +123,15 @@ def render(
     title: str,
     extra: InputRef | None,
     problems_only: bool = False,
+    tag: str = "",
 ) -> tuple[Assembled | None, list[Problem]]:
     """The document, or None and the problems that kept it from being assembled.
 
     With `problems_only` (what `check` asks), a clean document is not written out:
-    None and no problems.
+    None and no problems.  `tag` goes into the Word bookmarks' names (`bookmark`).
     """
     template = scope.template
-    doc = _Doc(checked, scope, values)
+    doc = _Doc(checked, scope, values, tag=tag)
     plan = template.outline
     doc.starts.append((0, "preamble"))
     for entry in plan.preamble:
@@ -135,12 +145,14 @@ def render(
         doc.blocks.append(_body(doc, doc.clause(plan.signature), None))
     resolved: list[tuple[int, ...]] = []
     sections = _sections(doc, resolved)
-    text = "\n\n".join(s for _, s in sections if s)
     if doc.problems or problems_only:
         return None, doc.problems
     quoted = json.dumps(md_escape(title), ensure_ascii=False)  # JSON text is valid YAML
     meta = f"---\ntitle: {quoted}\nlang: {template.lang}\n---\n"
-    markdown = meta + "\n" + doc.markdown(text, resolved) + "\n"
+    # Both texts are made per section (the markers never cross a cut) and joined.
+    md_parts = tuple((kind, doc.markdown(part, resolved)) for kind, part in sections)
+    word_parts = tuple((kind, doc.word(part, resolved)) for kind, part in sections)
+    markdown = meta + "\n" + joined(md_parts) + "\n"
     src = template.source
     inputs = [InputRef("template", template.id, src.path, template.version, src.sha256)]
     inputs += [
@@ -156,10 +168,16 @@ def render(
         tuple(inputs),
         template.numbering,
         tuple(doc.headings),
-        meta + "\n" + doc.word(text, resolved) + "\n",
-        sections=tuple((kind, doc.markdown(part, resolved)) for kind, part in sections),
+        meta + "\n" + joined(word_parts) + "\n",
+        sections=md_parts,
+        word_sections=word_parts,
     )
     return assembled, []
+
+
+def joined(sections: tuple[tuple[str, str], ...]) -> str:
+    """The non-empty sections of a text, one after the other."""
+    return "\n\n".join(s for _, s in sections if s)
 
 
 def _sections(doc: _Doc, resolved: list[tuple[int, ...]]) -> tuple[tuple[str, str], ...]:

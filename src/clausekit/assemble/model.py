@@ -47,8 +47,10 @@ class Assembled:
     # The text cut at article boundaries: ("preamble" | "article" | "signature", text),
     # for layouts that set each article apart (assemble.bilingual).
     sections: tuple[tuple[str, str], ...] = ()
+    word_sections: tuple[tuple[str, str], ...] = ()  # the same cuts of the Word text
     layout: str | None = None  # a bilingual document's: "parallel" | "sequential"
     languages: tuple[str, ...] = ()  # a bilingual document's, its first language first
+    numberings: tuple[str, ...] = ()  # a bilingual document's, one style per language
 
     def as_data(self) -> dict[str, Any]:
         """The document as JSON values (`from_data` reads them back equal)."""
@@ -66,6 +68,8 @@ class Assembled:
                     for h in data["headings"]
                 ),
                 "sections": tuple((kind, text) for kind, text in data["sections"]),
+                "word_sections": tuple((kind, text) for kind, text in data["word_sections"]),
                 "languages": tuple(data["languages"]),
+                "numberings": tuple(data["numberings"]),
             }
         )

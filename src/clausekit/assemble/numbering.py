@@ -156,3 +156,10 @@ def word_reference(style: str, number: tuple[int, ...]) -> tuple[str, str] | Non
     if style == "legal":
         return "", shown
     return None
+
+
+def bookmark_tag(lang: str) -> str:
+    """A language in a Word bookmark's name, as names allow: `zh-CN` -> `ZhCN`; each
+    text of a bilingual document has its own bookmarks (`assemble.document.bookmark`)."""
+    letters = "".join(c for c in lang if c.isascii() and c.isalpha())
+    return letters[:1].upper() + letters[1:]

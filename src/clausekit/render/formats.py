@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 
 FORMATS = ("md", "docx", "pdf", "html")
 # The modules whose code decides what a DOCX or PDF holds, beside the assets.
-WRITERS = ("wordnative", "docx", "pdf", "parallel", "pandoc")
+WRITERS = ("wordnative", "bilingual_word", "docx", "pdf", "parallel", "pandoc")
 
 
 def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
     """The bytes of `doc` in format `fmt`; `what` names it in error messages."""
     if fmt == "md":
         return doc.markdown.encode("utf-8")
-    if doc.layout and fmt in ("docx", "pdf", "html"):  # bilingual: parallel or sequential
+    if doc.layout and fmt in ("pdf", "html"):  # bilingual: parallel or sequential
         from clausekit.render.parallel import render_bilingual
 
         return render_bilingual(doc.markdown, doc.lang, fmt, what, fonts)

@@ -1,13 +1,12 @@
-"""Bilingual documents: the two texts side by side (parallel) or one after the other.
+"""Bilingual PDF and HTML: the two texts side by side (parallel) or one after the other.
 
 `assemble.bilingual` marks the layout in the Markdown with fenced divs; Pandoc
 reads them into its AST (`-t json`), this module rewrites the AST, and Pandoc
-writes the result:
+writes the result (the DOCX is Word-native and made in one Pandoc pass:
+`render.bilingual_word`):
 
-* parallel, DOCX and HTML: one table of two columns, a header row naming the
-  languages (Word repeats it on every page), one row per article, each row
-  free to break across pages (no `cantSplit`), without borders unless the
-  reference DOCX has a `ParallelTable` table style;
+* parallel, HTML: one table of two columns, a header row naming the languages,
+  one row per article;
 * parallel, PDF: one Typst `grid` with a repeating `grid.header`, each cell set
   in its own language and fonts (Chinese faces for the Chinese column, Latin
   faces first for the English one);
@@ -22,27 +21,22 @@ paragraph.  Raw blocks hold only what this module writes.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from clausekit.errors import BuildError
-from clausekit.render.docx import reference_docx, rewrite_member, set_lines, stamp_core_dates
+from clausekit.render.bilingual_word import LANGUAGE_NAMES
 from clausekit.render.fonts import FONT_SETS, lang_key
 from clausekit.render.pandoc import run_pandoc
 from clausekit.render.pdf import compile_typst, template_path
 
 Block = dict[str, Any]
 
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
-PARALLEL_STYLE = "ParallelTable"
-
 
 def render_bilingual(
     markdown: str, lang: str, fmt: str, what: str, fonts: Sequence[str | Path] | None = None
 ) -> bytes:
-    """DOCX, PDF or HTML bytes of an assembled bilingual document."""
+    """PDF or HTML bytes of an assembled bilingual document."""
     ast = json.loads(run_pandoc(markdown, "json", [], what))
     if fmt == "pdf":
         ast["blocks"] = _subtitle(ast) + _typst_blocks(ast["blocks"])
@@ -54,12 +48,10 @@ def render_bilingual(
             "json",
         )
         return compile_typst(typst.decode("utf-8"), lang, what, fonts)
-    ast["blocks"] = _table_blocks(ast["blocks"], fmt)
-    if fmt == "html":
-        return run_pandoc(json.dumps(ast), "html5", ["--standalone"], what, "json")
-    args = [f"--reference-doc={reference_docx(lang)}", "-o", "-"]
-    docx = run_pandoc(json.dumps(ast), "docx", args, what, "json")
-    return _borderless(stamp_core_dates(docx, what), lang, what)
+    if fmt != "html":
+        raise ValueError(f"no bilingual {fmt} here: the DOCX is render.bilingual_word's")
+    ast["blocks"] = _table_blocks(ast["blocks"])
+    return run_pandoc(json.dumps(ast), "html5", ["--standalone"], what, "json")
 
 
 # -- reading the marks ----------------------------------------------------------
@@ -86,7 +78,7 @@ def _plain(text: str) -> Block:
     return {"t": "Plain", "c": [{"t": "Strong", "c": [{"t": "Str", "c": text}]}]}
 
 
-# -- DOCX and HTML: a table --------------------------------------------------------
+# -- HTML: a table ------------------------------------------------------------------
 
 
 def _rows_set_apart(
@@ -111,8 +103,8 @@ def _rows_set_apart(
     return out
 
 
-def _table_blocks(blocks: list[Block], fmt: str) -> list[Block]:
-    return _rows_set_apart(blocks, lambda rows: [_table(rows)], lambda b: _sequential_part(b, fmt))
+def _table_blocks(blocks: list[Block]) -> list[Block]:
+    return _rows_set_apart(blocks, lambda rows: [_table(rows)], _sequential_part)
 
 
 def _cell(blocks: list[Block]) -> list[Any]:
@@ -140,11 +132,8 @@ def _table(rows: list[Block]) -> Block:
     }
 
 
-PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
-
-
-def _sequential_part(block: Block, fmt: str) -> list[Block]:
-    """A `.ck-text` div: the second one starts on a new page, under its own title."""
+def _sequential_part(block: Block) -> list[Block]:
+    """A `.ck-text` div: the second one under its own title."""
     if "ck-text" not in _classes(block):
         return [block]
     inner = [
@@ -153,52 +142,7 @@ def _sequential_part(block: Block, fmt: str) -> list[Block]:
         else b
         for b in block["c"][1]
     ]
-    starts_page = any("ck-title" in _classes(b) for b in block["c"][1])
-    breaker = [_raw("openxml", PAGE_BREAK)] if starts_page and fmt == "docx" else []
-    return [*breaker, {"t": "Div", "c": [block["c"][0], inner]}]
-
-
-_TBL = re.compile(r"<w:tbl>|</w:tbl>")
-
-
-def _borderless(docx: bytes, lang: str, what: str) -> bytes:
-    """The top-level tables (the parallel ones; a signature table sits in a cell)
-    take the reference DOCX's `ParallelTable` style if it has one, else no borders."""
-    styled = PARALLEL_STYLE.encode() in _reference_styles(lang)
-    if styled:
-        style = f'<w:tblStyle w:val="{PARALLEL_STYLE}" />'
-    else:
-        sides = "".join(
-            f'<w:{s} w:val="nil" />'
-            for s in ("top", "left", "bottom", "right", "insideH", "insideV")
-        )
-        style = f'<w:tblStyle w:val="Table" /><w:tblBorders>{sides}</w:tblBorders>'
-
-    def change(xml: bytes) -> bytes:
-        text = xml.decode("utf-8")
-        out, depth, pos = [], 0, 0
-        for m in _TBL.finditer(text):
-            if m.group() == "</w:tbl>":
-                depth -= 1
-                continue
-            if depth == 0:
-                head = re.compile(r'<w:tblStyle w:val="Table" ?/>').match(text, m.end() + 9)
-                if head is None:
-                    raise BuildError(f"{what}: unexpected table XML from pandoc")
-                out.append(text[pos : head.start()] + style)
-                pos = head.end()
-            depth += 1
-        out.append(text[pos:])
-        return "".join(out).encode("utf-8")
-
-    return rewrite_member(docx, "word/document.xml", lambda xml: set_lines(change(xml)))
-
-
-def _reference_styles(lang: str) -> bytes:
-    import zipfile
-
-    with zipfile.ZipFile(reference_docx(lang)) as z:
-        return z.read("word/styles.xml")
+    return [{"t": "Div", "c": [block["c"][0], inner]}]
 
 
 # -- PDF: a Typst grid ------------------------------------------------------------

@@ -17,7 +17,9 @@ pass over Pandoc's zip
 * takes every other heading (preamble, signature) out of the list,
 * sets paragraphs with manual line breaks (party blocks) in the left-aligned
   `Lines` style,
-* adds the draft watermark header, and stamps the creation date.
+* adds the draft watermark header, and stamps the creation date;
+* sets out a bilingual document's two texts (`render.bilingual_word`): its
+  table, each text's headings in that text's list.
 
 Numbers are never computed here: the REF fields' cached results and the link
 texts are the ones assembly computed.
@@ -35,14 +37,17 @@ from typing import Protocol
 
 from clausekit.assemble.numbering import STYLES
 from clausekit.errors import BuildError
+from clausekit.render.bilingual_word import BilingualWord, bilingual_layout
 from clausekit.render.docx import link_headings, reference_docx, rewrite_members, set_lines
 from clausekit.render.fonts import lang_key
 from clausekit.render.pandoc import creation_time, run_pandoc
 
-# The markers of `clausekit.assemble.document._Doc.word`.
-HEADING = re.compile(r"^(#+ .*) \{\.ck-num ck-bm=(_RefCk\d+)\}$", re.M)
+# The markers of `clausekit.assemble.document._Doc.word` (a bilingual document's
+# bookmarks carry their text's language: `_RefCkEn5`).
+HEADING = re.compile(r"^(#+ .*) \{\.ck-num ck-bm=(_RefCk[A-Za-z]*\d+)\}$", re.M)
 REF = re.compile(
-    r'\[([^\]]*)\]\{\.ck-ref ck-bm=(_RefCk\d+)(?: ck-pre="([^"]*)" ck-field="([^"]*)")?\}'
+    r"\[([^\]]*)\]\{\.ck-ref ck-bm=(_RefCk[A-Za-z]*\d+)"
+    r'(?: ck-pre="([^"]*)" ck-field="([^"]*)")?\}'
 )
 # Bookmark ids far above Pandoc's own, which count up from 0.
 FIRST_BOOKMARK_ID = 900000
@@ -69,6 +74,10 @@ class WordDocument(Protocol):
     def inputs(self) -> tuple[object, ...]: ...
     @property
     def layout(self) -> str | None: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+    @property
+    def numberings(self) -> tuple[str, ...]: ...
 
 
 # A placeholder: U+E030, the index of its OpenXML piece, U+E031.
@@ -178,32 +187,45 @@ def with_properties(text: str, props: dict[str, str]) -> str:
 
 
 def render_word_native(doc: WordDocument, what: str = "document") -> bytes:
-    """DOCX bytes with Word's own numbering and references (byte-reproducible)."""
-    text, pieces = word_openxml(with_properties(doc.word_markdown or doc.markdown, properties(doc)))
+    """DOCX bytes with Word's own numbering and references (byte-reproducible); a
+    bilingual document's in its layout (`render.bilingual_word`)."""
+    text = with_properties(doc.word_markdown or doc.markdown, properties(doc))
+    layout = None
+    if doc.layout:
+        text, layout = bilingual_layout(text, doc.layout, doc.languages, doc.numberings, doc.lang)
+    text, pieces = word_openxml(text)
     args = [f"--reference-doc={reference_docx(doc.lang)}", "-o", "-"]
     docx = run_pandoc(text, "docx", args, what)
     num_id = STYLES.index(doc.numbering) + 1 if doc.numbering in STYLES else 0
     mark = watermark_text(doc.status, doc.lang)
     try:
-        return finish(docx, num_id, mark, pieces)
+        return finish(docx, num_id, mark, pieces, layout)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise BuildError(f"{what}: pandoc wrote an unexpected DOCX: {exc}") from exc
 
 
 def finish(
-    docx: bytes, num_id: int, watermark: str | None, pieces: list[str] | None = None
+    docx: bytes,
+    num_id: int,
+    watermark: str | None,
+    pieces: list[str] | None = None,
+    layout: BilingualWord | None = None,
 ) -> bytes:
-    """One pass over Pandoc's zip: numbering link, opt-outs, watermark, dates.
+    """One pass over Pandoc's zip: numbering link, opt-outs, watermark, dates, and a
+    bilingual document's layout.
 
     `num_id` 0 unlinks the heading styles (a document whose headings carry typed
     numbers, such as the redline)."""
     stamp = creation_time().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+    def document(xml: bytes) -> bytes:
+        xml = put_pieces(xml, pieces or [])
+        return edit_document(layout.apply(xml) if layout else xml, watermark is not None)
+
     changes: dict[str, Callable[[bytes], bytes]] = {
         "docProps/core.xml": lambda d: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, d),
         "word/styles.xml": lambda d: link_headings(d, num_id),
-        "word/document.xml": lambda d: edit_document(
-            put_pieces(d, pieces or []), watermark is not None
-        ),
+        "word/document.xml": document,
     }
     added: dict[str, bytes] = {}
     if watermark is not None:
@@ -213,8 +235,10 @@ def finish(
     return rewrite_members(docx, changes, added)
 
 
-# A heading paragraph as Pandoc writes it; numbered ones start with our bookmark.
-HEADING_P = re.compile(rb'<w:p><w:pPr><w:pStyle w:val="Heading[1-9]" ?/>(?!.{0,120}?_RefCk)')
+# A heading paragraph as Pandoc writes it; numbered ones hold our bookmark.
+HEADING_P = re.compile(
+    rb'<w:p><w:pPr><w:pStyle w:val="Heading[1-9]" ?/>(?!(?:(?!</w:p>).)*?_RefCk)', re.S
+)
 OPT_OUT = b'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
 
 

@@ -1,0 +1,167 @@
+"""The Word-native DOCX of a bilingual document (docs/word.md, docs/bilingual.md).
+
+A bilingual document's Word text (`assemble.bilingual`) is the two languages'
+Word texts, side by side in `.ck-row` divs (parallel) or one after the other in
+`.ck-text` divs (sequential).  It goes through Pandoc once, like a one-language
+document (`render.wordnative`); this module makes the layout without a second
+Pandoc pass:
+
+* each fence that opens a row, passes to the next cell or closes a row is
+  replaced by a paragraph holding only a placeholder (U+E032, an index,
+  U+E033), and the pass over `document.xml` replaces that paragraph by the
+  OpenXML of the table: its start (properties, the header row naming the
+  languages) before the first row, `<w:tr><w:tc>`, `</w:tc><w:tc>`,
+  `</w:tc></w:tr>`, `</w:tbl>` after the last.  Each cell keeps its language
+  div, so Pandoc marks its runs with the cell's language;
+* the second text's title becomes a page break and a `Title` paragraph;
+* the second text's numbered headings (their bookmarks carry its language,
+  `_RefCkEn5`) get the second text's list of their numbering style as their
+  own `numPr`: the heading styles stay linked to the first text's list, and
+  the two texts count each on their own, even in the same style.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from clausekit.assemble.numbering import STYLES, bookmark_tag
+from clausekit.render.docx import reference_docx
+from clausekit.render.fonts import lang_key
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+PARALLEL_STYLE = "ParallelTable"
+BLOCK = re.compile("\ue032(\\d+)\ue033")
+# A paragraph Pandoc wrote for a placeholder of a block (it holds nothing else).
+BLOCK_P = re.compile("<w:p>(?:(?!</w:p>).)*?\ue032(\\d+)\ue033(?:(?!</w:p>).)*?</w:p>", re.S)
+# The fences `assemble.bilingual` writes (`_div`), with the cell fence they sit by.
+ROW_OPEN = re.compile(r'^:::: \{\.ck-row [^}\n]*\}\n(::: \{lang="[^"\n]*"\})$', re.M)
+NEXT_CELL = re.compile(r'^:::\n\n(::: \{lang="[^"\n]*"\})$', re.M)
+ROW_CLOSE = re.compile(r"^:::\n::::$", re.M)
+TITLE = re.compile(r"^::: \{\.ck-title\}$", re.M)
+# A page of A4 less the reference DOCX's margins, in twips, in two columns.
+COLUMN = (11906 - 2 * 1797) // 2
+CELL = f'<w:tc><w:tcPr><w:tcW w:w="{COLUMN}" w:type="dxa"/></w:tcPr>'
+PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+# A cell must end in a paragraph: after a table (the signature's) or when empty.
+CELL_END = re.compile(r"(</w:tbl>|</w:tcPr>)(\s*</w:tc>)")
+
+
+@dataclass
+class BilingualWord:
+    """The layout of a bilingual Word text: its blocks, and the second text's list."""
+
+    blocks: list[str] = field(default_factory=list)
+    second_tag: str = ""  # the language in the second text's bookmark names
+    second_num: int = 0  # the numId of the second text's list
+
+    def marker(self, xml: str) -> str:
+        """A Markdown paragraph standing for a block of OpenXML."""
+        self.blocks.append(xml)
+        return f"\n\ue032{len(self.blocks) - 1}\ue033\n"
+
+    def apply(self, xml: bytes) -> bytes:
+        """document.xml with the blocks in place and the second text's headings listed."""
+        text = BLOCK_P.sub(lambda m: self.blocks[int(m.group(1))], xml.decode("utf-8"))
+        if BLOCK.search(text):
+            raise ValueError("a placeholder of the bilingual layout is not a paragraph of its own")
+        text = CELL_END.sub(r"\1<w:p/>\2", text)
+        return number_second_text(text, self.second_tag, self.second_num).encode("utf-8")
+
+
+def second_list(style: str) -> int:
+    """The numId of the second text's list of a numbering style: the reference DOCX
+    defines each style's list twice (scripts/make_reference_docx.py)."""
+    return STYLES.index(style) + 1 + len(STYLES) if style in STYLES else 0
+
+
+def bilingual_layout(
+    text: str, layout: str, languages: Sequence[str], numberings: Sequence[str], lang: str
+) -> tuple[str, BilingualWord]:
+    """The Word text with the layout's fences as placeholders, and its blocks."""
+    word = BilingualWord(
+        second_tag=bookmark_tag(languages[1]), second_num=second_list(numberings[1])
+    )
+    if layout == "parallel":
+        return _table(text, word, languages, lang), word
+    out = TITLE.sub(lambda _: word.marker(PAGE_BREAK) + '\n::: {custom-style="Title"}', text)
+    return out, word
+
+
+def _table(text: str, word: BilingualWord, languages: Sequence[str], lang: str) -> str:
+    rows = len(ROW_OPEN.findall(text))
+    if not rows or len(ROW_CLOSE.findall(text)) != rows or len(NEXT_CELL.findall(text)) != rows:
+        raise ValueError("the rows of the bilingual Word text are not as assembly writes them")
+    opened, closed = itertools.count(), itertools.count()
+
+    def open_row(m: re.Match[str]) -> str:
+        head = table_start(languages, lang) if next(opened) == 0 else ""
+        return word.marker(f"{head}<w:tr>{CELL}") + "\n" + m.group(1)
+
+    def close_row(_: re.Match[str]) -> str:
+        tail = "</w:tbl>" if next(closed) == rows - 1 else ""
+        return ":::\n" + word.marker(f"</w:tc></w:tr>{tail}")
+
+    text = ROW_OPEN.sub(open_row, text)
+    text = NEXT_CELL.sub(
+        lambda m: ":::\n" + word.marker(f"</w:tc>{CELL}") + "\n" + m.group(1), text
+    )
+    return ROW_CLOSE.sub(close_row, text)
+
+
+def table_start(languages: Sequence[str], lang: str) -> str:
+    """The table's properties and its header row naming the languages (Word repeats it
+    on every page); rows may break across pages (no `cantSplit`)."""
+    grid = f'<w:tblGrid><w:gridCol w:w="{COLUMN}"/><w:gridCol w:w="{COLUMN}"/></w:tblGrid>'
+    header = "".join(_header_cell(x) for x in languages)
+    style, borders = table_style(lang)  # tblPr is a sequence: tblBorders after tblW
+    return (
+        f'<w:tbl><w:tblPr>{style}<w:tblW w:type="pct" w:w="5000" />{borders}'
+        '<w:tblLayout w:type="fixed" /><w:tblLook w:firstRow="1" w:lastRow="0" '
+        'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0" w:val="0020" />'
+        f'</w:tblPr>{grid}<w:tr><w:trPr><w:tblHeader w:val="on" /></w:trPr>{header}</w:tr>'
+    )
+
+
+def _header_cell(lang: str) -> str:
+    """The language's name, bold (in the East Asian font for Chinese, as Pandoc does)."""
+    hint = '<w:rFonts w:hint="eastAsia" />' if lang_key(lang) == "zh" else ""
+    return (
+        f'{CELL}<w:p><w:pPr><w:pStyle w:val="Compact" /></w:pPr><w:r><w:rPr>{hint}<w:b />'
+        f'<w:bCs /></w:rPr><w:t xml:space="preserve">{LANGUAGE_NAMES[lang_key(lang)]}</w:t>'
+        "</w:r></w:p></w:tc>"
+    )
+
+
+@lru_cache(maxsize=4)
+def table_style(lang: str) -> tuple[str, str]:
+    """The table's style and borders: the reference DOCX's `ParallelTable` style if it
+    has one, else its `Table` style without borders."""
+    with zipfile.ZipFile(reference_docx(lang)) as z:
+        styles = z.read("word/styles.xml")
+    if PARALLEL_STYLE.encode() in styles:
+        return f'<w:tblStyle w:val="{PARALLEL_STYLE}" />', ""
+    sides = "".join(
+        f'<w:{s} w:val="nil" />' for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    return '<w:tblStyle w:val="Table" />', f"<w:tblBorders>{sides}</w:tblBorders>"
+
+
+def number_second_text(xml: str, tag: str, num_id: int) -> str:
+    """Each numbered heading of the second text in the second text's list, at its level
+    (its bookmark, `_RefCk{tag}N`, is in its paragraph)."""
+    heading = re.compile(
+        rf'<w:pStyle w:val="Heading([1-4])" ?/>(?=(?:(?!</w:p>).)*?w:name="_RefCk{tag}\d)', re.S
+    )
+
+    def numbered(m: re.Match[str]) -> str:
+        level = int(m.group(1)) - 1
+        return (
+            f'{m.group(0)}<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+        )
+
+    return heading.sub(numbered, xml) if num_id else xml
