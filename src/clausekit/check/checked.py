@@ -223,6 +223,9 @@ class Checked:
         key = self.agreement_key(agreement)
         if scope and scope.usable and key and self.results.get(key) == ():
             return trusted_values(scope, agreement), []  # checked clean in an earlier run
+        base = cast(dict[str, Any], self.file_validator("agreement").schema)
+        if scope is not None and scope.usable:
+            return agreement_values(scope, agreement, base)  # the file and values at once
         src, doc = agreement.source, agreement.doc
         found = list(schemas.problems(self.file_validator("agreement"), doc.value, src, doc))
         if found:
@@ -236,9 +239,7 @@ class Checked:
                     f"template: no template {agreement.template_id!r} in templates/",
                 )
             ]
-        if not scope.usable:
-            return None, []  # no reliable schema: the template's problems are on its files
-        return agreement_values(scope, agreement)
+        return None, []  # no reliable schema: the template's problems are on its files
 
     def composed_schema(self, template: Template) -> dict[str, Any]:
         """The JSON Schema of the template's agreements, for editors (`clausekit schema`)."""

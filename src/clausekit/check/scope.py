@@ -40,6 +40,7 @@ class TemplateScope:
     conditionals: tuple[Conditional, ...] = ()
     schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
     _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
+    _file_validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
     _compiled: dict[str, Compiled] = field(default_factory=dict)
 
     @property
@@ -75,6 +76,21 @@ class TemplateScope:
                 schemas.without_required(schema) if draft else schema
             )
         return self._validators[draft]
+
+    def file_validator(self, draft: bool, base: Mapping[str, Any]) -> Draft202012Validator:
+        """The whole agreement file at once: `base` (the agreement file schema) with
+        this template's `template` and `variables`.  One pass per agreement instead of
+        two; the `template` id is this template's, so no `$ref` is looked up."""
+        if draft not in self._file_validators:
+            variables = schemas.without_required(self.schema) if draft else self.schema
+            properties = {
+                **base.get("properties", {}),
+                "template": {"const": self.template.id},
+                "variables": variables,
+            }
+            schema = {**base, "properties": properties}
+            self._file_validators[draft] = schemas.validator_for(schema)
+        return self._file_validators[draft]
 
     def expression(self, expr: str) -> Compiled:
         """`expr` compiled once, strict, with the filters of the template's language."""

@@ -7,7 +7,7 @@ value that passes `check` is exactly the value that is printed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,16 +31,18 @@ class Values:
 
 
 def agreement_values(
-    scope: TemplateScope, agreement: Agreement
+    scope: TemplateScope, agreement: Agreement, base: Mapping[str, Any]
 ) -> tuple[Values | None, list[Problem]]:
-    """Validate an agreement's values and compute its context; None when it cannot be rendered.
-
-    The agreement file itself has passed `schema/agreement.schema.json`.
-    """
+    """Validate an agreement file against its template's schema (`base`, the agreement
+    file schema, with the template's variables) and compute its context; None when it
+    cannot be rendered."""
     src, doc = agreement.source, agreement.doc
     draft = agreement.status == "draft"
     given = _without_nulls(agreement.values) if draft else agreement.values
-    found = list(schemas.problems(scope.validator(draft), given, src, doc, ("variables",)))
+    whole = doc.value
+    if draft and isinstance(whole, dict) and isinstance(whole.get("variables"), dict):
+        whole = {**whole, "variables": given}  # a draft's null is a value not set yet
+    found = list(schemas.problems(scope.file_validator(draft, base), whole, src, doc))
     if found:
         return None, found
     values = Values(_context(scope, given), lenient=draft)
