@@ -57,7 +57,9 @@ def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
     values, found = checked.agreement(agreement)
     template = checked.lib.templates.get(agreement.template_id)
     if values is not None and template is not None and not checked.scope(template).problems:
-        found = _render(checked, checked.scope(template), values, "", None, True)[1]
+        # The layout's own problems are the blank form's (`blank_problems`).
+        scope = checked.scope(template)
+        found = _render(checked, scope, values, "", None, True, layout_known=True)[1]
     if key is not None:
         checked.results.put(key, found)
     return found
@@ -120,12 +122,13 @@ def _render(
     title: str,
     extra: InputRef | None,
     problems_only: bool = False,
+    layout_known: bool = False,
 ) -> tuple[Assembled | None, list[Problem]]:
     if is_bilingual(scope.template):
         from clausekit.assemble.bilingual import render_bilingual  # only where needed
 
         return render_bilingual(checked, scope, values, title, extra)
-    return render(checked, scope, values, title, extra, problems_only)
+    return render(checked, scope, values, title, extra, problems_only, layout_known=layout_known)
 
 
 def _rendered(assembled: Assembled | None, problems: list[Problem]) -> Assembled:

@@ -32,7 +32,7 @@ from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
 from clausekit.language.headings import ANCHOR, find_headings, heading_text
 from clausekit.language.sandbox import CHOICES, MarkdownSafe, md_escape
-from clausekit.load.model import Clause
+from clausekit.load.model import Clause, Template
 from clausekit.load.outline import Entry
 
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
@@ -124,14 +124,19 @@ def render(
     extra: InputRef | None,
     problems_only: bool = False,
     tag: str = "",
+    layout_known: bool = False,
 ) -> tuple[Assembled | None, list[Problem]]:
     """The document, or None and the problems that kept it from being assembled.
 
     With `problems_only` (what `check` asks), a clean document is not written out:
-    None and no problems.  `tag` goes into the Word bookmarks' names (`bookmark`).
+    None and no problems; with `layout_known` too, the problems of a fixed layout
+    are left to the blank form (`_value_problems`).  `tag` goes into the Word
+    bookmarks' names (`bookmark`).
     """
     template = scope.template
     doc = _Doc(checked, scope, values, tag=tag)
+    if problems_only and layout_known and _fixed_layout(checked, template):
+        return None, _value_problems(doc)
     plan = template.outline
     doc.starts.append((0, "preamble"))
     for entry in plan.preamble:
@@ -178,6 +183,28 @@ def render(
 def joined(sections: tuple[tuple[str, str], ...]) -> str:
     """The non-empty sections of a text, one after the other."""
     return "\n\n".join(s for _, s in sections if s)
+
+
+def _fixed_layout(checked: Checked, template: Template) -> bool:
+    """Whether every document of the template has the same headings, numbers and
+    references: no `when`, and no `{% %}` (which may add or drop lines) in a body."""
+    if any(template.outline.conditional()):
+        return False
+    for entry in template.outline.clause_entries():
+        clause = checked.lib.clauses.get(entry.clause or "")
+        if clause is None or "{%" in clause.body:
+            return False
+    return True
+
+
+def _value_problems(doc: _Doc) -> list[Problem]:
+    """What rendering an agreement of a fixed layout finds: only what its values do
+    (a filter that cannot print a value, a value a final agreement lacks).  Its
+    headings, numbers and references are the blank form's, whose problems `check`
+    reports on their clause files already."""
+    for entry in doc.scope.template.outline.clause_entries():
+        _body(doc, doc.clause(entry), None)
+    return doc.problems
 
 
 def _sections(doc: _Doc, resolved: list[tuple[int, ...]]) -> tuple[tuple[str, str], ...]:
