@@ -3,9 +3,11 @@
 against raw pandoc converting the same assembled Markdown (the floor).
 
 Both are timed as processes in the same run, alternating, so the ratio holds on a
-busy machine too.  The first clausekit run fills the check cache (as any earlier
-`check` or `build` of the library does); the figures are for the runs after it,
-and for a run with the cache turned off.
+busy machine too.  The first clausekit run fills the user cache, as any earlier
+`build` of the agreement does: the check results and the assembled document, kept
+under a digest of the files it is made from (`clausekit.publish.quick`).  The
+figures are for the runs after it, each writing a fresh DOCX to a new folder, and
+for runs with the cache turned off (the library read, checked and assembled).
 
 Run: .venv/bin/python scripts/bench_one.py [AGREEMENT] [--runs N]
 """
@@ -57,7 +59,7 @@ def main() -> int:
             cmd = [str(BIN / "clausekit"), "-C", str(ROOT), "build", args.agreement]
             return timed([*cmd, "--to", "docx", "-o", out], environment)
 
-        ours(0, env)  # fills the check cache, as an earlier check or build does
+        ours(0, env)  # fills the cache, as an earlier build of the agreement does
         floor, warm, cold = [], [], []
         for i in range(args.runs):
             floor.append(timed([*raw, str(Path(tmp) / f"raw{i}.docx")], env, assembled))
