@@ -59,8 +59,8 @@ def library(tmp: Path, template: str, style: str) -> Checked:
     return Checked(load_library(root))
 
 
-def libreoffice_text(docs: dict[str, bytes], tmp: Path) -> dict[str, str]:
-    """What LibreOffice prints for each DOCX (one soffice run for all)."""
+def libreoffice_pdfs(docs: dict[str, bytes], tmp: Path) -> dict[str, Path]:
+    """Each DOCX as LibreOffice prints it to PDF (one soffice run for all)."""
     src, out = tmp / "docx", tmp / "pdf"
     src.mkdir(exist_ok=True)
     for name, data in docs.items():
@@ -76,13 +76,16 @@ def libreoffice_text(docs: dict[str, bytes], tmp: Path) -> dict[str, str]:
         capture_output=True,
         timeout=300,
     )
+    return {name: out / f"{name}.pdf" for name in docs}
+
+
+def libreoffice_text(docs: dict[str, bytes], tmp: Path) -> dict[str, str]:
+    """What LibreOffice prints for each DOCX."""
     return {
         name: subprocess.run(
-            ["pdftotext", "-layout", str(out / f"{name}.pdf"), "-"],
-            check=True,
-            capture_output=True,
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True
         ).stdout.decode("utf-8")
-        for name in docs
+        for name, pdf in libreoffice_pdfs(docs, tmp).items()
     }
 
 

@@ -22,7 +22,7 @@ from clausekit.assemble import Assembled, assemble_agreement, assemble_blank
 from clausekit.check import Checked
 from clausekit.load import load_library
 from clausekit.render.wordnative import render_word_native
-from test_docx_native import NUMBERS, is_link, numbers, pandoc_plain, shifted
+from test_docx_native import NUMBERS, is_link, libreoffice_pdfs, numbers, pandoc_plain, shifted
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
@@ -48,26 +48,6 @@ def library(tmp: Path, numbering: str | None = None, layout: str | None = None) 
         text = text.replace("layout: parallel", f"layout: {layout}")
     path.write_text(text, "utf-8")
     return Checked(load_library(root))
-
-
-def convert(docs: dict[str, bytes], tmp: Path) -> dict[str, Path]:
-    """Each DOCX as LibreOffice prints it to PDF (one soffice run for all)."""
-    src, out = tmp / "docx", tmp / "pdf"
-    src.mkdir(exist_ok=True)
-    for name, data in docs.items():
-        (src / f"{name}.docx").write_bytes(data)
-    profile = (tmp / "lo-profile").as_uri()  # a private profile: parallel runs don't collide
-    subprocess.run(
-        [
-            *("soffice", f"-env:UserInstallation={profile}", "--headless"),
-            *("--convert-to", "pdf", "--outdir", str(out)),
-            *(str(src / f"{n}.docx") for n in docs),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return {name: out / f"{name}.pdf" for name in docs}
 
 
 def pdf_text(pdf: Path, column: str | None = None) -> str:
@@ -146,7 +126,7 @@ def test_each_column_prints_its_numbers_and_follows_an_inserted_row(
     doc = assemble_agreement(checked, DRAFT)
     assert doc.numberings == (zh, en)
     data = render_word_native(doc, DRAFT)
-    pdfs = convert({"before": data, "after": insert_row(data)}, tmp_path)
+    pdfs = libreoffice_pdfs({"before": data, "after": insert_row(data)}, tmp_path)
     for column, lang, style in (("left", "zh-CN", zh), ("right", "en", en)):
         want = column_numbers(language_markdown(doc, lang), style)
         assert len(want) > 20, (lang, want)
@@ -169,7 +149,7 @@ def test_sequential_texts_number_on_their_own(tmp_path: Path) -> None:
         xml = z.read("word/document.xml").decode("utf-8")
     at = xml.rindex("<w:p>", 0, xml.index('w:name="_RefCkEn1"'))
     copy = re.sub(r"<w:bookmark(Start|End) [^>]*/>", "", xml[at : xml.index("</w:p>", at) + 6])
-    pdfs = convert(
+    pdfs = libreoffice_pdfs(
         {"before": data, "after": replace_document(data, xml[:at] + copy + xml[at:])}, tmp_path
     )
     before, after = (pdf_text(p) for p in (pdfs["before"], pdfs["after"]))

@@ -10,17 +10,22 @@ alone stays light.  Type checkers read the names from the package's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 from importlib import import_module
 
 
-def exports(package: str, where: Mapping[str, str]) -> Callable[[str], object]:
-    """The `__getattr__` of `package`: each name in `where` from its module there."""
+def exports(package: str, names: Iterable[str], modules: Iterable[str]) -> Callable[[str], object]:
+    """The `__getattr__` of `package`: each of `names` from the first of its `modules`
+    that has it (list the light ones first: those tried are imported)."""
+    public, where = frozenset(names), tuple(modules)
 
     def __getattr__(name: str) -> object:
-        module = where.get(name)
-        if module is None:  # also how `from package import submodule` falls back
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(import_module(f"{package}.{module}"), name)
+        if name in public:
+            for module in where:
+                found = import_module(f"{package}.{module}")
+                if hasattr(found, name):
+                    return getattr(found, name)
+        # Also how `from package import submodule` falls back to importing it.
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     return __getattr__

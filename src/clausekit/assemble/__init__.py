@@ -37,21 +37,4 @@ __all__ = [
     "left_out",
     "number_entries",
 ]
-__getattr__ = exports(
-    __name__,
-    {
-        **dict.fromkeys(("Assembled", "InputRef", "NumberedHeading"), "model"),
-        **dict.fromkeys(("Numbered", "number_entries"), "outline"),
-        **dict.fromkeys(
-            (
-                "agreement_checked",
-                "agreement_problems",
-                "assemble_agreement",
-                "assemble_blank",
-                "blank_problems",
-                "left_out",
-            ),
-            "assembly",
-        ),
-    },
-)
+__getattr__ = exports(__name__, __all__, ("model", "outline", "assembly"))

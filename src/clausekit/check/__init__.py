@@ -20,7 +20,4 @@ if TYPE_CHECKING:
     from clausekit.check.values import Values, blank_values
 
 __all__ = ["Checked", "TemplateScope", "Values", "blank_values"]
-__getattr__ = exports(
-    __name__,
-    {"Checked": "checked", "TemplateScope": "scope", "Values": "values", "blank_values": "values"},
-)
+__getattr__ = exports(__name__, __all__, ("values", "scope", "checked"))

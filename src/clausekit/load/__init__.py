@@ -17,13 +17,4 @@ if TYPE_CHECKING:
     from clausekit.load.model import Library
 
 __all__ = ["Library", "find_root", "load_library", "read_agreements", "resolve_arg"]
-__getattr__ = exports(
-    __name__,
-    {
-        "Library": "model",
-        "find_root": "files",
-        "load_library": "library",
-        "read_agreements": "library",
-        "resolve_arg": "library",
-    },
-)
+__getattr__ = exports(__name__, __all__, ("files", "model", "library"))
