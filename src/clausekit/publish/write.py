@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -97,7 +97,7 @@ def _write_locked(
     manifest = _read_json(outdir / MANIFEST)
     report = BuildReport(outdir=outdir, documents=list(docs))
 
-    tasks: list[tuple[Document, str, str, str]] = []  # doc, format, relative path, cache key
+    tasks: list[Task] = []
     for doc in docs:
         for fmt in sorted(formats):
             rel = f"{doc.key}.{fmt}"
@@ -113,33 +113,61 @@ def _write_locked(
 
     bar = Progress(progress, len(tasks))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clausekit-build") as pool:
-        futures: dict[Future[float], tuple[Document, str, str, str]] = {
-            pool.submit(_render_one, doc, fmt, outdir / rel, fonts): (doc, fmt, rel, key)
-            for doc, fmt, rel, key in tasks
-        }
-        for fut in as_completed(futures):  # completion order, for a live progress bar
-            doc, fmt, rel, key = futures[fut]
-            try:
-                seconds = fut.result()
-            except ClausekitError as exc:
-                if not isinstance(exc, BuildError):
-                    pool.shutdown(cancel_futures=True)
-                    raise  # ToolMissing: every other document would fail the same way
-                report.failures.append(str(exc))
-                cache.pop(rel, None)
-                bar.step(rel, failed=True)
-                continue
-            report.built.append(rel)
-            report.seconds[rel] = seconds
-            cache[rel] = {"key": key, "sha256": sha256_file(outdir / rel)}
-            bar.step(rel)
+    for (_, _, rel, key), outcome in _rendered(tasks, outdir, fonts, workers):
+        if isinstance(outcome, BuildError):
+            report.failures.append(str(outcome))
+            cache.pop(rel, None)
+            bar.step(rel, failed=True)
+            continue
+        report.built.append(rel)
+        report.seconds[rel] = outcome
+        cache[rel] = {"key": key, "sha256": sha256_file(outdir / rel)}
+        bar.step(rel)
     bar.done()
 
     _update_manifest(manifest, docs, formats, outdir, cache)
     _write_json(outdir / MANIFEST, manifest)
     _write_json(outdir / CACHE, cache)
     return report
+
+
+Task = tuple[Document, str, str, str]  # document, format, relative path, cache key
+
+
+def _rendered(
+    tasks: list[Task], outdir: Path, fonts: list[str] | None, workers: int
+) -> Iterator[tuple[Task, float | BuildError]]:
+    """Each task with its render time, or the BuildError it failed with, as each ends.
+
+    Several tasks go to a thread pool; one is rendered right here, without starting
+    (or importing) one.  Any other error (ToolMissing) stops everything: every other
+    document would fail the same way.
+    """
+    if workers == 1:
+        for task in tasks:
+            doc, fmt, rel, _ = task
+            try:
+                yield task, _render_one(doc, fmt, outdir / rel, fonts)
+            except BuildError as exc:
+                yield task, exc
+        return
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clausekit-build") as pool:
+        futures = {
+            pool.submit(_render_one, doc, fmt, outdir / rel, fonts): (doc, fmt, rel, key)
+            for doc, fmt, rel, key in tasks
+        }
+        for fut in as_completed(futures):  # completion order, for a live progress bar
+            try:
+                seconds = fut.result()
+            except BuildError as exc:
+                yield futures[fut], exc
+                continue
+            except ClausekitError:
+                pool.shutdown(cancel_futures=True)
+                raise
+            yield futures[fut], seconds
 
 
 def _render_one(doc: Document, fmt: str, target: Path, fonts: list[str] | None) -> float:
