@@ -13,6 +13,8 @@ from clausekit.load.outline import Entry
 from clausekit.publish.site.markup import md_code, md_text
 
 _BLOCK = re.compile(r'<div data-ck-block="(\d+)"></div>')
+# Where an agreement page's preview goes, inside its (unsearchable) block.
+PREVIEW_MARK = "<!-- ck-preview -->"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class GeneratedPage:
     content: str  # Markdown, with a marker where each block goes
     blocks: tuple[str, ...] = ()
     searchable: tuple[bool, ...] = ()  # per block
+    # An agreement page's preview as Markdown; its HTML goes in at PREVIEW_MARK.
+    preview: str | None = None
 
     def fill(self, rendered: str, searchable: bool = True) -> str:
         """The page's HTML with the blocks that are (or are not) searchable in place of

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from clausekit.assemble import Assembled, number_entries
 from clausekit.check import Checked
 from clausekit.check.compose import declarations
 from clausekit.load.model import Agreement, Library, Template
-from clausekit.publish.site.bilingual import ROW, preview_html, side_by_side
+from clausekit.publish.site.bilingual import side_by_side
 from clausekit.publish.site.clauses import (
     variables_table,  # one table format for clauses and templates
 )
 from clausekit.publish.site.common import (
     INDEXES,
+    PREVIEW_MARK,
     GeneratedPage,
     RawHtml,
     Usage,
@@ -30,7 +32,6 @@ from clausekit.publish.site.common import (
     template_uri,
 )
 from clausekit.publish.site.markup import (
-    commonmark,
     html_block,
     md_code,
     md_text,
@@ -205,16 +206,16 @@ def _pager(uri: str, tid: str, n: int, count: int) -> str:
 
 
 def preview_of(assembled: Assembled) -> Preview:
-    """An agreement's preview: its title, language and text as HTML."""
-    text = strip_front_matter(assembled.markdown)
-    html = preview_html(text) if ROW.search(text) else commonmark(text)
-    return Preview(assembled.title, assembled.lang, html)
+    """An agreement's preview: its title, language and Markdown text (made HTML by
+    `previews.Previews` while mkdocs renders other pages)."""
+    return Preview(assembled.title, assembled.lang, strip_front_matter(assembled.markdown))
 
 
 def agreement_page(
     checked: Checked, agreement: Agreement, formats: list[str], preview: Preview | None = None
 ) -> GeneratedPage:
-    """`preview`: the text `check` assembled already; None assembles it here."""
+    """`preview`: the text `check` assembled already; None assembles it here.  The
+    preview's HTML goes in place of `PREVIEW_MARK` when the page is written."""
     lib = checked.lib
     uri = agreement_uri(agreement.id)
     template = lib.templates[agreement.template_id]
@@ -231,13 +232,13 @@ def agreement_page(
     out.append(" · ".join(facts) + "\n")
     out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
     out.append(f"## {t['preview']} {{#preview}}\n")
-    html = assembled.html
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements
     # would spend most of its build segmenting them. Clause pages are the hits.
-    block = html_block(html, "ck-preview", assembled.lang, searchable=False)
+    block = html_block(PREVIEW_MARK, "ck-preview", assembled.lang, searchable=False)
     out.append(RawHtml(block, searchable=False))
     # An agreement page repeats its clauses and its template's title: in the index,
     # 10,000 of them would bury the clause pages and cost most of a large build. Its
     # title is found through the template's list of agreements.
-    return make_page(uri, assembled.title, out, search=False)
+    page = make_page(uri, assembled.title, out, search=False)
+    return replace(page, preview=assembled.text)
