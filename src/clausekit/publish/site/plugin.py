@@ -10,10 +10,13 @@ written.  `on_files` then only adds what is ready.
 from __future__ import annotations
 
 import logging
+import posixpath
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -75,6 +78,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self.download_dir: Path | None = None
         self.by_uri: dict[str, GeneratedPage] = {}
         self.previews: Previews | None = None
+        self.files: Files | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -122,7 +126,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         generated = self.by_uri.get(page.file.src_uri)
-        return generated.fill(html) if generated is not None else html
+        return generated.fill(html, _urls(page, files)) if generated is not None else html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # The blocks kept out of search (agreement previews) go in last: the search
@@ -130,11 +134,18 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         generated = self.by_uri.get(page.file.src_uri)
         if generated is None:
             return output
-        output = generated.fill(output, searchable=False)
+        assert self.files is not None
+        output = generated.fill(output, _urls(page, self.files), searchable=False)
         assert self.previews is not None
         if page.file.src_uri in self.previews:
             output = output.replace(PREVIEW_MARK, self.previews.html(page.file.src_uri), 1)
         return output
+
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        self.files = files  # as the pages are written with them (`on_post_page`)
+        return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._close_previews()
@@ -223,6 +234,22 @@ def _refuse_links_outside(files: Files, docs_dir: str, site_root: Path) -> None:
     ]
     if problems:
         raise LibraryProblems(problems)
+
+
+def _urls(page: Page, files: Files) -> Callable[[str], str]:
+    """What makes a link target of a generated block (a path relative to `page`'s
+    source) the URL mkdocs gives it; a target that is no page is an error, as mkdocs'
+    strict check of a Markdown link."""
+    folder = posixpath.dirname(page.file.src_uri)
+
+    def url(target: str) -> str:
+        path, hash_, anchor = target.partition("#")
+        found = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, path)))
+        if found is None:
+            raise PluginError(f"clausekit: {page.file.src_uri} links to a missing page {path}")
+        return found.url_relative_to(page.file) + hash_ + anchor
+
+    return url
 
 
 def _prefix(option: str | None, docs: Path) -> str:
