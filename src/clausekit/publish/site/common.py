@@ -141,9 +141,15 @@ def html_link(from_uri: str, to_uri: str, text: str) -> str:
     return f'<a href="\ue000{rel(from_uri, to_uri)}\ue001">{html.escape(text)}</a>'
 
 
-def status_badge(status: str) -> str:
+def html_code(text: str) -> str:
+    """`md_code` in a block of HTML."""
+    one_line = re.sub(r"\s+", " ", text)
+    return f"<code>{html.escape(one_line, quote=False)}</code>"
+
+
+def status_badge(status: str, in_html: bool = False) -> str:
     # Python-Markdown keeps the tags and formats the text between them.
-    safe = md_text(status)
+    safe = html.escape(status, quote=False) if in_html else md_text(status)
     cls = "".join(c for c in status if c.isascii() and c.isalnum())
     return f'<span class="ck-status ck-status-{cls}">{safe}</span>'
 
@@ -289,7 +295,7 @@ def agreement_html_link(from_uri: str, aid: str, text: str, used: Usage) -> str:
     """`agreement_link` in a block of HTML."""
     if used.has_page(aid):
         return html_link(from_uri, agreement_uri(aid), text)
-    return f"<code>{html.escape(aid)}</code>"
+    return html_code(aid)
 
 
 def usage(checked: Checked) -> Usage:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from dataclasses import replace
 
@@ -23,6 +24,8 @@ from clausekit.publish.site.common import (
     agreement_uri,
     clause_uri,
     download_uri,
+    html_code,
+    html_link,
     labels,
     link,
     list_uri,
@@ -222,15 +225,24 @@ def agreement_page(
     t = labels(template.lang)
     # ProblemsFound: the plugin reports it
     assembled = preview or preview_of(assemble_locked(checked, agreement.id))
+    # The facts as HTML: Python-Markdown would take as long again for them as
+    # for the rest of the page, on 10,000 pages.
     out: list[str | RawHtml] = [f"# {md_text(assembled.title)}\n"]
     facts = [
-        f"**{t['status']}** {status_badge(agreement.status)}",
-        f"**{t['template']}** {link(uri, template_uri(template.id), template.title)}",
-        f"**{t['id']}** {md_code(agreement.id)}",
-        f"**{t['source']}** {md_code(agreement.source.path)}",
+        f"<strong>{html.escape(t['status'])}</strong> {status_badge(agreement.status, True)}",
+        f"<strong>{html.escape(t['template'])}</strong> "
+        + html_link(uri, template_uri(template.id), template.title),
+        f"<strong>{html.escape(t['id'])}</strong> {html_code(agreement.id)}",
+        f"<strong>{html.escape(t['source'])}</strong> {html_code(agreement.source.path)}",
     ]
-    out.append(" · ".join(facts) + "\n")
-    out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
+    paragraphs = [" · ".join(facts)]
+    if formats:
+        links = " · ".join(
+            html_link(uri, download_uri(agreement.id, fmt), FORMAT_NAMES.get(fmt, fmt))
+            for fmt in formats
+        )
+        paragraphs.append(f"<strong>{html.escape(t['downloads'])}:</strong> {links}")
+    out.append(RawHtml("\n".join(f"<p>{p}</p>" for p in paragraphs)))
     out.append(f"## {t['preview']} {{#preview}}\n")
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements
