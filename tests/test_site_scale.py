@@ -79,6 +79,11 @@ def test_beside_hand_written_pages_with_a_nav(tmp_path: Path) -> None:
     assert 'href="../"' in second and "← 1" in second
     assert "2026-draft" in first + second and "2026-shenzhen-hangzhou-final" in first + second
     assert "(1/2)" in first and "(2/2)" in second
+    # A clause's where-used list links agreements with a page, and names the others.
+    clause = out / "library" / "clauses" / "common" / "confidentiality-zh" / "index.html"
+    used = clause.read_text("utf-8").split('id="where-used"')[1].split('id="changelog"')[0]
+    assert 'href="../../../agreements/mutual-nda/2026-shenzhen-hangzhou-final/"' in used
+    assert "<code>mutual-nda/2026-draft</code>" in used
 
 
 def test_compact_nav_without_a_nav(tmp_path: Path) -> None:

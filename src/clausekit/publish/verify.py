@@ -36,7 +36,7 @@ class Preview(NamedTuple):
 
     title: str
     lang: str
-    html: str
+    text: str  # as the site's PreviewMaker keeps it (Markdown without front matter)
 
 
 # Made in the worker that assembled the agreement: converting 10,000 previews to

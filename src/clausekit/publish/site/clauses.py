@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter, defaultdict
 from itertools import pairwise
 from typing import Any
@@ -13,7 +14,7 @@ from clausekit.publish.site.common import (
     GeneratedPage,
     RawHtml,
     Usage,
-    agreement_link,
+    agreement_html_link,
     changelog,
     clause_uri,
     labels,
@@ -260,11 +261,11 @@ def _redlines(versions: list[Version], lang: str, t: dict[str, str]) -> list[str
 
 def _where_used(
     lib: Library, clause: Clause, used: Usage, uri: str, t: dict[str, str]
-) -> list[str]:
+) -> list[str | RawHtml]:
     uses = used.templates.get(clause.id, [])
     if not uses:
         return [f"{t['not_used']}\n"]
-    out: list[str] = [f"### {t['templates']}\n"]
+    out: list[str | RawHtml] = [f"### {t['templates']}\n"]
     rows = [
         [
             link(uri, template_uri(u.template), lib.templates[u.template].title),
@@ -280,16 +281,18 @@ def _where_used(
         ("left_out", used.left_out.get(clause.id, [])),
     ):
         if ids:
+            # HTML: a clause of a large library lists thousands of agreements, and
+            # Python-Markdown would spend most of the page's time on their links.
             out.append(f"### {t[key]}\n")
-            out += [_agreement_item(lib, uri, aid, used) for aid in ids]
-            out.append("")
+            items = "".join(_agreement_item(lib, uri, aid, used) for aid in ids)
+            out.append(RawHtml(f"<ul>\n{items}</ul>"))
     return out
 
 
 def _agreement_item(lib: Library, uri: str, aid: str, used: Usage) -> str:
     a = lib.agreements[aid]
     name = str(a.data.get("title") or aid)
-    return f"- {agreement_link(uri, aid, name, used)} ({md_text(a.status)})"
+    return f"<li>{agreement_html_link(uri, aid, name, used)} ({html.escape(a.status)})</li>\n"
 
 
 def variables_table(

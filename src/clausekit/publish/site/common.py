@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from clausekit.assemble import left_out, number_entries
@@ -13,6 +15,11 @@ from clausekit.load.outline import Entry
 from clausekit.publish.site.markup import md_code, md_text
 
 _BLOCK = re.compile(r'<div data-ck-block="(\d+)"></div>')
+# A link target in a block of HTML: a path relative to the page, as `rel` gives it,
+# made the page's URL when the block goes in (`GeneratedPage.fill`).
+_HREF = re.compile("\ue000([^\ue001]*)\ue001")
+# Where an agreement page's preview goes, inside its (unsearchable) block.
+PREVIEW_MARK = "<!-- ck-preview -->"
 
 
 @dataclass(frozen=True)
@@ -34,14 +41,19 @@ class GeneratedPage:
     content: str  # Markdown, with a marker where each block goes
     blocks: tuple[str, ...] = ()
     searchable: tuple[bool, ...] = ()  # per block
+    # An agreement page's preview as Markdown; its HTML goes in at PREVIEW_MARK.
+    preview: str | None = None
 
-    def fill(self, rendered: str, searchable: bool = True) -> str:
+    def fill(self, rendered: str, url: Callable[[str], str], searchable: bool = True) -> str:
         """The page's HTML with the blocks that are (or are not) searchable in place of
-        their markers; the others' markers stay for the second pass."""
+        their markers; the others' markers stay for the second pass.  `url` makes a
+        link target of `html_link` (relative to this page's source) a URL."""
 
         def block(m: re.Match[str]) -> str:
             i = int(m.group(1))
-            return self.blocks[i] if self.searchable[i] == searchable else m.group(0)
+            if self.searchable[i] != searchable:
+                return m.group(0)
+            return _HREF.sub(lambda h: html.escape(url(h.group(1))), self.blocks[i])
 
         return _BLOCK.sub(block, rendered)
 
@@ -122,9 +134,22 @@ def link(from_uri: str, to_uri: str, text: str) -> str:
     return f"[{md_text(text)}]({rel(from_uri, to_uri)})"
 
 
-def status_badge(status: str) -> str:
+def html_link(from_uri: str, to_uri: str, text: str) -> str:
+    """A link between docs pages in a block of HTML: Python-Markdown never parses it
+    (a clause's where-used list holds a link to each of its agreements), so the plugin
+    makes its target a URL, and checks it, when the block goes in."""
+    return f'<a href="\ue000{rel(from_uri, to_uri)}\ue001">{html.escape(text)}</a>'
+
+
+def html_code(text: str) -> str:
+    """`md_code` in a block of HTML."""
+    one_line = re.sub(r"\s+", " ", text)
+    return f"<code>{html.escape(one_line, quote=False)}</code>"
+
+
+def status_badge(status: str, in_html: bool = False) -> str:
     # Python-Markdown keeps the tags and formats the text between them.
-    safe = md_text(status)
+    safe = html.escape(status, quote=False) if in_html else md_text(status)
     cls = "".join(c for c in status if c.isascii() and c.isalnum())
     return f'<span class="ck-status ck-status-{cls}">{safe}</span>'
 
@@ -264,6 +289,13 @@ class Usage:
 def agreement_link(from_uri: str, aid: str, text: str, used: Usage) -> str:
     """A link to an agreement's page, or its id when `agreement_pages` leaves it out."""
     return link(from_uri, agreement_uri(aid), text) if used.has_page(aid) else md_code(aid)
+
+
+def agreement_html_link(from_uri: str, aid: str, text: str, used: Usage) -> str:
+    """`agreement_link` in a block of HTML."""
+    if used.has_page(aid):
+        return html_link(from_uri, agreement_uri(aid), text)
+    return html_code(aid)
 
 
 def usage(checked: Checked) -> Usage:

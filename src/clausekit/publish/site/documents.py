@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
+from dataclasses import replace
 
 from clausekit.assemble import Assembled, number_entries
 from clausekit.check import Checked
 from clausekit.check.compose import declarations
 from clausekit.load.model import Agreement, Library, Template
-from clausekit.publish.site.bilingual import ROW, preview_html, side_by_side
+from clausekit.publish.site.bilingual import side_by_side
 from clausekit.publish.site.clauses import (
     variables_table,  # one table format for clauses and templates
 )
 from clausekit.publish.site.common import (
     INDEXES,
+    PREVIEW_MARK,
     GeneratedPage,
     RawHtml,
     Usage,
@@ -21,6 +24,8 @@ from clausekit.publish.site.common import (
     agreement_uri,
     clause_uri,
     download_uri,
+    html_code,
+    html_link,
     labels,
     link,
     list_uri,
@@ -30,7 +35,6 @@ from clausekit.publish.site.common import (
     template_uri,
 )
 from clausekit.publish.site.markup import (
-    commonmark,
     html_block,
     md_code,
     md_text,
@@ -205,39 +209,48 @@ def _pager(uri: str, tid: str, n: int, count: int) -> str:
 
 
 def preview_of(assembled: Assembled) -> Preview:
-    """An agreement's preview: its title, language and text as HTML."""
-    text = strip_front_matter(assembled.markdown)
-    html = preview_html(text) if ROW.search(text) else commonmark(text)
-    return Preview(assembled.title, assembled.lang, html)
+    """An agreement's preview: its title, language and Markdown text (made HTML by
+    `previews.Previews` while mkdocs renders other pages)."""
+    return Preview(assembled.title, assembled.lang, strip_front_matter(assembled.markdown))
 
 
 def agreement_page(
     checked: Checked, agreement: Agreement, formats: list[str], preview: Preview | None = None
 ) -> GeneratedPage:
-    """`preview`: the text `check` assembled already; None assembles it here."""
+    """`preview`: the text `check` assembled already; None assembles it here.  The
+    preview's HTML goes in place of `PREVIEW_MARK` when the page is written."""
     lib = checked.lib
     uri = agreement_uri(agreement.id)
     template = lib.templates[agreement.template_id]
     t = labels(template.lang)
     # ProblemsFound: the plugin reports it
     assembled = preview or preview_of(assemble_locked(checked, agreement.id))
+    # The facts as HTML: Python-Markdown would take as long again for them as
+    # for the rest of the page, on 10,000 pages.
     out: list[str | RawHtml] = [f"# {md_text(assembled.title)}\n"]
     facts = [
-        f"**{t['status']}** {status_badge(agreement.status)}",
-        f"**{t['template']}** {link(uri, template_uri(template.id), template.title)}",
-        f"**{t['id']}** {md_code(agreement.id)}",
-        f"**{t['source']}** {md_code(agreement.source.path)}",
+        f"<strong>{html.escape(t['status'])}</strong> {status_badge(agreement.status, True)}",
+        f"<strong>{html.escape(t['template'])}</strong> "
+        + html_link(uri, template_uri(template.id), template.title),
+        f"<strong>{html.escape(t['id'])}</strong> {html_code(agreement.id)}",
+        f"<strong>{html.escape(t['source'])}</strong> {html_code(agreement.source.path)}",
     ]
-    out.append(" · ".join(facts) + "\n")
-    out.append(_downloads(uri, agreement.id, formats, t["downloads"]))
+    paragraphs = [" · ".join(facts)]
+    if formats:
+        links = " · ".join(
+            html_link(uri, download_uri(agreement.id, fmt), FORMAT_NAMES.get(fmt, fmt))
+            for fmt in formats
+        )
+        paragraphs.append(f"<strong>{html.escape(t['downloads'])}:</strong> {links}")
+    out.append(RawHtml("\n".join(f"<p>{p}</p>" for p in paragraphs)))
     out.append(f"## {t['preview']} {{#preview}}\n")
-    html = assembled.html
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements
     # would spend most of its build segmenting them. Clause pages are the hits.
-    block = html_block(html, "ck-preview", assembled.lang, searchable=False)
+    block = html_block(PREVIEW_MARK, "ck-preview", assembled.lang, searchable=False)
     out.append(RawHtml(block, searchable=False))
     # An agreement page repeats its clauses and its template's title: in the index,
     # 10,000 of them would bury the clause pages and cost most of a large build. Its
     # title is found through the template's list of agreements.
-    return make_page(uri, assembled.title, out, search=False)
+    page = make_page(uri, assembled.title, out, search=False)
+    return replace(page, preview=assembled.text)

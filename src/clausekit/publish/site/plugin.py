@@ -10,9 +10,13 @@ written.  `on_files` then only adds what is ready.
 from __future__ import annotations
 
 import logging
+import posixpath
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,7 +31,7 @@ from clausekit.errors import ClausekitError, Problem, ProblemsFound
 from clausekit.load import load_library
 from clausekit.load.files import escape_problem, inside
 from clausekit.publish.build import build, default_outdir
-from clausekit.publish.site.common import GeneratedPage
+from clausekit.publish.site.common import PREVIEW_MARK, GeneratedPage
 from clausekit.publish.site.documents import preview_of
 from clausekit.publish.site.generate import (
     AGREEMENT_PAGES,
@@ -36,6 +40,7 @@ from clausekit.publish.site.generate import (
     SiteContent,
     generate,
 )
+from clausekit.publish.site.previews import Previews
 from clausekit.publish.verify import Preview, unread_agreements, verify
 
 log = logging.getLogger("mkdocs.plugins.clausekit")
@@ -72,6 +77,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self.content: SiteContent | None = None
         self.download_dir: Path | None = None
         self.by_uri: dict[str, GeneratedPage] = {}
+        self.previews: Previews | None = None
+        self.files: Files | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -91,7 +98,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             raise LibraryProblems(list(exc.problems)) from exc
         del previews  # 10,000 agreements' Markdown: not kept past page generation
         self.content = content.with_prefix(_prefix(self.config.prefix, Path(config.docs_dir)))
-        self.by_uri = {p.uri: p for p in self.content.pages}
+        self._start_previews()
         if config.nav is not None:
             config.nav = self.content.expand_nav(config.nav, self.config.nav_max_pages)
         else:
@@ -104,17 +111,52 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         log.debug("generated %d pages", len(self.content.pages))
         return config
 
+    def _start_previews(self) -> None:
+        # The pages keep no preview text: it goes to the conversion, and its HTML
+        # comes back when the page is written.
+        assert self.content is not None
+        if self.previews is not None:  # a rebuild (`mkdocs serve`)
+            self.previews.close()
+        texts = {p.uri: p.preview for p in self.content.pages if p.preview is not None}
+        self.content.pages = [replace(p, preview=None) for p in self.content.pages]
+        self.by_uri = {p.uri: p for p in self.content.pages}
+        self.previews = Previews(texts)
+
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         generated = self.by_uri.get(page.file.src_uri)
-        return generated.fill(html) if generated is not None else html
+        return generated.fill(html, _urls(page, files)) if generated is not None else html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # The blocks kept out of search (agreement previews) go in last: the search
         # plugin has read the page by now, and never parses 10,000 previews.
         generated = self.by_uri.get(page.file.src_uri)
-        return generated.fill(output, searchable=False) if generated is not None else output
+        if generated is None:
+            return output
+        assert self.files is not None
+        output = generated.fill(output, _urls(page, self.files), searchable=False)
+        assert self.previews is not None
+        if page.file.src_uri in self.previews:
+            output = output.replace(PREVIEW_MARK, self.previews.html(page.file.src_uri), 1)
+        return output
+
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        self.files = files  # as the pages are written with them (`on_post_page`)
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._close_previews()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_previews()
+
+    def _close_previews(self) -> None:
+        if self.previews is not None:
+            self.previews.close()
+            self.previews = None
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.downloads:
@@ -192,6 +234,22 @@ def _refuse_links_outside(files: Files, docs_dir: str, site_root: Path) -> None:
     ]
     if problems:
         raise LibraryProblems(problems)
+
+
+def _urls(page: Page, files: Files) -> Callable[[str], str]:
+    """What makes a link target of a generated block (a path relative to `page`'s
+    source) the URL mkdocs gives it; a target that is no page is an error, as mkdocs'
+    strict check of a Markdown link."""
+    folder = posixpath.dirname(page.file.src_uri)
+
+    def url(target: str) -> str:
+        path, hash_, anchor = target.partition("#")
+        found = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, path)))
+        if found is None:
+            raise PluginError(f"clausekit: {page.file.src_uri} links to a missing page {path}")
+        return found.url_relative_to(page.file) + hash_ + anchor
+
+    return url
 
 
 def _prefix(option: str | None, docs: Path) -> str:
