@@ -120,7 +120,11 @@ def insert_article(docx: bytes) -> bytes:
     assert m is not None
     copy = re.sub(r"<w:bookmark(Start|End) [^>]*/>", "", m.group(0))
     copy = re.sub(r"(<w:t[^>]*>)[^<]*", r"\1Inserted article", copy, count=1)
-    xml = xml[: m.start()] + copy + xml[m.start() :]
+    return replace_document(docx, xml[: m.start()] + copy + xml[m.start() :])
+
+
+def replace_document(docx: bytes, xml: str) -> bytes:
+    """The DOCX with `xml` as its document.xml."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -183,15 +187,22 @@ def pandoc_plain(data: bytes, tmp: Path) -> str:
     ).stdout.decode("utf-8")
 
 
+def word_parts(doc: Assembled, key: str, part: str) -> tuple[bytes, str, str, bool]:
+    """The DOCX (rendered twice: the same bytes), its document.xml, `part`, and whether
+    it has the watermark header."""
+    data = render_word_native(doc, key)
+    assert render_word_native(doc, key) == data, key  # byte-reproducible
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+        other = z.read(part).decode("utf-8")
+        header = "word/header-clausekit.xml" in z.namelist()
+    return data, xml, other, header
+
+
 def test_every_example_and_blank_form_is_word_native(tmp_path: Path) -> None:
     checked = Checked(load_library(REPO))
     for key, doc in every_document(checked):
-        data = render_word_native(doc, key)
-        assert render_word_native(doc, key) == data, key  # byte-reproducible
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            xml = z.read("word/document.xml").decode("utf-8")
-            styles = z.read("word/styles.xml").decode("utf-8")
-            header = "word/header-clausekit.xml" in z.namelist()
+        data, xml, styles, header = word_parts(doc, key, "word/styles.xml")
         # Heading 1-4 are linked to the list of the document's numbering style.
         num_id = str(STYLES.index(doc.numbering) + 1)
         assert styles.count(f'<w:numId w:val="{num_id}" />') == 4, key

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from clausekit.errors import Problem, UsageError
 from clausekit.ids import id_for, is_valid_id, why_invalid
 from clausekit.load.files import library_files
 from clausekit.load.model import Agreement, Clause, Library, Settings, Source, Template
 from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -131,16 +134,26 @@ def _yaml_problem(reader: _Reader, source: Source, exc: YamlError) -> None:
     reader.problems.append(Problem.at(source.path, exc.problem, "yaml", exc.problem.message))
 
 
-def _load_clause(reader: _Reader, path: Path) -> None:
+def _parsed(
+    reader: _Reader, path: Path, folder: str, suffix: str, parse: Callable[[str], T]
+) -> tuple[Source, str, T] | None:
+    """The file's source, id and parse; None (its problem recorded) when one fails."""
     source = _read(reader, path)
-    ident = _checked_id(reader, path, "clauses", ".md")
+    ident = _checked_id(reader, path, folder, suffix)
     if source is None or ident is None:
-        return
+        return None
     try:
-        doc = split_front_matter(source.text)
+        return source, ident, parse(source.text)
     except YamlError as exc:
         _yaml_problem(reader, source, exc)
+        return None
+
+
+def _load_clause(reader: _Reader, path: Path) -> None:
+    parsed = _parsed(reader, path, "clauses", ".md", split_front_matter)
+    if parsed is None:
         return
+    source, ident, doc = parsed
     if doc is None:
         reader.problems.append(
             Problem(
@@ -156,15 +169,10 @@ def _load_clause(reader: _Reader, path: Path) -> None:
 
 
 def _load_yaml_file(reader: _Reader, path: Path, folder: str) -> None:
-    source = _read(reader, path)
-    ident = _checked_id(reader, path, folder, ".yaml")
-    if source is None or ident is None:
+    parsed = _parsed(reader, path, folder, ".yaml", load_yaml)
+    if parsed is None:
         return
-    try:
-        doc = load_yaml(source.text)
-    except YamlError as exc:
-        _yaml_problem(reader, source, exc)
-        return
+    source, ident, doc = parsed
     if folder == "templates":
         reader.templates[ident] = Template(ident, source, doc, reader.settings.lang)
     else:
