@@ -28,6 +28,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TextIO
 
@@ -60,8 +61,6 @@ class DocumentCache:
     def __init__(self, root: Path, folder: Path) -> None:
         self.root = root
         self.folder = folder
-        self._shared: str | None = None
-        self._shared_read = False
 
     @classmethod
     def open(cls, root: Path) -> DocumentCache | None:
@@ -74,7 +73,7 @@ class DocumentCache:
     def key(self, agreement_id: str) -> str | None:
         """The digest of everything the agreement's document is made from; None
         when one of them cannot be read here (the full build says why)."""
-        shared = self._shared_inputs()
+        shared = self.shared
         own = self._file_digest(f"agreements/{agreement_id}.yaml")
         lock = self._file_digest(f"agreements/{agreement_id}.lock.json", absent_ok=True)
         if shared is None or own is None or lock is None:
@@ -117,13 +116,10 @@ class DocumentCache:
     def _entry(self, agreement_id: str) -> Path:
         return self.folder / f"{digest(agreement_id)[:32]}.json"
 
-    def _shared_inputs(self) -> str | None:
-        if not self._shared_read:
-            self._shared = self._read_shared()
-            self._shared_read = True
-        return self._shared
-
-    def _read_shared(self) -> str | None:
+    @cached_property
+    def shared(self) -> str | None:
+        """The digest of the inputs every agreement shares; None when one of them
+        cannot be read here (a link leading outside the repository, say)."""
         parts = [salt(PACKAGE / "schemas", "")]
         settings = self._file_digest("clausekit.yml", absent_ok=True)
         if settings is None:
