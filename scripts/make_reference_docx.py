@@ -230,6 +230,8 @@ def edit_styles(xml: bytes, cfg: dict[str, object]) -> bytes:
         if sid == "Table":
             add_table_borders(style)
     root.append(lines_style())
+    for level in range(1, 5):
+        root.append(second_heading_style(level))
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ET.tostring(root)
 
 
@@ -242,6 +244,25 @@ def lines_style() -> ET.Element:
         f'<w:style xmlns:w="{W}" w:type="paragraph" w:customStyle="1" w:styleId="Lines">'
         '<w:name w:val="Lines"/><w:basedOn w:val="BodyText"/><w:qFormat/>'
         '<w:pPr><w:jc w:val="left"/></w:pPr></w:style>'
+    )
+    return style
+
+
+def second_heading_style(level: int) -> ET.Element:
+    """`Heading N (second text)`: the headings of a bilingual document's second text,
+    a Heading N that counts in the second list of the numbering style (numIds 5-8,
+    `heading_numbering_xml`), so a lawyer who applies it to a new paragraph of the
+    second column gets that column's next number.  The writer links it to the
+    document's second style, as it links Heading 1-4 to the first."""
+    from clausekit.assemble.numbering import STYLES
+
+    style = ET.fromstring(
+        f'<w:style xmlns:w="{W}" w:type="paragraph" w:customStyle="1" '
+        f'w:styleId="Heading{level}Second"><w:name w:val="Heading {level} (second text)"/>'
+        f'<w:basedOn w:val="Heading{level}"/><w:next w:val="BodyText"/>'
+        f'<w:pPr><w:numPr><w:ilvl w:val="{level - 1}"/>'
+        f'<w:numId w:val="{len(STYLES) + 1}"/></w:numPr>'
+        f'<w:outlineLvl w:val="{level - 1}"/></w:pPr></w:style>'
     )
     return style
 

@@ -70,7 +70,9 @@ def test_docx_has_one_two_column_row_per_article(built: Path) -> None:
         assert len(row.cells) == 2
         assert (zh.text, en.text) == (zh_title, en_title)
         assert zh.style is not None and en.style is not None
-        assert zh.style.name == en.style.name == "Heading 1"
+        # The second text's heading style is a Heading 1 that counts in its own list.
+        assert (zh.style.name, en.style.name) == ("Heading 1", "Heading 1 (second text)")
+        assert en.style.base_style is not None and en.style.base_style.name == "Heading 1"
     assert "甲方（委托方）" in rows[1].cells[0].text and "Party A" in rows[1].cells[1].text
 
 

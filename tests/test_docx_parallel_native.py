@@ -103,7 +103,7 @@ def insert_row(docx: bytes) -> bytes:
         row.split("<w:tc>")[1:], ("插入的条款", "Inserted article"), strict=True
     ):
         props = cell[: cell.index("</w:tcPr>") + 9]
-        m = re.search(r'<w:p><w:pPr><w:pStyle w:val="Heading1" ?/>.*?</w:p>', cell, re.S)
+        m = re.search(r'<w:p><w:pPr><w:pStyle w:val="Heading1(?:Second)?" ?/>.*?</w:p>', cell, re.S)
         assert m is not None
         para = re.sub(r"<w:bookmark(Start|End) [^>]*/>", "", m.group(0))
         para = re.sub(r"(<w:t[^>]*>)[^<]*", rf"\g<1>{title}", para, count=1)
@@ -191,6 +191,8 @@ def bilingual_documents(tmp: Path) -> list[tuple[str, Assembled]]:
 def test_every_bilingual_docx_is_word_native(tmp_path: Path) -> None:
     for key, doc in bilingual_documents(tmp_path):
         data, xml, custom, header = word_parts(doc, key, "docProps/custom.xml")
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            styles = z.read("word/styles.xml").decode("utf-8")
         # Each numbered heading of each text: a heading paragraph holding its bookmark
         # and its title; the second text's in its own list (numIds 5-8), the first
         # text's in the list its heading style is linked to.
@@ -198,18 +200,21 @@ def test_every_bilingual_docx_is_word_native(tmp_path: Path) -> None:
         assert {m[3] for m in marked} == {"ZhCN", "En"}, key
         for hashes, title, name, tag in marked:
             m = re.search(rf'<w:p>(?:(?!</w:p>).)*w:name="{name}"(?:(?!</w:p>).)*</w:p>', xml)
-            assert m is not None and f'w:val="Heading{len(hashes)}"' in m.group(0), (key, name)
+            # The second text's in `Heading N (second text)`, linked to its own list.
+            style = f"Heading{len(hashes)}" + ("Second" if tag == "En" else "")
+            assert m is not None and f'w:pStyle w:val="{style}"' in m.group(0), (key, name)
             text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", m.group(0)))
             assert text == title.replace("\\", ""), (key, text)
-            num = re.search(r'<w:ilvl w:val="(\d)"/><w:numId w:val="(\d+)"/>', m.group(0))
-            if tag == "En":
-                assert num is not None and num.groups() == (str(len(hashes) - 1), "8"), key
-            else:
-                assert num is None, (key, name)
+            assert "<w:numPr>" not in m.group(0), (key, name)  # the style numbers it
+        for level in range(1, 5):
+            linked = re.search(
+                rf'w:styleId="Heading{level}Second"[^>]*>.*?<w:numId w:val="(\d+)"', styles, re.S
+            )
+            assert linked is not None and linked.group(1) == "8", key  # legal, second list
         assert len({m[2] for m in marked}) == len(marked)
         # Every other heading (the sequential English title's text, preamble) opts out.
         opted = xml.count('<w:numId w:val="0"/>')
-        assert opted == len(re.findall(r'w:val="Heading\d"', xml)) - len(marked), key
+        assert opted == len(re.findall(r'w:val="Heading\d(?:Second)?"', xml)) - len(marked), key
         # References: REF fields and hyperlinks, each to a bookmark of its own column.
         refs = MARKED_REF.findall(doc.word_markdown)
         fields = [r for r in refs if "ck-field" in r[2]]
@@ -228,3 +233,24 @@ def test_every_bilingual_docx_is_word_native(tmp_path: Path) -> None:
         plain = re.sub(r"\s+", " ", pandoc_plain(data, tmp_path))
         for shown, _, _ in refs:
             assert shown in plain, (key, shown)
+
+
+def test_a_new_heading_in_the_second_column_takes_its_style_and_numbers(tmp_path: Path) -> None:
+    """What a lawyer does in Word: a new paragraph in the English column, given the
+    style `Heading 1 (second text)` (no numbering of its own, no copy of another)."""
+    checked = library(tmp_path)
+    doc = assemble_agreement(checked, DRAFT)
+    data = render_word_native(doc, DRAFT)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    at = xml.rindex("<w:p>", 0, xml.index('w:name="_RefCkEn1"'))
+    new = (
+        '<w:p><w:pPr><w:pStyle w:val="Heading1Second"/></w:pPr>'
+        "<w:r><w:t>Inserted article</w:t></w:r></w:p>"
+    )
+    pdfs = libreoffice_pdfs({"after": replace_document(data, xml[:at] + new + xml[at:])}, tmp_path)
+    zh_want = column_numbers(language_markdown(doc, "zh-CN"), "zh-CN-article")
+    en_want = column_numbers(language_markdown(doc, "en"), "legal")
+    assert column_numbers(pdf_text(pdfs["after"], "left"), "zh-CN-article") == zh_want
+    moved = [shifted(t, "legal") for t in en_want]
+    assert column_numbers(pdf_text(pdfs["after"], "right"), "legal") == ["Article 1", *moved]

@@ -15,9 +15,10 @@ Pandoc pass:
   div, so Pandoc marks its runs with the cell's language;
 * the second text's title becomes a page break and a `Title` paragraph;
 * the second text's numbered headings (their bookmarks carry its language,
-  `_RefCkEn5`) get the second text's list of their numbering style as their
-  own `numPr`: the heading styles stay linked to the first text's list, and
-  the two texts count each on their own, even in the same style.
+  `_RefCkEn5`) are set in `Heading N (second text)`, a Heading N linked to the
+  second text's list of its numbering style: the two texts count each on their
+  own, even in the same style, and a heading a lawyer adds in the second column
+  with that style gets that column's next number.
 """
 
 from __future__ import annotations
@@ -152,16 +153,10 @@ def table_style(lang: str) -> tuple[str, str]:
 
 
 def number_second_text(xml: str, tag: str, num_id: int) -> str:
-    """Each numbered heading of the second text in the second text's list, at its level
-    (its bookmark, `_RefCk{tag}N`, is in its paragraph)."""
+    """Each numbered heading of the second text (its bookmark, `_RefCk{tag}N`, is in
+    its paragraph) in `Heading N (second text)`, the style that counts in the second
+    text's list (`link_headings`)."""
     heading = re.compile(
-        rf'<w:pStyle w:val="Heading([1-4])" ?/>(?=(?:(?!</w:p>).)*?w:name="_RefCk{tag}\d)', re.S
+        rf'<w:pStyle w:val="Heading([1-4])"( ?/>)(?=(?:(?!</w:p>).)*?w:name="_RefCk{tag}\d)', re.S
     )
-
-    def numbered(m: re.Match[str]) -> str:
-        level = int(m.group(1)) - 1
-        return (
-            f'{m.group(0)}<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
-        )
-
-    return heading.sub(numbered, xml) if num_id else xml
+    return heading.sub(r'<w:pStyle w:val="Heading\1Second"\2', xml) if num_id else xml

@@ -83,13 +83,20 @@ def set_lines(document: bytes) -> bytes:
 
 
 HEADING_NUM = re.compile(rb'(<w:numPr>\s*<w:ilvl w:val="[0-3]" ?/>\s*<w:numId w:val=")1(")')
+# `Heading N (second text)`, linked to the first style's second list (numId 5).
+SECOND_NUM = re.compile(rb'(<w:numPr>\s*<w:ilvl w:val="[0-3]" ?/>\s*<w:numId w:val=")5(")')
 
 
-def link_headings(styles: bytes, num_id: int) -> bytes:
-    """Heading 1-4 (linked to list 1 in the reference DOCX) -> the document's list."""
+def link_headings(styles: bytes, num_id: int, second_id: int = 0) -> bytes:
+    """Heading 1-4 (linked to list 1 in the reference DOCX) -> the document's list;
+    with `second_id`, `Heading 1-4 (second text)` -> the second text's list."""
     out, n = HEADING_NUM.subn(rb"\g<1>" + str(num_id).encode() + rb"\g<2>", styles)
     if n != 4:
         raise ValueError(f"styles.xml links {n} heading styles to the numbering, not 4")
+    if second_id:
+        out, n = SECOND_NUM.subn(rb"\g<1>" + str(second_id).encode() + rb"\g<2>", out)
+        if n != 4:
+            raise ValueError(f"styles.xml links {n} second-text heading styles, not 4")
     return out
 
 

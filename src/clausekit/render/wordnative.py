@@ -224,7 +224,7 @@ def finish(
 
     changes: dict[str, Callable[[bytes], bytes]] = {
         "docProps/core.xml": lambda d: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, d),
-        "word/styles.xml": lambda d: link_headings(d, num_id),
+        "word/styles.xml": lambda d: link_headings(d, num_id, layout.second_num if layout else 0),
         "word/document.xml": document,
     }
     added: dict[str, bytes] = {}
