@@ -166,3 +166,28 @@ def test_a_bilingual_agreement_kept_builds_the_same_docx(lib: Path, tmp_path: Pa
     assert way(build(lib, cache, aid, "--to", "docx", "-o", str(tmp_path / "a"))) == "FULL"
     assert way(build(lib, cache, aid, "--to", "docx", "-o", str(tmp_path / "b"))) == "QUICK"
     assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_only_the_documents_written_last_are_kept(tmp_path: Path) -> None:
+    from clausekit.check import Checked
+    from clausekit.load import load_library
+    from clausekit.publish.quick import DocumentCache
+    from clausekit.publish.write import Document
+    from clausekit.review.locks import assemble_locked
+
+    checked = Checked(load_library(Path(__file__).resolve().parents[1]))
+    cache = DocumentCache(checked.lib.root, tmp_path / "kept")
+    ids = sorted(checked.lib.agreements)[:5]
+    for n, aid in enumerate(ids):
+        doc = Document(aid, "agreement", aid, assemble_locked(checked, aid))
+        cache.put(doc, f"key{n}", {"output": "dist"})
+        entry = next(p for p in (tmp_path / "kept").glob("*.json") if aid in p.read_text())
+        os.utime(entry, ns=(n * 10**9, n * 10**9))  # written in this order
+    cache.prune(keep=3)
+    assert [cache.get(aid, f"key{n}") is not None for n, aid in enumerate(ids)] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]

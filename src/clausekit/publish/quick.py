@@ -40,6 +40,9 @@ from clausekit.publish.paths import font_folders, output_folder
 from clausekit.publish.write import BuildReport, Document, write_documents
 
 FORMAT = 1
+# Kept documents per library: the ones being worked on.  A build naming thousands of
+# agreements would otherwise leave a copy of each in the user's cache folder.
+KEEP = 100
 # Every file of these folders is an input of every document (see above).
 SHARED = (("clauses", ".md"), ("templates", ".yaml"), ("schema", ".json"))
 
@@ -112,6 +115,16 @@ class DocumentCache:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+    def prune(self, keep: int = KEEP) -> None:
+        """Keep the `keep` documents written last; the others are assembled afresh
+        when next asked for."""
+        try:
+            entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+            for old in entries[: max(0, len(entries) - keep)]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            return  # another build pruned or wrote at the same time: only costs time
 
     def _entry(self, agreement_id: str) -> Path:
         return self.folder / f"{digest(agreement_id)[:32]}.json"
@@ -208,3 +221,4 @@ class QuickBuild:
             key = self.keys.get(doc.source_id)
             if doc.kind == "agreement" and key and again.key(doc.source_id) == key:
                 self.cache.put(doc, key, settings)
+        self.cache.prune()
