@@ -217,7 +217,7 @@ class QuickBuild:
         the library, unless a file changed meanwhile (the keys would not match)."""
         again = DocumentCache(self.cache.root, self.cache.folder)
         settings = {"output": output, **({"fonts": fonts} if fonts else {})}
-        for doc in docs:
+        for doc in list(docs)[-KEEP:]:  # no more are kept anyway
             key = self.keys.get(doc.source_id)
             if doc.kind == "agreement" and key and again.key(doc.source_id) == key:
                 self.cache.put(doc, key, settings)
