@@ -47,6 +47,28 @@ def cache_folder() -> Path | None:
     return Path(base) / "clausekit"
 
 
+def library_folder(root: Path) -> str:
+    """The name a library's files have in the cache folder: its path's digest."""
+    return digest(str(root.resolve()))[:32]
+
+
+def write_cache_file(file: Path, text: str) -> None:
+    """Write `file` whole or not at all (a temporary file, then renamed); a folder
+    that cannot take it only costs time on the next run."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, file)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def salt(schema_folder: Path, settings: str) -> str:
     """What invalidates every result: clausekit's version and code, the schemas, settings."""
     parts = [str(FORMAT), __version__, settings]
@@ -81,7 +103,7 @@ class ResultCache:
     @classmethod
     def for_library(cls, root: Path, schema_folder: Path, settings: str) -> ResultCache:
         folder = cache_folder()
-        file = folder / f"{digest(str(root.resolve()))[:32]}.json" if folder else None
+        file = folder / f"{library_folder(root)}.json" if folder else None
         return cls(file, salt(schema_folder, settings) if file else "")
 
     def get(self, key: str) -> tuple[Problem, ...] | None:
@@ -128,18 +150,7 @@ class ResultCache:
         data = json.dumps(
             {"salt": self.salt, "entries": entries}, separators=(",", ":"), sort_keys=True
         )
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-", suffix=".json")
-        except OSError:
-            return  # a cache that cannot be written only costs time on the next run
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(data)
-            os.replace(tmp, self.file)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        write_cache_file(self.file, data)
 
     def _read(self) -> dict[str, Entry]:
         if self.file is None:

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,7 +31,14 @@ from pathlib import Path
 from typing import TextIO
 
 from clausekit.assemble.model import Assembled
-from clausekit.check.cache import PACKAGE, cache_folder, digest, salt
+from clausekit.check.cache import (
+    PACKAGE,
+    cache_folder,
+    digest,
+    library_folder,
+    salt,
+    write_cache_file,
+)
 from clausekit.ids import is_valid_id
 from clausekit.load.files import inside, library_files
 from clausekit.publish.paths import font_folders, output_folder
@@ -71,7 +76,7 @@ class DocumentCache:
         base = cache_folder()
         if base is None:
             return None
-        return cls(root, base / "documents" / digest(str(root.resolve()))[:32])
+        return cls(root, base / "documents" / library_folder(root))
 
     def key(self, agreement_id: str) -> str | None:
         """The digest of everything the agreement's document is made from; None
@@ -100,21 +105,11 @@ class DocumentCache:
     def put(self, doc: Document, key: str, settings: dict[str, str]) -> None:
         """Keep `doc`; a cache that cannot be written only costs time next run."""
         data = {"key": key, "settings": settings, "document": doc.assembled.as_data()}
-        entry = self._entry(doc.source_id)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+            write_cache_file(self._entry(doc.source_id), text)
         except OSError:
             return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, entry)
-        except OSError:
-            return
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
 
     def prune(self, keep: int = KEEP) -> None:
         """Keep the `keep` documents written last; the others are assembled afresh
