@@ -223,11 +223,11 @@ class Checked:
         key = self.agreement_key(agreement)
         if scope and scope.usable and key and self.results.get(key) == ():
             return trusted_values(scope, agreement), []  # checked clean in an earlier run
-        base = cast(dict[str, Any], self.file_validator("agreement").schema)
-        if scope is not None and scope.usable:
-            return agreement_values(scope, agreement, base)  # the file and values at once
+        file = self.file_validator("agreement")
+        if scope is not None and scope.usable:  # the file and its values at once
+            return agreement_values(scope, agreement, cast(dict[str, Any], file.schema))
         src, doc = agreement.source, agreement.doc
-        found = list(schemas.problems(self.file_validator("agreement"), doc.value, src, doc))
+        found = list(schemas.problems(file, doc.value, src, doc))
         if found:
             return None, found
         if scope is None:

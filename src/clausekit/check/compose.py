@@ -7,6 +7,7 @@ default.  `clausekit schema` prints it for editors.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,14 +75,19 @@ def composed_schema(
     """The JSON Schema of this template's agreements, self-contained for editors."""
     decls, _ = declarations(lib, template)
     base = agreement_schema
-    props = dict(base["properties"])
-    props["template"] = {"const": template.id}
-    props["variables"] = variables_schema(decls)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"Agreement: {template.title}",
         "type": "object",
         "required": base["required"],
         "additionalProperties": False,
-        "properties": props,
+        "properties": file_schema(base, template.id, variables_schema(decls))["properties"],
     }
+
+
+def file_schema(
+    base: Mapping[str, Any], template_id: str, variables: dict[str, Any]
+) -> dict[str, Any]:
+    """The agreement file schema `base` for one template: its id, its variables."""
+    properties = {**base.get("properties", {}), "template": {"const": template_id}}
+    return {**base, "properties": {**properties, "variables": variables}}

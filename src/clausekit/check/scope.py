@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from clausekit.check import schemas
-from clausekit.check.compose import Declaration, variables_schema
+from clausekit.check.compose import Declaration, file_schema, variables_schema
 from clausekit.check.requirements import Conditional, relax
 from clausekit.errors import Problem
 from clausekit.language.sandbox import environment
@@ -40,7 +40,6 @@ class TemplateScope:
     conditionals: tuple[Conditional, ...] = ()
     schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
     _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
-    _file_validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
     _compiled: dict[str, Compiled] = field(default_factory=dict)
 
     @property
@@ -68,29 +67,16 @@ class TemplateScope:
         found.update({k: v[0] for k, v in last.items() if len(v) == 1 and k not in found})
         return found
 
-    def validator(self, draft: bool) -> Draft202012Validator:
-        """Drafts may leave required values unset: their validator drops `required`."""
-        if draft not in self._validators:
-            schema = self.schema
-            self._validators[draft] = schemas.validator_for(
-                schemas.without_required(schema) if draft else schema
-            )
-        return self._validators[draft]
-
-    def file_validator(self, draft: bool, base: Mapping[str, Any]) -> Draft202012Validator:
+    def validator(self, draft: bool, base: Mapping[str, Any]) -> Draft202012Validator:
         """The whole agreement file at once: `base` (the agreement file schema) with
-        this template's `template` and `variables`.  One pass per agreement instead of
-        two; the `template` id is this template's, so no `$ref` is looked up."""
-        if draft not in self._file_validators:
+        this template's `template` and `variables`, one pass per agreement; the
+        `template` id is this template's, so no `$ref` is looked up.  Drafts may
+        leave required values unset: their validator drops `required` there."""
+        if draft not in self._validators:
             variables = schemas.without_required(self.schema) if draft else self.schema
-            properties = {
-                **base.get("properties", {}),
-                "template": {"const": self.template.id},
-                "variables": variables,
-            }
-            schema = {**base, "properties": properties}
-            self._file_validators[draft] = schemas.validator_for(schema)
-        return self._file_validators[draft]
+            schema = file_schema(base, self.template.id, variables)
+            self._validators[draft] = schemas.validator_for(schema)
+        return self._validators[draft]
 
     def expression(self, expr: str) -> Compiled:
         """`expr` compiled once, strict, with the filters of the template's language."""

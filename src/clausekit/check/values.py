@@ -42,7 +42,7 @@ def agreement_values(
     whole = doc.value
     if draft and isinstance(whole, dict) and isinstance(whole.get("variables"), dict):
         whole = {**whole, "variables": given}  # a draft's null is a value not set yet
-    found = list(schemas.problems(scope.file_validator(draft, base), whole, src, doc))
+    found = list(schemas.problems(scope.validator(draft, base), whole, src, doc))
     if found:
         return None, found
     values = Values(_context(scope, given), lenient=draft)
