@@ -47,12 +47,13 @@ FORMAT_NAMES = {"docx": "DOCX", "pdf": "PDF", "html": "HTML", "md": "Markdown"}
 
 
 def _downloads(uri: str, key: str, formats: list[str], label: str) -> str:
+    """The download links of a document as a paragraph of HTML ("" without formats)."""
     if not formats:
         return ""
     links = " · ".join(
-        link(uri, download_uri(key, fmt), FORMAT_NAMES.get(fmt, fmt)) for fmt in formats
+        html_link(uri, download_uri(key, fmt), FORMAT_NAMES.get(fmt, fmt)) for fmt in formats
     )
-    return f"**{label}:** {links}\n"
+    return f"<p><strong>{html.escape(label)}:</strong> {links}</p>"
 
 
 def template_index(lib: Library, used: Usage) -> GeneratedPage:
@@ -91,7 +92,9 @@ def template_page(
     out.append(" · ".join(facts) + "\n")
     if template.data.get("summary"):
         out.append(f"> {md_text(template.data['summary'])}\n")
-    out.append(_downloads(uri, f"blank/{template.id}", formats, t["blank"]))
+    blank = _downloads(uri, f"blank/{template.id}", formats, t["blank"])
+    if blank:
+        out.append(RawHtml(blank))
 
     out.append(f"## {t['outline']} {{#outline}}\n")
     out.extend(_outline(lib, template, uri, t))
@@ -235,14 +238,8 @@ def agreement_page(
         f"<strong>{html.escape(t['id'])}</strong> {html_code(agreement.id)}",
         f"<strong>{html.escape(t['source'])}</strong> {html_code(agreement.source.path)}",
     ]
-    paragraphs = [" · ".join(facts)]
-    if formats:
-        links = " · ".join(
-            html_link(uri, download_uri(agreement.id, fmt), FORMAT_NAMES.get(fmt, fmt))
-            for fmt in formats
-        )
-        paragraphs.append(f"<strong>{html.escape(t['downloads'])}:</strong> {links}")
-    out.append(RawHtml("\n".join(f"<p>{p}</p>" for p in paragraphs)))
+    downloads = _downloads(uri, agreement.id, formats, t["downloads"])
+    out.append(RawHtml("\n".join(p for p in (f"<p>{' · '.join(facts)}</p>", downloads) if p)))
     out.append(f"## {t['preview']} {{#preview}}\n")
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements
