@@ -85,14 +85,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="FORMATS",
         help="comma-separated formats: md, docx, pdf, html (default md,docx,pdf)",
     )
-    b.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="output folder (default: dist/ of the repository)",
-    )
+    _output_option(b)
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     b.add_argument(
         "--shard",
@@ -228,16 +221,20 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     r.add_argument(
         "--head", default=None, metavar="REV", help="compare this revision (default: work tree)"
     )
+    _output_option(r)
     r.add_argument(
+        "--author",
+        default="clausekit",
+        help="the author Word shows for the changes (default: clausekit)",
+    )
+
+
+def _output_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
         "-o",
         "--output",
         type=Path,
         default=None,
         metavar="DIR",
         help="output folder (default: dist/ of the repository)",
-    )
-    r.add_argument(
-        "--author",
-        default="clausekit",
-        help="the author Word shows for the changes (default: clausekit)",
     )
