@@ -28,7 +28,7 @@ from clausekit.render.pandoc import pandoc_path
 from clausekit.render.wordnative import render_word_native
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+pytestmark = pytest.mark.needs("soffice", "pdftotext")
 
 CN = "一二三四五六七八九十"
 # What a reader sees as a number: headings and references, in document order.

@@ -34,7 +34,7 @@ from test_docx_native import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+pytestmark = pytest.mark.needs("soffice", "pdftotext")
 
 TEMPLATE = "customer-service-training-bilingual"
 DRAFT = f"{TEMPLATE}/2026-draft"

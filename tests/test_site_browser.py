@@ -18,9 +18,7 @@ import pytest
 from site_fixtures import REPO, copy_library, mkdocs_build
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-)
+pytestmark = pytest.mark.needs("chromium")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -175,7 +174,7 @@ def test_party_lines_are_left_aligned_in_docx_xml_and_pdf(tmp_path: Path) -> Non
             assert "邮箱 limin@" in page, page
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+@pytest.mark.needs("soffice")
 def test_party_lines_are_not_stretched_in_libreoffice(tmp_path: Path) -> None:
     checked = Checked(load_library(REPO))
     src, out = tmp_path / "docx", tmp_path / "pdf"
