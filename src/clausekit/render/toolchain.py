@@ -1,0 +1,81 @@
+"""Which toolchain makes the documents: clausekit, pandoc, typst and the reference DOCX.
+
+A locked agreement rebuilds byte for byte only with the same toolchain, so the build
+manifest and `clausekit lock` record it, and a build with another one says so. The
+versions come from the installed packages' metadata and from pandoc itself (the
+pypandoc-binary wheel's version is pypandoc's, not pandoc's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+
+from clausekit import __version__
+from clausekit.errors import ToolMissing
+from clausekit.render.pandoc import pandoc_env, pandoc_path
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    clausekit: str
+    pandoc: str
+    typst: str
+    reference_docx: str  # sha256 of the reference DOCX files, in order zh, en
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    def differences(self, recorded: dict[str, object]) -> list[str]:
+        """`name recorded → now` for each part that differs from a recorded toolchain."""
+        return [
+            f"{name} {recorded[name]} → {now}"
+            for name, now in self.as_dict().items()
+            if name in recorded and recorded[name] != now
+        ]
+
+
+@lru_cache(maxsize=1)
+def current_toolchain() -> Toolchain:
+    return Toolchain(
+        clausekit=__version__,
+        pandoc=_pandoc_version(),
+        typst=_package_version("typst"),
+        reference_docx=_reference_digest(),
+    )
+
+
+def _pandoc_version() -> str:
+    try:
+        out = subprocess.run(
+            [str(pandoc_path()), "--version"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=pandoc_env(),
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise ToolMissing(
+            f"pandoc does not run ({exc}); reinstall it: pip install pypandoc-binary"
+        ) from exc
+    # "pandoc 3.9.0.2" on the first line.
+    first = out.splitlines()[0] if out else ""
+    return first.split()[-1] if first else "unknown"
+
+
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _reference_digest() -> str:
+    assets = resources.files("clausekit") / "assets"
+    h = hashlib.sha256()
+    for name in ("reference-zh.docx", "reference-en.docx"):
+        h.update(hashlib.sha256((assets / name).read_bytes()).digest())
+    return h.hexdigest()
