@@ -97,6 +97,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         schema = _checked(lib).composed_schema(template)
         out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
         return 0
+    if args.command == "receive":
+        return _receive(lib, args, out)
     if args.command in ("lock", "diff", "redline"):
         return _review(lib, args, out)
     if args.command == "new":
@@ -177,6 +179,21 @@ def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
     outdir = args.output or _default_outdir(lib)
     aid = resolve_arg(lib, args.agreement, "agreements")
     return commands.redline(lib, aid, args.base, args.head, outdir, args.author, out)
+
+
+def _receive(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from clausekit.load import resolve_arg
+    from clausekit.review.receive import receive, report_text
+
+    aid = resolve_arg(lib, args.agreement, "agreements") if args.agreement else None
+    result = receive(lib, args.file, aid)
+    if args.format == "json":
+        out.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(report_text(result))
+    return 0
 
 
 def _default_outdir(lib: Library) -> Path:

@@ -1,0 +1,157 @@
+"""`clausekit receive`: a DOCX returned from Word with tracked changes, comments and
+an untracked edit, read back by clause and labelled against the playbook."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, cli
+from wordedit import (
+    comment,
+    delete_paragraph,
+    edit_docx,
+    insert_paragraph,
+    move,
+    replace,
+    untracked,
+)
+
+EN = "customer-service-training-en/2026-draft"
+ZH = "customer-service-training/2026-draft"
+NEW_EN = "The Provider shall also deliver one refresher session within three months."
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("receive") / "lib"
+    root.mkdir()
+    for part in ("clauses", "templates", "agreements", "schema"):
+        if (REPO / part).exists():
+            shutil.copytree(REPO / part, root / part)
+    for name in ("clausekit.yml",):
+        if (REPO / name).exists():
+            shutil.copy(REPO / name, root / name)
+    result = cli("--root", root, "build", EN, ZH, "--to", "docx", "-o", root / "out")
+    assert result.code == 0, result.err
+    return root
+
+
+def _en_edits(root: Any) -> str:
+    replace(root, "Daniel Lim", "Daniel Lin", "Acme Legal")
+    replace(root, "high-quality, professional", "high-quality, certified", "Acme Legal")
+    insert_paragraph(root, "The Provider shall assign a team of trainers", NEW_EN, "Acme Legal")
+    move(root, "Communication assessment: an overall", "Theory test: a written", "Acme Legal")
+    untracked(root, "textbooks, learning materials", "textbooks, workbooks")
+    return comment(root, "The total fee for the training", "Can this be split?", "Acme Legal")
+
+
+def _receive(root: Path, file: Path, *extra: str) -> dict[str, Any]:
+    result = cli("--root", root, "receive", file, "--format", "json", *extra)
+    assert result.code == 0, result.err
+    data: dict[str, Any] = json.loads(result.out)
+    return data
+
+
+@pytest.mark.needs("soffice", "pdftotext")
+def test_english_returned_file(built: Path, tmp_path: Path) -> None:
+    returned = tmp_path / "returned-en.docx"
+    edit_docx(built / "out" / f"{EN}.docx", returned, _en_edits)
+    # LibreOffice opens the file and shows the changes (accepted view shows insertions).
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp_path, returned],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = subprocess.run(
+        ["pdftotext", tmp_path / "returned-en.pdf", "-"], check=True, capture_output=True
+    ).stdout.decode()
+    assert "Daniel Lin" in pdf and "refresher session" in pdf and "textbooks, workbooks" in pdf
+
+    data = _receive(built, returned)
+    assert data["agreement"] == EN
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for c in data["changes"]:
+        by_kind.setdefault(c["kind"], []).append(c)
+    [value] = by_kind["value"]
+    assert (value["variable"], value["before"], value["after"]) == (
+        "variables.party_b.legal_rep",
+        "Daniel Lim",
+        "Daniel Lin",
+    )
+    assert value["author"] == "Acme Legal" and value["date"] == "2026-03-02T10:00:00Z"
+    clauses = by_kind["clause"]
+    assert any("certified" in c["after"] and "professional" in c["before"] for c in clauses)
+    added = [c for c in clauses if c["after"] == NEW_EN]
+    assert added and added[0]["before"] == "" and added[0]["clause"]
+    assert added[0]["label"] == "needs-approval"
+    moved = [c for c in clauses if c["after"].startswith("Communication assessment")]
+    assert moved and all(c["clause"] for c in moved)
+    [edit] = by_kind["untracked"]
+    assert "learning materials" in edit["before"] and "workbooks" in edit["after"]
+    assert edit["clause"]
+    [note] = by_kind["comment"]
+    assert note["after"] == "Can this be split?" and note["clause"]
+
+    text = cli("--root", built, "receive", returned)
+    assert text.code == 0 and "changed without tracking" in text.out
+
+
+def test_chinese_value_and_struck_clause(built: Path, tmp_path: Path) -> None:
+    def edits(root: Any) -> None:
+        replace(root, "周建国", "周建华", "乙方法务")
+        delete_paragraph(root, "均适用中华人民共和国法律", "乙方法务")
+        delete_paragraph(root, "应先行友好协商", "乙方法务")
+
+    returned = tmp_path / "returned-zh.docx"
+    edit_docx(built / "out" / f"{ZH}.docx", returned, edits)
+    data = _receive(built, returned)
+    kinds = [(c["kind"], c["variable"], c["label"]) for c in data["changes"]]
+    assert ("value", "variables.party_a.legal_rep", None) in kinds
+    struck = [c for c in data["changes"] if c["kind"] == "clause"]
+    assert len(struck) == 2 and {c["label"] for c in struck} == {"removed"}
+    assert {c["after"] for c in struck} == {""}
+    assert not [c for c in data["changes"] if c["kind"] == "untracked"]
+
+
+def test_unchanged_file_reports_nothing(built: Path) -> None:
+    assert _receive(built, built / "out" / f"{ZH}.docx")["changes"] == []
+
+
+def test_file_of_another_agreement(built: Path) -> None:
+    result = cli("--root", built, "receive", built / "out" / f"{ZH}.docx", "--agreement", EN)
+    assert result.code == 1 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and "not" in result.err
+
+
+def test_damaged_and_foreign_files(built: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_bytes((built / "out" / f"{EN}.docx").read_bytes()[:2000])
+    foreign = tmp_path / "foreign.docx"
+    edit_docx(built / "out" / f"{EN}.docx", foreign, lambda root: None)
+    _drop_properties(foreign)
+    before = sorted(p.name for p in built.rglob("*"))
+    for path, words in ((damaged, "not a readable DOCX"), (foreign, "not a document built")):
+        result = cli("--root", built, "receive", path)
+        assert result.code == 1 and result.out == "", result.err
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.err
+    assert sorted(p.name for p in built.rglob("*")) == before
+
+
+def _drop_properties(path: Path) -> None:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i) for i in z.infolist() if "custom" not in i.filename}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    path.write_bytes(out.getvalue())
