@@ -156,3 +156,34 @@ def _drop_properties(path: Path) -> None:
         for name, data in members.items():
             z.writestr(name, data)
     path.write_bytes(out.getvalue())
+
+
+def test_fallback_accepted(built: Path, tmp_path: Path) -> None:
+    """The clause now reads as a playbook fallback (quotes, spaces and values aside)."""
+    lib = tmp_path / "lib"
+    shutil.copytree(built, lib)
+    clause = lib / "clauses" / "en" / "provider-duties.md"
+    fallback = (
+        "playbook:\n  fallback:\n    - text: 'The Provider shall deliver high-quality, "
+        "certified customer service training in accordance with the content, requirements "
+        'and methods set out in Article {{ ref("x") }}.\'\n      note: certification is fine\n'
+    )
+    text = clause.read_text("utf-8")
+    clause.write_text(text.replace("\nvariables:", "\n" + fallback + "variables:", 1), "utf-8")
+
+    def edits(root: Any) -> None:
+        replace(root, "high-quality, professional", "high-quality,  certified", "Acme Legal")
+
+    returned = tmp_path / "fallback.docx"
+    edit_docx(built / "out" / f"{EN}.docx", returned, edits)
+    changes = _receive(lib, returned)["changes"]
+    assert [(c["kind"], c["clause"], c["label"]) for c in changes] == [
+        ("clause", "en/provider-duties", "fallback")
+    ]
+    # Any other wording of that clause needs approval.
+    edit_docx(
+        built / "out" / f"{EN}.docx",
+        returned,
+        lambda root: replace(root, "high-quality, professional", "adequate", "Acme Legal"),
+    )
+    assert [c["label"] for c in _receive(lib, returned)["changes"]] == ["needs-approval"]

@@ -196,9 +196,12 @@ def _label(checked: Checked, clause: str | None, before: list[str], after: list[
     found = checked.lib.clauses.get(clause or "")
     playbook = found.data.get("playbook") if found is not None else None
     fallbacks = playbook.get("fallback", []) if isinstance(playbook, dict) else []
-    text = _norm(" ".join(after))
-    for fb in fallbacks:
-        if isinstance(fb, dict) and re.fullmatch(_pattern(str(fb.get("text", ""))), text):
+    patterns = [_pattern(str(fb.get("text", ""))) for fb in fallbacks if isinstance(fb, dict)]
+    # A fallback may word the whole clause or the paragraphs that changed.
+    changed = [_norm(a) for a in after if a not in before] or [_norm(" ".join(after))]
+    wording = _norm(" ".join(after))
+    for texts in ([wording], changed):
+        if patterns and all(any(re.fullmatch(p, t) for p in patterns) for t in texts):
             return "fallback"
     return "needs-approval"
 
