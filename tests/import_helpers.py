@@ -55,6 +55,8 @@ def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     # Clause text gets typographic quotes and dashes (language.typography).
     text = text.translate(_TYPOGRAPHIC)
+    text = re.sub(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", "", text)  # HTML is converted
+    text = re.sub(r"\\([\[\]])", r"\1", text)  # a placeholder the blank form prints
     text = _BLANK.sub("□", text)
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     text = re.sub(r"^#+\s*", "", text, flags=re.M)

@@ -29,7 +29,8 @@ TOKEN = re.compile(
     r"|(?P<ph2>\{\{\s*(?P<ph2n>[A-Za-z_][\w.]*)\s*\}\})"
     r"|(?P<ph1>\{(?P<ph1n>[A-Za-z_]\w*)\})"
     r"|(?P<merge>«(?P<mergen>[^»\n]{1,40})»)"
-    r"|(?P<br>\[(?P<brt>[^\[\]\n:：,，。;；●]{1,80})\])(?!\()"
+    r"|(?P<br>\[(?P<brt>(?:Fill in|Insert|Enter|Describe|List)\b[^\[\]\n]{1,120}"
+    r"|[^\[\]\n:：,，。;；●]{1,80})\])(?!\()"
     r"|(?P<lent>【(?P<lentt>[^【】\n]{1,40})】)"
     rf"|(?P<blank>{B})"
 )
@@ -61,13 +62,37 @@ class Registry:
     party: str = ""  # the party block being read ('party_a'), '' outside one
     party_label: str = ""
     hint: str = ""  # the label of a table row whose value cell is being read
+    section: str = ""  # the heading the blanks being read are under
+    note: str = ""  # a help text (`<label>`) describing the next variable
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (clause, name) reused
+    placeholders: dict[str, str] = field(default_factory=dict)  # '[words]' -> variable name
+
+    def term(self, words: str, clause: str) -> Variable | None:
+        """The value a cover page defines for a term (`Governing Law`), if any."""
+        var = self.variables.get(names.identifier(words, 5))
+        if var is not None:
+            self.used_in.setdefault(var.path[0], set()).add(clause)
+        return var
+
+    def describe(self, fallback: str) -> str:
+        """The pending help text, used once, or the fallback."""
+        note, self.note = self.note, ""
+        return note or fallback
 
     def add(
-        self, path: tuple[str, ...], kind: str, description: str, clause: str, reuse: bool = False
+        self,
+        path: tuple[str, ...],
+        kind: str,
+        description: str,
+        clause: str,
+        reuse: bool = False,
+        default: str | None = None,
+        shown: str | None = None,
     ) -> Variable:
         key = ".".join(path)
         if reuse and key in self.variables and self.variables[key].kind == kind:
             var = self.variables[key]
+            self.merged.append((clause, key))
         else:
             if len(path) == 1:
                 path = (names.unique(path[0], self.taken),)
@@ -75,7 +100,7 @@ class Registry:
                 fields = {v.path[1] for v in self.variables.values() if v.path[0] == path[0]}
                 self.taken.add(path[0])
                 path = (path[0], names.unique(path[1], fields))
-            var = Variable(path, kind, description)
+            var = Variable(path, kind, description, default=default, shown=shown)
             self.variables[var.name] = var
         self.used_in.setdefault(var.path[0], set()).add(clause)
         return var
@@ -155,15 +180,7 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
             reuse=True,
         )
     if group in ("br", "lent"):
-        words = m.group("brt") if group == "br" else m.group("lentt")
-        kind = _bracket_kind(words)
-        fld = names.field_name(label) or names.field_name(words)
-        if reg.party and fld:
-            return reg.add((reg.party, fld), kind, words, clause, reuse=True)
-        base = names.identifier(words) or names.topic(words) or names.topic(context) or "blank"
-        if kind == "date" and "date" not in base:
-            base += "_date"
-        return reg.add((base,), kind, words, clause)
+        return _bracketed(reg, m, before, after, label, clause)
     kind = {
         "money": "money",
         "money1": "money",
@@ -202,10 +219,80 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
     return reg.add((base,), kind, _describe(before, label, after, m.group(0)), clause)
 
 
+_GENERIC = {"name", "date", "address", "company", "title", "signature", "party", "amount"}
+_EN_LABEL = re.compile(r"([A-Za-z][\w '&/-]{0,40}?)\s*:\s*$")
+
+
+def example_value(words: str) -> bool:
+    """`[1 year(s)]`, `[California]`: a value to keep or change, not a description of one."""
+    if re.match(r"\d", words):
+        return True
+    parts = words.split()
+    return (
+        0 < len(parts) <= 3
+        and all(p[0].isupper() for p in parts)
+        and not {p.lower().strip("'’s") for p in parts} & _GENERIC
+    )
+
+
+def _bracketed(
+    reg: Registry, m: re.Match[str], before: str, after: str, label: str, clause: str
+) -> Variable:
+    """A bracketed placeholder: identical descriptions are one value; an example value is
+    a value of its own whose default is the example."""
+    words = (m.group("brt") if m.group("br") else m.group("lentt")).strip()
+    shown = m.group(0)
+    alone = not re.search(r"\w", before + after)
+    en_label = _EN_LABEL.search(before)
+    named_by = en_label.group(1) if en_label else (reg.section if alone else "")
+    kind = _bracket_kind(f"{named_by} {words}")
+    fld = names.field_name(label) or names.field_name(words)
+    if reg.party and fld:
+        return reg.add((reg.party, fld), kind, words, clause, reuse=True)
+    example = example_value(words)
+    if not example and shown in reg.placeholders:
+        return reg.add((reg.placeholders[shown],), kind, words, clause, reuse=True)
+    base = (
+        names.identifier(named_by)
+        or names.identifier(words)
+        or names.topic(words)
+        or names.topic(before + after)
+        or "blank"
+    )
+    if kind == "date" and "date" not in base:
+        base += "_date"
+    var = reg.add(
+        (base,),
+        kind if not example or kind == "text" else "text",
+        reg.describe(words),
+        clause,
+        default=words if example else None,
+        shown=shown,
+    )
+    if not example:
+        reg.placeholders[shown] = var.name
+    return var
+
+
+def choice(reg: Registry, options: tuple[str, ...], ticked: str | None, clause: str) -> Variable:
+    """The choice a group of check boxes offers, named after its heading."""
+    base = names.identifier(reg.section, 5) or "choice"
+    var = Variable((names.unique(base, reg.taken),), "choice", reg.describe(reg.section or base))
+    var.options, var.default = options, ticked
+    reg.variables[var.name] = var
+    reg.used_in.setdefault(var.name, set()).add(clause)
+    return var
+
+
+def _literal(text: str) -> str:
+    """A template-language string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def jinja_for(var: Variable, m: re.Match[str]) -> str:
     """The template text replacing the match (the 大写 of a money blank via rmb_upper)."""
     name = var.name
-    group = kind_of(m)
+    group = kind_of(m) if m.re is TOKEN else ""
     if group == "money":
         whole, start = m.group(0), m.start()
         cur = whole[: m.start("m1") - start]
@@ -215,4 +302,7 @@ def jinja_for(var: Variable, m: re.Match[str]) -> str:
         whole = m.group(0)
         return whole[: m.start("b1") - m.start()] + f"{{{{ {name} | money }}}}"
     filt = {"date": " | date", "percent": " | percent", "money": " | money"}.get(var.kind, "")
+    if var.shown and var.kind == "text":
+        # The blank form prints the source's placeholder, not a bare blank.
+        filt = f" | default({_literal(var.shown)})"
     return f"{{{{ {name}{filt} }}}}"

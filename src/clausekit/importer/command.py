@@ -38,7 +38,9 @@ def import_contract(
     else:
         text, encoding = decode.decode_text(data, shown)
         paras = (
-            textread.read_md(text) if suffix in (".md", ".markdown") else textread.read_txt(text)
+            textread.read_md(text, reviews)
+            if suffix in (".md", ".markdown")
+            else textread.read_txt(text)
         )
         title, what = None, f"{'Markdown' if suffix != '.txt' else 'text'}, {encoding}"
     if not paras:
@@ -149,7 +151,13 @@ def _party_header(text: str, bold_only: bool) -> str | None:
 def _body(art: Article, inline: Inline, reg: Registry, labels: dict[str, str]) -> str:
     """A preamble or signature clause: party blocks (甲方: / Name:) group into objects."""
     parts: list[str] = []
-    for block in art.blocks:
+    for i, block in enumerate(art.blocks):
+        if block.kind == "option":
+            if i == 0 or art.blocks[i - 1].kind != "option":  # a group of check boxes
+                group = [b for b in art.blocks[i:]]
+                end = next((k for k, b in enumerate(group) if b.kind != "option"), len(group))
+                parts.append(body(Article(art.title, art.line, "", group[:end]), inline).strip())
+            continue
         text = structure.plain(block.text)
         bold_only = block.text.startswith(BOLD_ON) and block.text.endswith(BOLD_OFF)
         party = _party_header(text, bold_only) if block.kind == "para" else None

@@ -128,9 +128,9 @@ def detect_style(matches: list[NumberMatch]) -> str | None:
         ("legal", "legal"),
         ("decimal", "dec1"),
     ):
-        # An article sequence: at least two, starting at 1.
+        # An article sequence: at least two, starting at 1 (or 0: `0. Definitions`).
         ones = [m for m in matches if level_key(m) == first]
-        if len(ones) >= 2 and ones[0].values[-1] == 1 and first in schemes:
+        if len(ones) >= 2 and ones[0].values[-1] in (0, 1) and first in schemes:
             return style
     return None
 
