@@ -66,6 +66,7 @@ class Registry:
     note: str = ""  # a help text (`<label>`) describing the next variable
     merged: list[tuple[str, str]] = field(default_factory=list)  # (clause, name) reused
     placeholders: dict[str, str] = field(default_factory=dict)  # '[words]' -> variable name
+    guesses: list[str] = field(default_factory=list)  # for review, at the blank's line
 
     def term(self, words: str, clause: str) -> Variable | None:
         """The value a cover page defines for a term (`Governing Law`), if any."""
@@ -251,7 +252,9 @@ def _bracketed(
         return reg.add((reg.party, fld), kind, words, clause, reuse=True)
     example = example_value(words)
     if not example and shown in reg.placeholders:
-        return reg.add((reg.placeholders[shown],), kind, words, clause, reuse=True)
+        name = reg.placeholders[shown]
+        reg.guesses.append(f"'{shown}' again: the same value '{name}'")
+        return reg.add((name,), kind, words, clause, reuse=True)
     base = (
         names.identifier(named_by)
         or names.identifier(words)
@@ -271,6 +274,8 @@ def _bracketed(
     )
     if not example:
         reg.placeholders[shown] = var.name
+    else:
+        reg.guesses.append(f"'{shown}' taken as an example value: '{var.name}' defaults to it")
     return var
 
 

@@ -24,7 +24,7 @@ from .model import (
     Variable,
 )
 from .refs import REF, Targets
-from .structure import plain
+from .structure import box, plain
 
 # Markdown syntax anywhere in a line (emphasis, links, HTML, code, tables, math,
 # sub/superscript, citations) and at the start of one (headings, quotes, lists).
@@ -113,6 +113,8 @@ class Inline:
                 self.targets.used_anchors.add(target.ref)
             return f"{{{{ ref('{target.ref}') }}}}"
         var = blanks.variable_for(self.registry, m, text, self.clause, self.lang)
+        self.reviews.extend(Review(line, guess) for guess in self.registry.guesses)
+        self.registry.guesses.clear()
         return blanks.jinja_for(var, m)
 
 
@@ -187,6 +189,27 @@ def _choice(group: list[Block], inline: Inline) -> str:
     return f"{{{{ {var.name} }}}}"
 
 
+def _cell(text: str, label: str, line: int, inline: Inline) -> str:
+    """A table cell; its lines that are check boxes are one choice named after the row."""
+    lines = text.split(BREAK)
+    boxed = [box(t) for t in lines]
+    if sum(b is not None for b in boxed) < 2:
+        return inline.render(text, line)
+    out: list[str] = []
+    group: list[Block] = []
+    for t, b in zip([*lines, ""], [*boxed, None], strict=True):
+        if b is not None:
+            group.append(Block("option", b[1], line, checked=b[0]))
+            continue
+        if group:
+            inline.registry.section = label
+            out.append(_choice(group, inline))
+            group = []
+        if t.strip():
+            out.append(inline.render(t, line))
+    return " ".join(out)
+
+
 def _table(block: Block, inline: Inline) -> str:
     rows: list[list[str]] = []
     for row in block.cells or []:
@@ -194,7 +217,10 @@ def _table(block: Block, inline: Inline) -> str:
         hint = re.sub(r"\W+$", "", row[0].strip()) if len(row) == 2 else ""
         cells = [inline.render(row[0], block.line)] if row else []
         inline.registry.hint = hint
-        cells += [inline.render(c, block.line) for c in row[1:]]
+        label = plain(row[0].split(BREAK)[0]) if row else ""
+        # The label cell's second line is a help text (`Period for sharing …`).
+        inline.registry.note = plain(" ".join(row[0].split(BREAK)[1:])) if row else ""
+        cells += [_cell(c, label, block.line, inline) for c in row[1:]]
         inline.registry.hint = ""
         rows.append([c.replace("\\\n", " ") for c in cells])
     width = max((len(r) for r in rows), default=0)

@@ -56,6 +56,10 @@ SIGNATURE = re.compile(
     r"^[\s(（]*以下无正文|^IN WITNESS|^签署页|^签字页|^(甲方|乙方)\s*[（(]?\s*(盖章|签章|签字)"
     r"|^Signed\b|^SIGNED\b|^Signature",
 )
+DEFINITION = re.compile(
+    r"^[“\"‘'「『][^“”\"「」]{1,80}[”\"’'」』]\s*"
+    r"(?:(?:means|shall mean|has the meaning|includes|refers to)\b|：?(?:是指|系指|指))",
+)
 _PLAIN = str.maketrans("", "", BOLD_ON + BOLD_OFF + LINK_ON + LINK_OFF + TERM_ON + TERM_OFF)
 _MARKS = re.compile(f"{LABEL_ON}[^{LABEL_OFF}]*{LABEL_OFF}|{LINK_MID}[^{LINK_OFF}]*")
 
@@ -194,6 +198,10 @@ class _Builder:
             self.current.blocks.append(Block("para", body, line))
 
     def _heading(self, rest: str, typed: str, line: int, level: int) -> None:
+        if DEFINITION.match(plain(rest)):
+            # `1.1 “Covered Inventions” means …` is one definition, not a titled section.
+            self.current.blocks.append(Block("para", rest.strip(), line, number=typed))
+            return
         title, body = self._split(rest, line)
         self.current.blocks.append(Block("heading", title, line, level, typed))
         if body:
@@ -221,10 +229,31 @@ class _Builder:
         return parts
 
 
+_BOX = re.compile(r"^\s*(?:\[\s*([xX✓✔]?)\s*\]|([☐☒☑]))\s*")
+
+
+def box(text: str) -> tuple[bool, str] | None:
+    """(ticked, text) of a line that starts with a check box, else None."""
+    m = _BOX.match(text)
+    if m is None or not text[m.end() :].strip():
+        return None
+    return bool(m.group(1)) or m.group(2) in ("☒", "☑"), text[m.end() :]
+
+
+def _boxes(paras: list[Para]) -> None:
+    """Check boxes typed as text (`[ x ]`, `[  ]`, `☒`, `☐`), as Word forms have them."""
+    for p in paras:
+        m = _BOX.match(p.text) if p.check is None and not p.cells else None
+        if m and p.text[m.end() :].strip():
+            p.check = bool(m.group(1)) or m.group(2) in ("☒", "☑")
+            p.text = p.text[m.end() :]
+
+
 def build(
     paras: list[Para], title: str | None, lang: str | None, reviews: list[Review]
 ) -> Document:
     paras = [p for p in paras if p.cells or plain(p.text) or LABEL_ON in p.text]
+    _boxes(paras)
     if title is None and paras:
         title = _title_of(paras)
         if title is not None:
