@@ -67,6 +67,8 @@ class Registry:
     merged: list[tuple[str, str]] = field(default_factory=list)  # (clause, name) reused
     placeholders: dict[str, str] = field(default_factory=dict)  # '[words]' -> variable name
     guesses: list[str] = field(default_factory=list)  # for review, at the blank's line
+    counters: dict[str, int] = field(default_factory=dict)  # for names.unique
+    fields: dict[str, set[str]] = field(default_factory=dict)  # object -> its field names
 
     def term(self, words: str, clause: str) -> Variable | None:
         """The value a cover page defines for a term (`Governing Law`), if any."""
@@ -96,9 +98,9 @@ class Registry:
             self.merged.append((clause, key))
         else:
             if len(path) == 1:
-                path = (names.unique(path[0], self.taken),)
+                path = (names.unique(path[0], self.taken, counters=self.counters),)
             else:
-                fields = {v.path[1] for v in self.variables.values() if v.path[0] == path[0]}
+                fields = self.fields.setdefault(path[0], set())
                 self.taken.add(path[0])
                 path = (path[0], names.unique(path[1], fields))
             var = Variable(path, kind, description, default=default, shown=shown)
@@ -123,16 +125,21 @@ def _label(before: str) -> str:
     if not parts:
         return ""
     last = parts[-1].strip()
-    return re.sub(r"(为|是|即|计|共|of|is)$", "", last).strip()
+    return _LABEL_SUFFIX.sub("", last).strip()
+
+
+_B = re.compile(B)
+_TAIL_END = re.compile(r"[，,。；;：:（(）)]")
+_LABEL_SUFFIX = re.compile(r"(为|是|即|计|共|of|is)$")
 
 
 def _describe(before: str, label: str, after: str, blank: str) -> str:
     """The words around a blank, the blank itself shown as ____."""
-    head = re.sub(B, "____", before).lstrip(" ：:，,")
+    head = _B.sub("____", before).lstrip(" ：:，,")
     head = ("…" + head[-24:]) if len(head) > 24 else head
-    tail = re.split(r"[，,。；;：:（(）)]", re.sub(B, "____", after), maxsplit=1)[0]
+    tail = _TAIL_END.split(_B.sub("____", after), maxsplit=1)[0]
     tail = (tail[:16] + "…") if len(tail) > 16 else tail
-    shown = re.sub(B, "____", blank)
+    shown = _B.sub("____", blank)
     return f"{head}{shown}{tail}".strip() or label or "blank"
 
 
@@ -162,7 +169,7 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
     group = kind_of(m)
     before, after = _sentence(text, m.start(), m.end())
     label = _label(before)
-    if reg.hint and not re.search(r"\w", re.sub(B, "", before)):
+    if reg.hint and not re.search(r"\w", _B.sub("", before)):
         before, label = reg.hint + "：", reg.hint
     context = before + after
     zh = lang.startswith("zh")
@@ -282,7 +289,8 @@ def _bracketed(
 def choice(reg: Registry, options: tuple[str, ...], ticked: str | None, clause: str) -> Variable:
     """The choice a group of check boxes offers, named after its heading."""
     base = names.identifier(reg.section, 5) or "choice"
-    var = Variable((names.unique(base, reg.taken),), "choice", reg.describe(reg.section or base))
+    name = names.unique(base, reg.taken, counters=reg.counters)
+    var = Variable((name,), "choice", reg.describe(reg.section or base))
     var.options, var.default = options, ticked
     reg.variables[var.name] = var
     reg.used_in.setdefault(var.name, set()).add(clause)

@@ -11,7 +11,7 @@ from ..errors import UsageError
 from . import decode, names, structure, textread, write
 from .blanks import TOKEN, Registry
 from .markdown import Inline, body
-from .model import BOLD_OFF, BOLD_ON, Article, Document, Review
+from .model import BOLD_OFF, BOLD_ON, Article, Document, Review, Variable
 from .refs import REF, Targets
 
 _FIELD_START = re.compile(r"^\W*([^\s:：]{1,20})\s*[:：]")
@@ -109,8 +109,14 @@ def _render(
     note = f"imported from {source}"
     files: dict[str, str] = {}
     template_vars = [v for v in reg.variables.values() if len(reg.used_in[v.path[0]]) > 1]
+    # Each clause's own variables, found in one pass (not one pass per clause).
+    owned: dict[str, list[Variable]] = {}
+    for v in reg.variables.values():
+        users = reg.used_in[v.path[0]]
+        if len(users) == 1:
+            owned.setdefault(next(iter(users)), []).append(v)
     for cid, art in ordered:
-        own = [v for v in reg.variables.values() if reg.used_in[v.path[0]] == {cid}]
+        own = owned.get(cid, [])
         title = structure.plain(art.title) or cid.rsplit("/", 1)[-1]
         files[f"clauses/{cid}.md"] = write.clause_file(
             title, doc.lang, write.schemas(own, labels), bodies[cid], note

@@ -32,6 +32,8 @@ _ALWAYS = re.compile(r"([\\`*_\[\]<>|~^$@])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _LEADING = re.compile(r"^(\s*)([#>+=-])")
 _LEADING_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+_BREAKS = re.compile(r"[ \t]*" + BREAK + r"[ \t]*")
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 _LINK = re.compile(f"{LINK_ON}([^{LINK_MID}]*){LINK_MID}([^{LINK_OFF}]*){LINK_OFF}")
 _LABEL = re.compile(f"{LABEL_ON}([^{LABEL_OFF}]*){LABEL_OFF}")
 _TERM = re.compile(f"{TERM_ON}([^{TERM_OFF}]*){TERM_OFF}")
@@ -44,7 +46,7 @@ def escape(text: str) -> str:
     text = _ALWAYS.sub(r"\\\1", text)
     text = _ENTITY.sub("&amp;", text)
     # `{{`, `{%` and `{##` open Jinja; print their first brace through Jinja itself.
-    return re.sub(r"\{(?=[{%#])", "{{ '{' }}", text)
+    return _JINJA_OPEN.sub("{{ '{' }}", text)
 
 
 def _line_start(text: str) -> str:
@@ -88,7 +90,7 @@ class Inline:
         out.append(escape(text[pos:]))
         body = _line_start("".join(out))
         body = body.replace(BOLD_ON, "**").replace(BOLD_OFF, "**").replace("****", "")
-        return re.sub(r"[ \t]*" + BREAK + r"[ \t]*", "\\\\\n", body).strip()
+        return _BREAKS.sub("\\\\\n", body).strip()
 
     def _token(self, m: re.Match[str], text: str, line: int) -> str:
         if m.re is _TERM:

@@ -178,9 +178,13 @@ STOP = {
 }
 
 
+_LOWER_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
 def english_topic(before: str) -> str:
     """The last two meaningful words before an English blank (`monthly fee of USD`)."""
-    words = [w for w in re.findall(r"[a-z0-9]+", before.lower()) if w not in STOP]
+    words = [w for w in _LOWER_WORD.findall(before.lower()) if w not in STOP]
     return "_".join(words[-2:])
 
 
@@ -191,7 +195,7 @@ def slug(text: str, limit: int = SLUG_LENGTH) -> str:
     """`Defined Terms` -> `defined-terms`: the whole title, or as many whole words as fit
     in `limit` characters, never ending on a short word (`of`, `for`); Chinese goes
     through the glossary."""
-    words = re.findall(r"[A-Za-z0-9]+", text.lower())
+    words = _WORD.findall(text.lower())
     if words:
         kept: list[str] = []
         for word in words:
@@ -213,7 +217,7 @@ def slug(text: str, limit: int = SLUG_LENGTH) -> str:
 
 def identifier(text: str, limit: int = 4) -> str:
     """A variable name from English words: `Legal name of employer` -> `legal_name_employer`."""
-    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP]
+    words = [w for w in _LOWER_WORD.findall(text.lower()) if w not in STOP]
     name = "_".join(words[:limit])
     if name and name[0].isdigit():
         name = "n_" + name
@@ -241,10 +245,17 @@ def party_name(label: str) -> str | None:
     return None
 
 
-def unique(name: str, taken: set[str], sep: str = "_") -> str:
-    candidate, n = name, 2
+def unique(
+    name: str, taken: set[str], sep: str = "_", counters: dict[str, int] | None = None
+) -> str:
+    """`name`, or `name_2`, `name_3` … the first not taken; `counters` remembers where the
+    last search for each name ended, so that 30,000 `days` blanks are not quadratic."""
+    n = counters.get(name, 2) if counters is not None else 2
+    candidate = name
     while candidate in taken:
         candidate = f"{name}{sep}{n}"
         n += 1
+    if counters is not None:
+        counters[name] = n
     taken.add(candidate)
     return candidate

@@ -18,9 +18,7 @@ from .numbers import CN, parse_cn
 # Only references inside the document: a citation of an outside law (`《民法典》第五百条`,
 # `Kan. Stat. Section 44-130`, `Section 5 of the Securities Act`) is text.
 _CITED = r"(?<!》)(?<!》 )(?<!法)(?<!条例)(?<!规定)"
-_STATUTE = (
-    r"(?<!Stat\. )(?<!Code )(?<!U\.S\.C\. )(?<!C\.F\.R\. )(?<!§ )"
-)
+_STATUTE = r"(?<!Stat\. )(?<!Code )(?<!U\.S\.C\. )(?<!C\.F\.R\. )(?<!§ )"
 _OF_LAW = r"(?!\s+of\s+(?:the\s+)?(?:[A-Z][\w.&'-]*\s+){0,6}(?:Act|Code|Law|Regulations?|Rules?)\b)"
 REF = re.compile(
     rf"{_CITED}第\s*(?P<a>[{CN}]+|\d+)\s*条(?:\s*第\s*[（(]\s*(?P<b>[{CN}]+|\d+)\s*[）)]\s*款"

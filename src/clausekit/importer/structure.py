@@ -371,6 +371,7 @@ def _preamble(pre: Article, zh: bool) -> list[Article]:
 
 def _slugs(articles: list[Article]) -> None:
     taken = {"preamble", "cover-terms", "cover-signatures", "signature"}
+    counters: dict[str, int] = {}
     for i, art in enumerate(articles, 1):
         base = names.slug(art.title) or f"article-{i}"
-        art.slug = names.unique(base, taken, "-")
+        art.slug = names.unique(base, taken, "-", counters)
