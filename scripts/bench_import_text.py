@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from clausekit.cli import run
 from clausekit.assemble.numbering import cn_number
+from clausekit.cli import run
 
 SIZES = (2_500, 5_000, 10_000)
 
