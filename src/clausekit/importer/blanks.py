@@ -228,7 +228,7 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
 
 
 _GENERIC = {"name", "date", "address", "company", "title", "signature", "party", "amount"}
-_EN_LABEL = re.compile(r"([A-Za-z][\w '&/-]{0,40}?)\s*:\s*$")
+_EN_LABEL = re.compile(r"([A-Za-z][\w '&/-]{0,40}?)\s*:")
 
 
 def example_value(words: str) -> bool:
@@ -251,7 +251,8 @@ def _bracketed(
     words = (m.group("brt") if m.group("br") else m.group("lentt")).strip()
     shown = m.group(0)
     alone = not re.search(r"\w", before + after)
-    en_label = _EN_LABEL.search(before)
+    # `Governing Law: [Fill in state]`: a short label of its own, not a sentence's end.
+    en_label = _EN_LABEL.fullmatch(before.strip()) if len(before.strip()) <= 40 else None
     named_by = en_label.group(1) if en_label else (reg.section if alone else "")
     kind = _bracket_kind(f"{named_by} {words}")
     fld = names.field_name(label) or names.field_name(words)
