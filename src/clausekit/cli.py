@@ -259,6 +259,8 @@ def _build(
     if quick is not None:
         settings = lib.settings
         quick.remember(report.documents, settings.output, settings.fonts.get("paths"))
+    for note in report.notes:
+        print(note, file=err)
     return _built(lib.root, report, out)
 
 
