@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
 from clausekit.errors import Problem, UsageError
 from clausekit.ids import id_for, is_valid_id, why_invalid
-from clausekit.load.files import library_files
+from clausekit.load.files import library_files, read_inside
 from clausekit.load.model import Agreement, Clause, Library, Settings, Source, Template
 from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
 
@@ -94,7 +95,37 @@ def _settings(root: Path) -> Settings:
         lang=str(data.get("lang", "zh-CN")),
         output=str(data.get("output", "dist")),
         fonts={str(k): str(v) for k, v in (data.get("fonts") or {}).items()},
+        holidays=_holidays(root, data.get("calendar")),
     )
+
+
+def _holidays(root: Path, name: object) -> frozenset[date]:
+    """The dates of the `calendar:` file (a YAML list of ISO dates), read inside the
+    repository only."""
+    if name is None:
+        return frozenset()
+    if not isinstance(name, str) or not name:
+        raise UsageError("clausekit.yml: calendar: must be the path of a file of dates")
+    path = root / name
+    try:
+        text = read_inside(root, path)
+        doc = load_yaml(text)
+    except YamlError as exc:
+        p = exc.problem
+        raise UsageError(f"{name}:{p.line}:{p.col}: {p.message}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"clausekit.yml: calendar: cannot read {name}: {exc}") from exc
+    items = doc.value if isinstance(doc.value, list) else None
+    if items is None:
+        raise UsageError(f"{name}:1:1: a calendar is a list of dates (- 2027-01-01)")
+    found: set[date] = set()
+    for i, item in enumerate(items):
+        try:
+            found.add(date.fromisoformat(str(item)))
+        except ValueError as exc:
+            at = doc.pos((i,))
+            raise UsageError(f"{name}:{at.line}:{at.col}: {item!r} is not a date") from exc
+    return frozenset(found)
 
 
 def _read(reader: _Reader, path: Path) -> Source | None:

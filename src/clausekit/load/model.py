@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -178,6 +179,8 @@ class Settings:
     lang: str = "zh-CN"
     output: str = "dist"
     fonts: Mapping[str, str] = field(default_factory=dict)
+    # Days that are not working days besides weekends (`calendar:`, a file of dates).
+    holidays: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
