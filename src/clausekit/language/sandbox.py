@@ -144,6 +144,8 @@ def _date_math(name: str, func: Callable[..., date]) -> Callable[..., Any]:
         for arg in args:
             if isinstance(arg, Blank):
                 return arg
+            if isinstance(arg, Undefined):
+                return str(arg)  # StrictUndefined: raises UndefinedError
         return func(value, *args)
 
     bound.__name__ = name
