@@ -52,8 +52,9 @@ def unknown_filters(expr: str) -> Iterator[tuple[str, int]]:
         return
     known = environment("zh-CN", False).filters
     text = "{{ " + expr + " }}"
-    for found in node.find_all(nodes.Filter):
-        if found.name not in known:
+    # find_all walks the descendants only: the outermost filter is the node itself.
+    for found in [node, *node.find_all(nodes.Filter)]:
+        if isinstance(found, nodes.Filter) and found.name not in known:
             yield found.name, text.find(found.name) + 1
 
 

@@ -70,9 +70,11 @@ def agreement_dates(checked: Checked, agreement: Agreement) -> tuple[list[Due], 
     if template is None or not template.key_dates:
         return [], []
     scope = checked.scope(template)
+    if scope.problems:  # a mistake in the template (a key date's typo): nothing to trust
+        return [], list(scope.problems)
     values, problems = checked.agreement(agreement)
     if values is None:
-        return [], [*scope.problems, *problems]
+        return [], problems
     dues: list[Due] = []
     found: list[Problem] = []
     for key in template.key_dates:
