@@ -221,3 +221,23 @@ def test_workdays_skip_the_holidays_of_the_library_calendar(lib: Path) -> None:
     (lib / "holidays.yaml").write_text("- 2026-12-02\n- someday\n", "utf-8")
     bad = cli("-C", lib, "dates")
     assert bad.code == 2 and "holidays.yaml:2:3: 'someday' is not a date" in bad.err
+
+
+@pytest.mark.needs("git")
+def test_diff_lists_the_key_dates_a_change_moves(lib: Path, tmp_path: Path) -> None:
+    from review_fixtures import Repo
+
+    repo = Repo.create(tmp_path / "repo", source=lib)
+    repo.edit("agreements/base/ok.yaml", "end: 2027-03-31", "end: 2028-03-31")
+    repo.edit("agreements/base/ok.yaml", "prepay_percent: 30", "prepay_percent: 60")
+    result = cli("-C", repo.root, "diff", "--base", "HEAD")
+    assert result.code == 0, result.err
+    assert "### Key dates moved" in result.out
+    assert "| `base/ok` | 服务期限届满 | 2027-03-31 → 2028-03-31 |" in result.out
+    assert "| `base/ok` | 续约通知截止日 | 2027-02-28 → 2028-02-29 |" in result.out
+    assert "| `base/ok` | 大额预付款到期 | (none) → 2026-12-04 |" in result.out
+    data = json.loads(cli("-C", repo.root, "diff", "--base", "HEAD", "--format", "json").out)
+    assert len(data["key_dates_moved"]) == 3
+    repo.commit("move the term end")
+    quiet = cli("-C", repo.root, "diff", "--base", "HEAD")
+    assert quiet.code == 0 and "Key dates moved" not in quiet.out
