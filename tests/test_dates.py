@@ -241,3 +241,19 @@ def test_diff_lists_the_key_dates_a_change_moves(lib: Path, tmp_path: Path) -> N
     repo.commit("move the term end")
     quiet = cli("-C", repo.root, "diff", "--base", "HEAD")
     assert quiet.code == 0 and "Key dates moved" not in quiet.out
+
+
+def test_a_changed_holiday_calendar_is_never_served_from_the_quick_build_cache(
+    tmp_path: Path,
+) -> None:
+    from site_fixtures import copy_library
+    from test_build_quick import AID, build, way
+
+    root = copy_library(tmp_path / "lib", downloads=False)
+    (root / "clausekit.yml").write_text("lang: zh-CN\ncalendar: holidays.yaml\n", "utf-8")
+    (root / "holidays.yaml").write_text("- 2027-01-01\n", "utf-8")
+    cache = tmp_path / "cache"
+    assert way(build(root, cache, AID, "--to", "md", "-o", str(tmp_path / "a"))) == "FULL"
+    assert way(build(root, cache, AID, "--to", "md", "-o", str(tmp_path / "b"))) == "QUICK"
+    (root / "holidays.yaml").write_text("- 2027-01-01\n- 2027-02-11\n", "utf-8")
+    assert way(build(root, cache, AID, "--to", "md", "-o", str(tmp_path / "c"))) == "FULL"
