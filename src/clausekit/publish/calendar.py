@@ -59,31 +59,46 @@ def as_json(dues: Sequence[Due]) -> str:
 
 def as_ics(dues: Sequence[Due], name: str) -> bytes:
     """An iCalendar file of the key dates, named `name` in calendar applications."""
-    from icalendar import Alarm, Calendar, Event
+    stamp = stamp_now()
+    return calendar_ics(name, [event_ics(d, stamp) for d in dues])
+
+
+def calendar_ics(name: str, events: Iterable[bytes]) -> bytes:
+    """A VCALENDAR holding events made by `event_ics`: a site writes each event in two
+    calendars (its agreement's and the library's), and makes it once."""
+    from icalendar import Calendar
 
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    stamp = _stamp()
-    for due in dues:
-        event = Event()
-        event.add("uid", due.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", due.day)
-        event.add("dtend", due.day + timedelta(days=1))
-        event.add("summary", f"{_names(due)} — {due.title}")
-        event.add("description", f"{due.title} ({due.agreement}): {_names(due)}")
-        event.add("transp", "TRANSPARENT")  # a deadline, not time taken
-        for days in due.key.notice_days:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", f"{due.name} ({due.day.isoformat()}) — {due.title}")
-            alarm.add("trigger", timedelta(days=-days))
-            event.add_component(alarm)
-        cal.add_component(event)
-    return bytes(cal.to_ical())
+    text = bytes(cal.to_ical())
+    end = b"END:VCALENDAR\r\n"
+    if not text.endswith(end):
+        raise ValueError("icalendar wrote a calendar that does not end with END:VCALENDAR")
+    return text[: -len(end)] + b"".join(events) + end
+
+
+def event_ics(due: Due, stamp: datetime) -> bytes:
+    """One key date as an all-day VEVENT, its reminders as VALARMs."""
+    from icalendar import Alarm, Event
+
+    event = Event()
+    event.add("uid", due.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", due.day)
+    event.add("dtend", due.day + timedelta(days=1))
+    event.add("summary", f"{_names(due)} — {due.title}")
+    event.add("description", f"{due.title} ({due.agreement}): {_names(due)}")
+    event.add("transp", "TRANSPARENT")  # a deadline, not time taken
+    for days in due.key.notice_days:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{due.name} ({due.day.isoformat()}) — {due.title}")
+        alarm.add("trigger", timedelta(days=-days))
+        event.add_component(alarm)
+    return bytes(event.to_ical())
 
 
 def _names(due: Due) -> str:
@@ -95,7 +110,7 @@ def _names(due: Due) -> str:
     return " / ".join([*([first] if first else []), *names.values()])
 
 
-def _stamp() -> datetime:
+def stamp_now() -> datetime:
     """When the calendar was made: SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from clausekit.check import Checked
 from clausekit.check.schedule import Due, library_dates
 from clausekit.errors import ProblemsFound
-from clausekit.publish.calendar import as_ics
+from clausekit.publish.calendar import calendar_ics, event_ics, stamp_now
 from clausekit.publish.site.common import RawHtml, html_link, link
 
 LIBRARY_CALENDAR = "calendars/library.ics"
@@ -59,9 +59,12 @@ def site_calendars(checked: Checked, paged: Iterable[str], site_name: str) -> Si
     for due in dues:
         if due.agreement in shown:
             by_agreement[due.agreement].append(due)
-    files = {LIBRARY_CALENDAR: as_ics([d for d in dues if d.agreement in shown], site_name)}
+    stamp = stamp_now()
+    events = {(d.agreement, d.key.index): event_ics(d, stamp) for d in dues if d.agreement in shown}
+    files = {LIBRARY_CALENDAR: calendar_ics(site_name, events.values())}
     for aid, found in by_agreement.items():
-        files[calendar_uri(aid)] = as_ics(found, found[0].title)
+        own = [events[(d.agreement, d.key.index)] for d in found]
+        files[calendar_uri(aid)] = calendar_ics(found[0].title, own)
     return SiteCalendars(files, {a: tuple(d) for a, d in by_agreement.items()})
 
 
