@@ -18,9 +18,9 @@ from clausekit.check.names import schema_at
 from clausekit.language.sandbox import DATE_FILTERS, environment
 
 TEXT_FILTERS = frozenset(
-    {"money", "percent", "date", "ordinal", "rmb_upper", "cn_number", "words", "upper", "lower"}
+    {"money", "percent", "date", "ordinal", "rmb_upper", "cn_number", "words"}
+    | {"upper", "lower", "title", "trim", "join"}
 )
-TEXT_FILTERS |= {"title", "trim", "join"}
 NUMBER_FILTERS = frozenset({"cents", "length", "round", "abs", "int"})
 KINDS = {"date": "a date", "number": "a number", "text": "text", "bool": "yes or no"}
 
