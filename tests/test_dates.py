@@ -257,3 +257,30 @@ def test_a_changed_holiday_calendar_is_never_served_from_the_quick_build_cache(
     assert way(build(root, cache, AID, "--to", "md", "-o", str(tmp_path / "b"))) == "QUICK"
     (root / "holidays.yaml").write_text("- 2027-01-01\n- 2027-02-11\n", "utf-8")
     assert way(build(root, cache, AID, "--to", "md", "-o", str(tmp_path / "c"))) == "FULL"
+
+
+def test_a_computed_value_is_typed_by_its_expression(lib: Path) -> None:
+    template = lib / "templates" / "base.yaml"
+    text = template.read_text("utf-8")
+    text = text.replace(
+        "computed:\n",
+        'computed:\n  renewal: "term.end | add_years(1)"\n  double: "fee.total * 2"\n',
+    )
+    text = text.replace('"term.end | add_months(-1)"', '"renewal | add_days(-60)"')
+    template.write_text(text, "utf-8")
+    assert [r["date"] for r in _json(lib) if r["name"] == "续约通知截止日"] == ["2028-01-31"]
+    template.write_text(text.replace('"renewal | add_days(-60)"', '"double"'), "utf-8")
+    result = cli("-C", lib, "check")
+    assert result.code == 1 and "'double' gives a number, not a date" in result.out
+
+
+def test_a_typo_in_a_key_dates_when_is_reported_at_its_column(lib: Path) -> None:
+    template = lib / "templates" / "base.yaml"
+    text = template.read_text("utf-8").replace(
+        "payment.prepay_percent > 50", "payment.prepay_pct > 50"
+    )
+    template.write_text(text, "utf-8")
+    line = text.split("\n").index('    when: "payment.prepay_pct > 50"') + 1
+    result = cli("-C", lib, "check")
+    assert f"templates/base.yaml:{line}:20: error[unknown-name]: " in result.out, result.out
+    assert "did you mean 'prepay_percent'?" in result.out
