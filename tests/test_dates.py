@@ -220,7 +220,11 @@ def test_workdays_skip_the_holidays_of_the_library_calendar(lib: Path) -> None:
     assert [r["date"] for r in _json(lib) if r["name"] == "续约通知截止日"] == ["2026-12-08"]
     (lib / "holidays.yaml").write_text("- 2026-12-02\n- someday\n", "utf-8")
     bad = cli("-C", lib, "dates")
-    assert bad.code == 2 and "holidays.yaml:2:3: 'someday' is not a date" in bad.err
+    assert bad.code == 1 and bad.out == ""
+    assert "holidays.yaml:2:3: error[calendar]: 'someday' is not a date" in bad.err
+    (lib / "holidays.yaml").unlink()
+    missing = cli("-C", lib, "check")
+    assert missing.code == 1 and "clausekit.yml:2:11: error[calendar]: " in missing.err
 
 
 @pytest.mark.needs("git")

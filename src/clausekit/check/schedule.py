@@ -111,7 +111,7 @@ def _evaluate(scope: TemplateScope, key: KeyDate, values: Values) -> date | Prob
             if not scope.evaluate(key.when, values.context):
                 return None
             where = ("key_dates", key.index, "date")
-        day: Any = scope.evaluate(key.date, values.context)
+        day: Any = scope.evaluate(key.expression, values.context)
     except UndefinedError:
         return None  # a draft without the value yet (a final one fails its check first)
     except (TemplateSyntaxError, SecurityError, TypeError, ArithmeticError, ValueError) as exc:

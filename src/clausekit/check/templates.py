@@ -153,7 +153,7 @@ def expressions(template: Template) -> Iterator[_Expression]:
     for entry in template.outline.conditional():
         yield _Expression((*entry.path, "when"), entry.when or "")
     for key in template.key_dates:
-        yield _Expression(("key_dates", key.index, "date"), key.date)
+        yield _Expression(("key_dates", key.index, "date"), key.expression)
         if key.when is not None:
             yield _Expression(("key_dates", key.index, "when"), key.when)
 
@@ -211,13 +211,13 @@ def key_date_problems(ctx: CheckContext, template: Template) -> Iterator[Problem
     seen: dict[str, int] = {}
     for key in template.key_dates:
         path = ("key_dates", key.index, "date")
-        kind = kind_of(key.date, typing)
+        kind = kind_of(key.expression, typing)
         if kind is not None and kind != "date":
             yield _at(
                 template,
                 path,
                 "key-date",
-                f"key_dates[{key.index}].date: {key.date!r} gives {KINDS[kind]}, not a date; "
+                f"key_dates[{key.index}].date: {key.expression!r} gives {KINDS[kind]}, not a date; "
                 "use a date value or end with | add_days(n), | add_months(n), "
                 "| add_years(n) or | workdays(n)",
             )

@@ -105,7 +105,7 @@ class KeyDate:
 
     index: int  # its place in `key_dates`, for positions (`("key_dates", index, "date")`)
     names: Mapping[str, str]  # language -> name; one entry under "" for a plain text
-    date: str  # the expression
+    expression: str  # giving the date
     notice_days: tuple[int, ...]  # reminders, days before the date, largest first
     when: str | None
 
@@ -173,19 +173,19 @@ def _key_date(index: int, entry: Any) -> KeyDate:
     name = entry.get("name", "")
     names = {str(k): str(v) for k, v in name.items()} if isinstance(name, dict) else {"": str(name)}
     notice = entry.get("notice_days", [])
-    days = notice if isinstance(notice, list) else [notice]
+    days = {d for d in (notice if isinstance(notice, list) else [notice]) if _count(d)}
     when = entry.get("when")
     return KeyDate(
         index,
         names,
         str(entry.get("date", "")),
-        tuple(
-            sorted(
-                {d for d in days if isinstance(d, int) and not isinstance(d, bool)}, reverse=True
-            )
-        ),
+        tuple(sorted(days, reverse=True)),
         str(when) if when is not None else None,
     )
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
