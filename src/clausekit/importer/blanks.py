@@ -7,6 +7,8 @@ names unique, and remembers which clause uses which variable.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -109,15 +111,24 @@ class Registry:
         return var
 
 
+_CLEAN = str.maketrans("", "", BOLD_ON + BOLD_OFF)
+
+
+@functools.lru_cache(maxsize=64)
+def _ends(text: str) -> list[int]:
+    """Where the sentences of a paragraph end, found once per paragraph (a paragraph
+    with thousands of blanks stays linear)."""
+    return [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[str, str]:
-    before = text[:start]
-    cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
-    after = text[end:]
-    stop = _SENTENCE_END.search(after)
-    clean = str.maketrans("", "", BOLD_ON + BOLD_OFF)
-    return before[cut:].translate(clean), (after[: stop.start()] if stop else after).translate(
-        clean
-    )
+    """The text of the blank's sentence before and after it."""
+    ends = _ends(text)
+    i = bisect.bisect_right(ends, start)
+    cut = ends[i - 1] if i else 0
+    j = bisect.bisect_right(ends, end)
+    stop = ends[j] - 1 if j < len(ends) else len(text)
+    return text[cut:start].translate(_CLEAN), text[end:stop].translate(_CLEAN)
 
 
 def _label(before: str) -> str:
