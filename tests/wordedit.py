@@ -13,7 +13,7 @@ import itertools
 import zipfile
 from pathlib import Path
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{NS}}}"

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs are installed
+from lxml import etree
 
 from clausekit.errors import ClausekitError
 
@@ -77,14 +77,14 @@ def read_returned(path: Path) -> Returned:
 def _properties(root: etree._Element) -> dict[str, str]:
     out = {}
     for prop in root.iter(f"{{{CUSTOM}}}property"):
-        out[str(prop.get("name"))] = "".join(prop.itertext()).strip()
+        out[str(prop.get("name"))] = "".join(map(str, prop.itertext())).strip()
     return out
 
 
 def _comments(root: etree._Element) -> dict[str, Mark]:
     out = {}
     for c in root.iter(f"{{{W}}}comment"):
-        text = " ".join("".join(p.itertext()) for p in c.iter(f"{{{W}}}p")).strip()
+        text = " ".join("".join(map(str, p.itertext())) for p in c.iter(f"{{{W}}}p")).strip()
         out[str(c.get(f"{{{W}}}id"))] = Mark("comment", text, _author(c), _date(c))
     return out
 
