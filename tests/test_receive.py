@@ -187,3 +187,26 @@ def test_fallback_accepted(built: Path, tmp_path: Path) -> None:
         lambda root: replace(root, "high-quality, professional", "adequate", "Acme Legal"),
     )
     assert [c["label"] for c in _receive(lib, returned)["changes"]] == ["needs-approval"]
+
+
+def test_apply_writes_values_keeping_the_file(built: Path, tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    shutil.copytree(built, lib)
+    path = lib / "agreements" / f"{ZH}.yaml"
+    path.write_text(path.read_text("utf-8") + "# 谈判记录见邮件\n", "utf-8")
+    before = path.read_text("utf-8")
+
+    def edits(root: Any) -> None:
+        replace(root, "周建国", "周建华", "乙方法务")
+        replace(root, "应先行友好协商", "应先行协商", "乙方法务")
+
+    returned = tmp_path / "returned.docx"
+    edit_docx(built / "out" / f"{ZH}.docx", returned, edits)
+    data = _receive(lib, returned, "--apply")
+    assert data["applied"] == ["variables.party_a.legal_rep"]
+    after = path.read_text("utf-8")
+    # Only that line changed; comments and layout stay.
+    assert after == before.replace("legal_rep: 周建国", "legal_rep: 周建华")
+    assert after != before
+    assembled = cli("--root", lib, "assemble", ZH)
+    assert assembled.code == 0 and "周建华" in assembled.out and "周建国" not in assembled.out

@@ -281,6 +281,11 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     rc.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
+    rc.add_argument(
+        "--apply",
+        action="store_true",
+        help="write the changed values into the agreement's YAML (clause changes are reported)",
+    )
 
 
 def _output_option(p: argparse.ArgumentParser) -> None:

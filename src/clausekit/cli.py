@@ -211,10 +211,19 @@ def _receive(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
 
     aid = resolve_arg(lib, args.agreement, "agreements") if args.agreement else None
     result = receive(lib, args.file, aid)
+    applied: list[str] = []
+    if args.apply:
+        from clausekit.review.apply import apply_values
+
+        applied = apply_values(lib.root, lib.agreements[result.agreement], list(result.changes))
     if args.format == "json":
-        out.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        out.write(report_text(result))
+        data = {**result.to_json(), "applied": applied}
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(report_text(result))
+    where = lib.agreements[result.agreement].source.path
+    for name in applied:
+        print(f"applied: {name} in {where}", file=out)
     return 0
 
 
