@@ -24,6 +24,7 @@ from wordedit import (
 
 EN = "customer-service-training-en/2026-draft"
 ZH = "customer-service-training/2026-draft"
+BI = "customer-service-training-bilingual/2026-draft"
 NEW_EN = "The Provider shall also deliver one refresher session within three months."
 
 
@@ -37,7 +38,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("clausekit.yml",):
         if (REPO / name).exists():
             shutil.copy(REPO / name, root / name)
-    result = cli("--root", root, "build", EN, ZH, "--to", "docx", "-o", root / "out")
+    result = cli("--root", root, "build", EN, ZH, BI, "--to", "docx", "-o", root / "out")
     assert result.code == 0, result.err
     return root
 
@@ -210,3 +211,20 @@ def test_apply_writes_values_keeping_the_file(built: Path, tmp_path: Path) -> No
     assert after != before
     assembled = cli("--root", lib, "assemble", ZH)
     assert assembled.code == 0 and "周建华" in assembled.out and "周建国" not in assembled.out
+
+
+def test_bilingual_document(built: Path, tmp_path: Path) -> None:
+    """Both texts of a bilingual document: each change is found in its clause."""
+
+    def edits(root: Any) -> None:
+        replace(root, "应先行友好协商", "应先行协商", "Acme Legal")
+        replace(
+            root, "If the dispute is not resolved by n", "If it is not resolved by n", "Acme Legal"
+        )
+
+    returned = tmp_path / "returned-bi.docx"
+    edit_docx(built / "out" / f"{BI}.docx", returned, edits)
+    changes = _receive(built, returned)["changes"]
+    assert [c["kind"] for c in changes] == ["clause", "clause"]
+    assert "应先行协商" in changes[0]["after"] and "If it is not" in changes[1]["after"]
+    assert all(c["clause"] and "dispute" in c["clause"] for c in changes)
