@@ -228,3 +228,25 @@ def test_bilingual_document(built: Path, tmp_path: Path) -> None:
     assert [c["kind"] for c in changes] == ["clause", "clause"]
     assert "应先行协商" in changes[0]["after"] and "If it is not" in changes[1]["after"]
     assert all(c["clause"] and "dispute" in c["clause"] for c in changes)
+
+
+@pytest.mark.needs("git")
+def test_sent_version_found_in_history(built: Path, tmp_path: Path) -> None:
+    """The agreement moved on after the file was sent: the sent version is in git."""
+    lib = tmp_path / "lib"
+    shutil.copytree(built, lib, ignore=shutil.ignore_patterns("out"))
+    env = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", lib], check=True)
+    subprocess.run(["git", "-C", lib, "add", "."], check=True)
+    subprocess.run(["git", "-C", lib, *env, "commit", "-qm", "sent"], check=True)
+    sent = subprocess.run(["git", "-C", lib, "rev-parse", "HEAD"], capture_output=True, check=True)
+    path = lib / "agreements" / f"{ZH}.yaml"
+    path.write_text(path.read_text("utf-8").replace("周建国", "周国强"), "utf-8")
+    data = _receive(lib, built / "out" / f"{ZH}.docx")
+    assert data["sent_from"] == sent.stdout.decode().strip() and data["changes"] == []
+    other = cli("--root", lib, "receive", built / "out" / f"{EN}.docx")
+    assert other.code == 0  # unchanged agreement: matched in the working tree
+    path.write_text(path.read_text("utf-8") + "\n", "utf-8")
+    subprocess.run(["git", "-C", lib, "add", "."], check=True)
+    subprocess.run(["git", "-C", lib, *env, "commit", "-qm", "moved on"], check=True)
+    assert _receive(lib, built / "out" / f"{ZH}.docx")["sent_from"] == data["sent_from"]
