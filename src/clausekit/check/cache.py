@@ -17,6 +17,7 @@ Writes are atomic; two runs at once cost at most some recomputation.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -70,15 +71,32 @@ def write_cache_file(file: Path, text: str) -> None:
 
 
 def salt(schema_folder: Path, settings: str) -> str:
-    """What invalidates every result: clausekit's version and code, the schemas, settings."""
-    parts = [str(FORMAT), __version__, settings]
+    """What invalidates every result: clausekit's version and code, the libraries that
+    check (jsonschema, Jinja, PyYAML), the schemas, settings."""
+    parts = [str(FORMAT), __version__, settings, *installed_versions()]
     for path in sorted(schema_folder.glob("*.schema.json")):
-        parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        # Where a schema file leads decides whether it may be read at all: a link put
+        # in place of a file, even with the same bytes, must be checked again.
+        where = os.path.realpath(path)
+        parts.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{where}")
     # A development install changes its code without changing its version.
     for path in sorted(PACKAGE.rglob("*.py")):
         stat = path.stat()
         parts.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
     return digest(*parts)
+
+
+def installed_versions() -> list[str]:
+    """The installed distributions beside jsonschema, with their versions (the names
+    of their `*.dist-info` folders): a listing, without importing any of them."""
+    spec = importlib.util.find_spec("jsonschema")
+    if spec is None or spec.origin is None:
+        return ["jsonschema:absent"]
+    site = Path(spec.origin).parents[1]
+    try:
+        return sorted(n for n in os.listdir(site) if n.endswith(".dist-info"))
+    except OSError as exc:
+        return [f"{site}:{exc.strerror}"]
 
 
 Entry = list[list[object]]  # problems as [path, line, col, code, message] rows

@@ -45,6 +45,7 @@ class Checked:
         if results is None:
             folder = schemas.schema_folder(lib.root)
             results = ResultCache.for_library(lib.root, folder, lib.settings.lang)
+            schemas.keep_validity(folder, results)
         self.results = results
         self._analyses: dict[str, Analysis | Problem] = {}
         self._clause_problems: dict[str, tuple[Problem, ...]] = {}
@@ -133,7 +134,9 @@ class Checked:
 
     def file_validator(self, name: str) -> Draft202012Validator:
         if not self._validators:
-            self._validators = schemas.file_validators(schemas.schema_folder(self.lib.root))
+            self._validators = schemas.file_validators(
+                schemas.schema_folder(self.lib.root), self.results
+            )
         return self._validators[name]
 
     # -- templates and agreements --------------------------------------------
