@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -133,3 +134,23 @@ def test_a_schema_file_is_checked_against_the_meta_schema_once_per_text(
     (folder / "clause.schema.json").write_text(text.replace('"object"', '"objekt"', 1), "utf-8")
     with pytest.raises(ProblemsFound, match="not a valid JSON Schema"):
         file_validators(folder, results)
+
+
+def test_a_damaged_entry_is_a_miss_and_the_problem_is_found_afresh(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    lib = make_library(tmp_path / "lib")
+    agreement = lib / "agreements" / "base" / "ok.yaml"
+    agreement.write_text(
+        agreement.read_text("utf-8").replace("total: 100000", "total: -5"), "utf-8"
+    )
+    fresh = cli("-C", lib, "check")
+    assert fresh.code == 1 and "not greater than 0" in fresh.out
+    # Every kept row damaged under its own key, the salt left as it was.
+    (file,) = cache_dir.glob("*.json")
+    data = json.loads(file.read_text("utf-8"))
+    data["entries"] = {key: [["x"], [None, "y"]] for key in data["entries"]}
+    file.write_text(json.dumps(data), "utf-8")
+    again = cli("-C", lib, "check")
+    assert (again.code, again.out) == (fresh.code, fresh.out)
+    assert "Traceback" not in again.err

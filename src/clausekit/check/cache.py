@@ -104,7 +104,8 @@ Entry = list[list[object]]  # problems as [path, line, col, code, message] rows
 
 def _problem(row: list[object]) -> Problem:
     path, line, col, code, message = row
-    assert isinstance(line, int) and isinstance(col, int)
+    if not isinstance(line, int) or not isinstance(col, int):
+        raise TypeError(f"not a kept problem: {row!r}")
     return Problem(str(path), line, col, str(code), str(message))
 
 
@@ -126,7 +127,12 @@ class ResultCache:
 
     def get(self, key: str) -> tuple[Problem, ...] | None:
         entry = self.rows(key)
-        return None if entry is None else tuple(_problem(row) for row in entry)
+        if entry is None:
+            return None
+        try:
+            return tuple(_problem(row) for row in entry)
+        except (ValueError, TypeError, AssertionError):
+            return None  # a damaged entry is a miss: found afresh, then replaced
 
     def put(self, key: str, problems: Iterable[Problem]) -> None:
         self.put_rows(key, [[p.path, p.line, p.col, p.code, p.message] for p in problems])
