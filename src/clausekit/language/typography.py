@@ -23,6 +23,8 @@ CJK font sets them full width):
   that is open in the paragraph, else it opens one;
 * `'` between two letters is an apostrophe ’ (Party’s), unless both are CJK; `'`
   after a word closes (’), before one opens (‘);
+* drafting notes, `<!-- … -->` comments (on one line or many), are removed before
+  all of this (`drop_notes`): a note never prints;
 * `--` is an en dash – (ranges, `1--3`), `---` an em dash —;
 * untouched: code spans and fenced code, backslash escapes (`\\"` stays a straight
   quote, `\\-\\-` two hyphens), autolinks and HTML, link destinations, `{…}`
@@ -61,10 +63,27 @@ _OPAQUE = re.compile(
     """,
     re.M | re.X,
 )
+# Drafting notes: HTML comments outside code, found before anything else reads the
+# text (the dash rule would make `<!--` `<!–`, and a comment spanning lines is not one
+# opaque span).  Code is matched first so that a comment shown in code stays.
+_NOTES = re.compile(
+    r"(?P<fence>^[ ]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n(?:.*\n)*?[ ]{0,3}(?P=f)[`~]*[ \t]*$)"
+    r"|(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`)"
+    r"|(?P<note><!--[\s\S]*?-->)",
+    re.M,
+)
 _DASHES = re.compile(r"(?<!-)(-{2,3})(?!-)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 SPACE, PUNCT, LETTER = 0, 1, 2
+
+
+def drop_notes(text: str) -> str:
+    """The text without its drafting notes (`<!-- … -->`): each note is replaced by
+    its line breaks, so that every later line keeps its number."""
+    if "<!--" not in text:
+        return text
+    return _NOTES.sub(lambda m: "\n" * m.group(0).count("\n") if m["note"] else m[0], text)
 
 
 def smarten(text: str) -> str:
@@ -153,7 +172,11 @@ def _cjk(c: str) -> bool:
 
 class Typography(Extension):
     """Jinja extension: smarten the template text of a clause body, never the output
-    of `{{ … }}` (values) and never Jinja code itself."""
+    of `{{ … }}` (values) and never Jinja code itself.  Drafting notes are removed
+    from the source first: they never print, in any output."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return drop_notes(source)
 
     def filter_stream(self, stream: TokenStream) -> Iterable[Token]:
         # The rules need the text after a quote, so the tokens are read ahead.  The

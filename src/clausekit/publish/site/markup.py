@@ -25,7 +25,7 @@ from markdown_it.token import Token
 
 from clausekit.language.headings import ANCHOR
 from clausekit.language.sandbox import environment
-from clausekit.language.typography import smarten
+from clausekit.language.typography import drop_notes, smarten
 
 # Python-Markdown's escapable characters (plus `|` for table cells and `<`/`&`,
 # which are written as entities instead).
@@ -125,7 +125,7 @@ def clause_html(body: str, lang: str, describe: dict[str, str]) -> tuple[str, li
             found.append(_placeholder(expr, lang, describe))
         return f"\ue010{len(found) - 1}\ue011"
 
-    text = _EXPRESSION.sub(hold, _COMMENT.sub("", body))
+    text = _EXPRESSION.sub(hold, _COMMENT.sub("", drop_notes(body)))
     # The placeholders are private-use characters, which read as words: the quotes
     # come out as in every assembled document (clausekit.language.typography).
     rendered = commonmark(smarten(text))
