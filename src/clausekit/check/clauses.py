@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from clausekit.check import schemas
 from clausekit.check.analysis import Analysis
 from clausekit.check.context import CheckContext
+from clausekit.check.reserved import reserved_characters
 from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem
 from clausekit.load.model import Clause
@@ -20,6 +21,10 @@ Rule = Callable[[CheckContext, Clause], Iterator[Problem]]
 
 
 def clause_problems(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
+    reserved = list(reserved_characters(clause.source))
+    if reserved:
+        yield from reserved
+        return
     schema_problems = list(front_matter_schema(ctx, clause))
     yield from schema_problems
     rules: tuple[Rule, ...] = (syntax, sandbox, dynamic_refs, unused_variables)

@@ -41,11 +41,11 @@ from jinja2.exceptions import TemplateSyntaxError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
+from clausekit.language.marks import JOIN_MARK, LETTER_MARK, RESERVED
+
 # An opaque piece of text (a Jinja expression, a site placeholder): a letter for
 # the quote rules.  Every private-use character is treated the same way.
-LETTER_MARK = "\ue020"
-# The boundary between two Jinja tokens: invisible to the rules.
-JOIN_MARK = "\ue021"
+# (LETTER_MARK; JOIN_MARK, the boundary between two Jinja tokens, is invisible to the rules.)
 # Markdown punctuation that sits between a quote and its word without changing
 # which side of the word the quote is on: `"**Agreement**"`, `["x"](#a)`.
 _TRANSPARENT = frozenset("*_~[]" + JOIN_MARK)
@@ -161,7 +161,7 @@ def _neighbour(text: str, i: int, step: int) -> str:
 def _kind(c: str) -> int:
     if not c or c.isspace():
         return SPACE
-    if "\ue000" <= c <= "\uf8ff" or c == "`":  # an expression, a code span: a word
+    if c == "`" or RESERVED.match(c):  # an expression, a code span: a word
         return LETTER
     return PUNCT if unicodedata.category(c)[0] in "PS" else LETTER
 
