@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from jinja2 import ChainableUndefined, StrictUndefined, Undefined
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from clausekit.language import filters
@@ -137,6 +138,27 @@ def _cents(value: Any) -> Any:
     return filters.cents(value)
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with values that are only values: a method (`name.format_map`,
+    `party.items`) is not one, and printing it would show a Python address."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if callable(value) and not isinstance(value, Undefined):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        if not callable(getattr(obj, attribute, None)):
+            return super().unsafe_undefined(obj, attribute)
+        kind = "text" if isinstance(obj, str) else f"a {type(obj).__name__}"
+        return self.undefined(
+            f"{attribute!r} is a method of {kind}, not a value",
+            name=attribute,
+            obj=obj,
+            exc=SecurityError,
+        )
+
+
 @cache
 def environment(lang: str, lenient: bool) -> SandboxedEnvironment:
     """The environment for a document language; `lenient` turns missing values into blanks."""
@@ -147,9 +169,12 @@ def environment(lang: str, lenient: bool) -> SandboxedEnvironment:
             return str(value)  # a blank, or StrictUndefined raising UndefinedError
         if isinstance(value, MarkdownSafe):
             return value
+        if callable(value):  # str.format_map, which the sandbox hands out wrapped
+            name = getattr(value, "__name__", type(value).__name__)
+            raise SecurityError(f"{name!r} is a method, not a value")
         return md_escape(to_text(value, lang))
 
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         undefined=undefined,
         finalize=finalize,
         autoescape=False,
