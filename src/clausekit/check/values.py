@@ -111,7 +111,8 @@ def _rules(scope: TemplateScope, agreement: Agreement, values: Values) -> Iterat
     for i, rule in enumerate(template.rules):
         expr, message = str(rule.get("assert", "")), str(rule.get("message", ""))
         try:
-            ok = scope.evaluate(expr, values.context)
+            # bool() here: an undefined result (a refused attribute) raises when tested.
+            ok = bool(scope.evaluate(expr, values.context))
         except UndefinedError:
             continue  # needs a value a draft has not set yet: skipped, not failed
         except (TemplateSyntaxError, SecurityError):
