@@ -25,6 +25,7 @@ from clausekit.load.model import Clause
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.S)
 _RAW_INLINE = re.compile(r"(`+)[^`]+?\1\{=[^}\s]*\}")
+_ANY = re.compile(r"<|\{=|\]\(|\]:")
 LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
 CODE = "markup"
 
@@ -43,6 +44,8 @@ def raw_markup(clause: Clause) -> Iterator[Problem]:
     # Jinja code becomes opaque letters of the same length: columns stay right, and a
     # link target made from a value shows as one.
     text = _JINJA.sub(lambda m: re.sub(r"[^\n]", LETTER_MARK, m.group(0)), drop_notes(clause.body))
+    if _ANY.search(text) is None:  # most clauses: no markup to look at, no parse
+        return
     lines = text.split("\n")
 
     def at(line: int, needle: str, message: str) -> Problem:
