@@ -237,6 +237,7 @@ def _zip_bomb(path: Path, mebibytes: list[int]) -> None:
         ),
         ("bomb.docx", "bomb", "inflates to 65 MiB (the limit is 64 MiB)"),
         ("bombs.docx", "bombs", "the DOCX inflates to 300 MiB (the limit is 256 MiB)"),
+        ("dtd.docx", "dtd", "word/numbering.xml holds a DTD"),
     ],
 )
 def test_bad_input_is_one_line_exit_1(
@@ -246,6 +247,11 @@ def test_bad_input_is_one_line_exit_1(
     source = tmp_path / name
     if data in ("bomb", "bombs"):
         _zip_bomb(source, [65] if data == "bomb" else [60] * 5)
+    elif data == "dtd":
+        _zip_bomb(source, [0])
+        laughs = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><w>&b;</w>'
+        with zipfile.ZipFile(source, "a") as zf:
+            zf.writestr("word/numbering.xml", laughs)
     elif isinstance(data, bytes):
         source.write_bytes(data)
     before = snapshot(lib)

@@ -60,12 +60,24 @@ def check_docx(data: bytes, shown: str) -> None:
             names = set(zf.namelist())
             _check_sizes(zf.infolist(), shown)
             bad = zf.testzip()
+            _refuse_dtd(zf, shown)
     except (zipfile.BadZipFile, EOFError, ValueError, OSError):
         raise ImportFailed(f"{shown}: not a valid DOCX file (not a readable zip archive)") from None
     if bad is not None:
         raise ImportFailed(f"{shown}: not a valid DOCX file (damaged member {bad})")
     if "word/document.xml" not in names:
         raise ImportFailed(f"{shown}: not a valid DOCX file (no word/document.xml)")
+
+
+def _refuse_dtd(zf: zipfile.ZipFile, shown: str) -> None:
+    """Word never writes a DTD; one in a part can define entities that expand without
+    end (or reach for files), so a DOCX with one is refused before any XML is parsed."""
+    for info in zf.infolist():
+        if info.filename.endswith((".xml", ".rels")) and b"<!doctype" in zf.read(info).lower():
+            raise ImportFailed(
+                f"{shown}: not imported: {info.filename} holds a DTD (<!DOCTYPE …>), "
+                "which Word never writes"
+            )
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], shown: str) -> None:
