@@ -31,14 +31,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from clausekit.assemble.numbering import STYLES, bookmark_tag
+from clausekit.language.marks import BLOCK_CLOSE, BLOCK_OPEN
 from clausekit.render.docx import reference_docx
 from clausekit.render.fonts import lang_key
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 PARALLEL_STYLE = "ParallelTable"
-BLOCK = re.compile("\ue032(\\d+)\ue033")
+BLOCK = re.compile(f"{BLOCK_OPEN}(\\d+){BLOCK_CLOSE}")
 # A paragraph Pandoc wrote for a placeholder of a block (it holds nothing else).
-BLOCK_P = re.compile("<w:p>(?:(?!</w:p>).)*?\ue032(\\d+)\ue033(?:(?!</w:p>).)*?</w:p>", re.S)
+BLOCK_P = re.compile(
+    f"<w:p>(?:(?!</w:p>).)*?{BLOCK_OPEN}(\\d+){BLOCK_CLOSE}(?:(?!</w:p>).)*?</w:p>", re.S
+)
 # The fences `assemble.bilingual` writes (`_div`), with the cell fence they sit by.
 ROW_OPEN = re.compile(r'^:::: \{\.ck-row [^}\n]*\}\n(::: \{lang="[^"\n]*"\})$', re.M)
 NEXT_CELL = re.compile(r'^:::\n\n(::: \{lang="[^"\n]*"\})$', re.M)
@@ -63,7 +66,7 @@ class BilingualWord:
     def marker(self, xml: str) -> str:
         """A Markdown paragraph standing for a block of OpenXML."""
         self.blocks.append(xml)
-        return f"\n\ue032{len(self.blocks) - 1}\ue033\n"
+        return f"\n{BLOCK_OPEN}{len(self.blocks) - 1}{BLOCK_CLOSE}\n"
 
     def apply(self, xml: bytes) -> bytes:
         """document.xml with the blocks in place and the second text's headings listed."""

@@ -37,6 +37,7 @@ from typing import Protocol
 
 from clausekit.assemble.numbering import STYLES
 from clausekit.errors import BuildError
+from clausekit.language.marks import PIECE_CLOSE, PIECE_OPEN
 from clausekit.render.bilingual_word import BilingualWord, bilingual_layout
 from clausekit.render.docx import link_headings, reference_docx, rewrite_members, set_lines
 from clausekit.render.fonts import lang_key
@@ -81,10 +82,10 @@ class WordDocument(Protocol):
 
 
 # A placeholder: U+E030, the index of its OpenXML piece, U+E031.
-PIECE = re.compile(r"\ue030(\d+)\ue031")
+PIECE = re.compile(PIECE_OPEN + r"(\d+)" + PIECE_CLOSE)
 RUN_WITH_PIECE = re.compile(
     r'<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: xml:space="preserve")?>'
-    r"([^<]*\ue030[^<]*)</w:t></w:r>",
+    r"([^<]*" + PIECE_OPEN + r"[^<]*)</w:t></w:r>",
     re.S,
 )
 
@@ -101,7 +102,7 @@ def word_openxml(text: str) -> tuple[str, list[str]]:
 
     def piece(xml: str) -> str:
         pieces.append(xml)
-        return f"\ue030{len(pieces) - 1}\ue031"
+        return f"{PIECE_OPEN}{len(pieces) - 1}{PIECE_CLOSE}"
 
     def heading(m: re.Match[str]) -> str:
         hashes, title = m.group(1).split(" ", 1)
@@ -144,7 +145,7 @@ def put_pieces(xml: bytes, pieces: list[str]) -> bytes:
         return "".join(out)
 
     text = RUN_WITH_PIECE.sub(run, xml.decode("utf-8"))
-    if "\ue030" in text:
+    if PIECE_OPEN in text:
         raise ValueError("a placeholder of the Word text is not inside a text run")
     return text.encode("utf-8")
 
