@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import yaml
+
 from clausekit.check import Checked
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.load.model import Agreement
@@ -138,6 +140,40 @@ class SiteContent:
         if isinstance(item, list):
             return [self._expand(v, full) for v in item]
         return item
+
+
+def nav_fragment(content: SiteContent, max_pages: int = 300) -> str:
+    """The library's nav entries (and its stylesheet) as mkdocs.yml lines to paste."""
+    p = content.prefix
+    entries: list[Any] = [{LIBRARY_SECTION: p + INDEXES["home"]}]
+    entries += [{title: p + INDEXES[key]} for key, title in SECTION_TITLES.items()]
+    nav = replace(content, in_nav=set()).expand_nav(entries, max_pages)
+    listed = set(_leaves(nav))
+    head = "# Written by `clausekit pages`: paste into mkdocs.yml (Zensical reads it too).\n"
+    body: dict[str, Any] = {"nav": nav, "extra_css": [p + STYLESHEET_URI]}
+    if not p:  # MkDocs leaves out a top-level templates/ folder (theme overrides) unless told
+        body["exclude_docs"] = "!/templates/"
+    unlisted = _unlisted(content, listed)
+    if unlisted:
+        body["not_in_nav"] = "\n".join(unlisted)
+    return head + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
+
+
+def _unlisted(content: SiteContent, listed: set[str]) -> list[str]:
+    """`not_in_nav` patterns for the pages the nav leaves out: a whole folder when
+    none of its pages is listed (10,000 agreements make one line)."""
+    folders: dict[str, list[str]] = defaultdict(list)
+    for page in content.pages:
+        rest = page.uri[len(content.prefix) :]
+        folders[rest.split("/", 1)[0] if "/" in rest else rest].append(page.uri)
+    out = []
+    for name, uris in sorted(folders.items()):
+        left = [u for u in uris if u not in listed]
+        if left and len(left) == len(uris) and "/" in uris[0][len(content.prefix) :]:
+            out.append(f"/{content.prefix}{name}/")
+        else:
+            out += [f"/{u}" for u in sorted(left)]
+    return out
 
 
 def _leaves(items: Any) -> list[str]:
