@@ -103,8 +103,8 @@ def test_clause_page_variables_and_where_used_links(page: Any, base_url: str) ->
     table = page.locator("h2#variables + div table, h2#variables ~ table").first
     assert "confidentiality.years" in table.inner_text()
     var = page.locator(".ck-clause .ck-var").first
-    assert var.inner_text() == "confidentiality.years"
-    assert var.get_attribute("title") == "保密期限（年），自协议生效之日起计算"
+    assert var.inner_text() == "[保密期限（年），自协议生效之日起计算]"
+    assert var.get_attribute("title") == "confidentiality.years"
     links: list[str] = page.evaluate(
         """() => {
             const out = [];

@@ -105,6 +105,9 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             raise LibraryProblems(list(exc.problems)) from exc
         del previews  # 10,000 agreements' Markdown: not kept past page generation
         self._start_previews()
+        theme_language = self.content.words.theme_language
+        if theme_language is not None:  # a one-language site: the theme speaks it too
+            config.theme["language"] = theme_language
         if config.nav is not None:
             config.nav = self.content.expand_nav(config.nav, self.config.nav_max_pages)
         else:
