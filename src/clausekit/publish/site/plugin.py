@@ -39,6 +39,7 @@ from clausekit.publish.site.generate import (
     SiteContent,
 )
 from clausekit.publish.site.previews import Previews
+from clausekit.publish.site.search import SearchWorker, search_worker
 from clausekit.publish.site.source import (
     SiteOptions,
     checked_library,
@@ -83,6 +84,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self.previews: Previews | None = None
         self.files: Files | None = None
         self.on_disk: frozenset[str] = frozenset()  # files of a `clausekit pages` run
+        self.search: SearchWorker | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -115,6 +117,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         if "attr_list" not in config.markdown_extensions:
             # Generated pages give their sections stable ids: `## 变量 {#variables}`.
             config.markdown_extensions.append("attr_list")
+        if any(name.endswith("search") for name in config.plugins):
+            self.search = search_worker(list(config.theme.dirs))
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
         log.debug("generated %d pages", len(self.content.pages))
@@ -140,6 +144,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # The blocks kept out of search (agreement previews) go in last: the search
         # plugin has read the page by now, and never parses 10,000 previews.
+        if self.search is not None:
+            output = self.search.point_to_ours(output)
         generated = self.by_uri.get(page.file.src_uri)
         if generated is None:
             return output
@@ -216,6 +222,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
                 File.generated(config, page.uri, content=page.content, inclusion=inclusion)
             )
         files.append(File.generated(config, STYLESHEET_URI, content=STYLESHEET))
+        if self.search is not None:
+            files.append(File.generated(config, self.search.uri, content=self.search.content))
         if self.download_dir is not None:
             for uri, rel in self.content.downloads.items():
                 path = self.download_dir / rel
