@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from clausekit import __version__
@@ -139,6 +140,7 @@ def parser() -> argparse.ArgumentParser:
     )
     na.add_argument("name", metavar="NAME")
     na.add_argument("--template", required=True, metavar="TEMPLATE")
+    _dates_parser(sub)
     _review_parsers(sub)
     _import_parser(sub)
     i = sub.add_parser(
@@ -189,6 +191,45 @@ def _pages_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="store_false",
         default=None,
         help="no DOCX/PDF downloads (faster; the pages have no download links)",
+    )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _dates_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    d = sub.add_parser(
+        "dates",
+        help="list the key dates of agreements (term ends, payments, notices)",
+        description="List, by date, the key dates (`key_dates:` of their templates) of "
+        "final and executed agreements, with each date's reminders.",
+    )
+    d.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        default=None,
+        metavar="D",
+        help="only dates on or after D (YYYY-MM-DD)",
+    )
+    d.add_argument(
+        "--to",
+        dest="end",
+        type=_day,
+        default=None,
+        metavar="D",
+        help="only dates on or before D (YYYY-MM-DD)",
+    )
+    d.add_argument("--drafts", action="store_true", help="list drafts' key dates too")
+    d.add_argument(
+        "--format",
+        choices=("text", "json", "ics"),
+        default="text",
+        help="text (default), json, or an iCalendar file (ics)",
     )
 
 

@@ -99,6 +99,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         schema = _checked(lib).composed_schema(template)
         out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
         return 0
+    if args.command == "dates":
+        return _dates(lib, args, out)
     if args.command in ("lock", "diff", "redline"):
         return _review(lib, args, out)
     if args.command == "new":
@@ -175,6 +177,24 @@ def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
         notes = [n for n in left_out_notes(checked) if _wanted(lib, args, n.path)]
     print(format_problems(problems, args.format, result.files_read, notes), file=out)
     return 1 if problems else 0
+
+
+def _dates(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from clausekit.check.schedule import library_dates
+    from clausekit.publish import calendar
+
+    if args.start and args.end and args.start > args.end:
+        raise UsageError(f"dates: --from {args.start} is after --to {args.end}")
+    dues, problems = library_dates(_checked(lib), args.drafts)
+    if problems:
+        raise ProblemsFound(problems)  # nothing listed from a library with errors
+    dues = calendar.within(dues, args.start, args.end)
+    if args.format == "ics":
+        name = lib.root.name + " key dates"
+        out.write(calendar.as_ics(dues, name).decode("utf-8"))
+    else:
+        out.write(calendar.as_json(dues) if args.format == "json" else calendar.as_text(dues))
+    return 0
 
 
 def _wanted(lib: Library, args: argparse.Namespace, path: str) -> bool:
@@ -275,6 +295,8 @@ def _build(
     if quick is not None:
         settings = lib.settings
         quick.remember(report.documents, settings.output, settings.fonts.get("paths"))
+    for note in report.notes:
+        print(note, file=err)
     return _built(lib.root, report, out)
 
 

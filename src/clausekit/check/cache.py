@@ -7,8 +7,9 @@ run instead of being computed.  A changed byte anywhere in those inputs gives
 a new key: the cache can miss, never hide a problem.
 
 One JSON file per library under the user's cache folder
-(`$CLAUSEKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/clausekit`, else
-`~/.cache/clausekit`); `CLAUSEKIT_CACHE_DIR=off` turns it off.  The file
+(`$CLAUSEKIT_CACHE_DIR`, else the platform's: `$XDG_CACHE_HOME/clausekit` or
+`~/.cache/clausekit` on Linux, `~/Library/Caches/clausekit` on macOS,
+the local app-data cache folder on Windows); `CLAUSEKIT_CACHE_DIR=off` turns it off.  The file
 records the salt it was written with: the clausekit version, a digest of the
 schema files and of clausekit's own modules, so an upgrade starts afresh.
 Writes are atomic; two runs at once cost at most some recomputation.
@@ -43,8 +44,9 @@ def cache_folder() -> Path | None:
     configured = os.environ.get("CLAUSEKIT_CACHE_DIR")
     if configured is not None:
         return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "clausekit"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("clausekit", appauthor=False)
 
 
 def library_folder(root: Path) -> str:

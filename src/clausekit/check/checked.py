@@ -99,7 +99,7 @@ class Checked:
         """
         key = (clause.id, lang, lenient)
         if key not in self._bodies:
-            env = environment(lang, lenient)
+            env = environment(lang, lenient, self.lib.settings.holidays)
             if clause.id not in self._code:
                 path = clause.source.path
                 source = self._trees.pop(clause.id, None) or clause.body
@@ -154,7 +154,9 @@ class Checked:
                         self.results.touch(digest("headings", clause.body))
             decls, _ = declarations(self.lib, template)
             conditional = self._conditionals(template, decls, key)
-            self._scopes[template.id] = TemplateScope(template, found, decls, key, conditional)
+            self._scopes[template.id] = TemplateScope(
+                template, found, decls, key, conditional, self.lib.settings.holidays
+            )
         return self._scopes[template.id]
 
     def _conditionals(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -133,6 +134,11 @@ class DocumentCache:
         if settings is None:
             return None
         parts.append(settings)
+        # The holidays `workdays` skips change documents too (`calendar:` in clausekit.yml).
+        calendar = self._calendar_digest()
+        if calendar is None:
+            return None
+        parts.append(calendar)
         for folder, suffix in SHARED:
             files, problems = library_files(self.root, folder, suffix)
             if problems:
@@ -144,6 +150,23 @@ class DocumentCache:
                     return None
                 parts.append(f"{path.relative_to(self.root).as_posix()}:{sha}")
         return digest(*parts)
+
+    def _calendar_digest(self) -> str | None:
+        """The digest of clausekit.yml's `calendar:` file ("-" without one), read without
+        a YAML parser: a name this line does not find plainly is a miss."""
+        try:
+            text = (self.root / "clausekit.yml").read_text("utf-8")
+        except FileNotFoundError:
+            return "-"
+        except (OSError, UnicodeDecodeError):
+            return None
+        lines = [line for line in text.splitlines() if line.startswith("calendar:")]
+        if not lines:
+            return "-"
+        name = lines[0].removeprefix("calendar:").strip()
+        if len(lines) > 1 or not re.fullmatch(r"[\w./-]+", name):
+            return None
+        return self._file_digest(name)
 
     def _file_digest(self, rel: str, absent_ok: bool = False) -> str | None:
         path = self.root / rel

@@ -49,6 +49,7 @@ class BuildReport:
     elapsed: float = 0.0
     failures: list[str] = field(default_factory=list)  # one line per failed render
     documents: list[Document] = field(default_factory=list)  # what was asked for
+    notes: list[str] = field(default_factory=list)  # one line each, for the user, not errors
 
     @property
     def outputs(self) -> list[str]:
@@ -240,9 +241,12 @@ def _update_manifest(
         else:
             del documents[key]
     from clausekit import __version__
+    from clausekit.render.toolchain import current_toolchain
 
     manifest.clear()
     manifest["generator"] = f"clausekit {__version__}"
+    # What made the files: the same inputs with another toolchain may differ.
+    manifest["toolchain"] = current_toolchain().as_dict()
     manifest["documents"] = dict(sorted(documents.items()))
 
 

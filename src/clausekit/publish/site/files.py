@@ -102,11 +102,14 @@ def planned(
     hand_written = {
         p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()
     }  # links to a team's own pages are fine too
-    known = frozenset({p.uri for p in content.pages} | set(content.downloads) | hand_written)
+    known = frozenset(
+        {p.uri for p in content.pages} | set(content.downloads) | set(content.files) | hand_written
+    )
     out: dict[str, bytes | Path] = {
         p.uri: standalone(p, known, directory_urls).encode("utf-8") for p in content.pages
     }
     out[content.prefix + STYLESHEET_URI] = STYLESHEET.encode("utf-8")
+    out.update(content.files)  # the calendars
     if download_dir is not None:
         for uri, rel in content.downloads.items():
             out[uri] = download_dir / rel

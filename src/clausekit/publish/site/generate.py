@@ -12,6 +12,11 @@ import yaml
 from clausekit.check import Checked
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.load.model import Agreement
+from clausekit.publish.site.calendars import (
+    key_dates_section,
+    library_calendar_link,
+    site_calendars,
+)
 from clausekit.publish.site.clauses import clause_index, clause_page, folder, tags_page
 from clausekit.publish.site.common import (
     INDEXES,
@@ -88,11 +93,11 @@ class SiteContent:
     pages: list[GeneratedPage]
     sections: dict[str, list[str | dict[str, list[str]]]]  # index uri -> its nav children
     downloads: dict[str, str] = field(default_factory=dict)  # site uri -> path in the cache
+    files: dict[str, bytes] = field(default_factory=dict)  # site uri -> content (calendars)
     in_nav: set[str] = field(default_factory=set)
     prefix: str = ""  # the folder of the generated pages below docs_dir
-    words: Words = field(
-        default_factory=lambda: Words(zh=True, en=True)
-    )  # labels (nav section titles)
+    # The site's labels (nav section titles).
+    words: Words = field(default_factory=lambda: Words(zh=True, en=True))
 
     def with_prefix(self, prefix: str) -> SiteContent:
         """The same pages under `prefix` (e.g. `library/`); links between them are
@@ -111,6 +116,7 @@ class SiteContent:
             [replace(p, uri=prefix + p.uri) for p in self.pages],
             {prefix + k: sub(v) for k, v in self.sections.items()},
             {prefix + k: v for k, v in self.downloads.items()},
+            {prefix + k: v for k, v in self.files.items()},
             {prefix + u for u in self.in_nav},
             prefix,
             self.words,
@@ -234,8 +240,11 @@ def generate(
     for template in lib.templates.values():
         for name, expr in template.computed.items():
             computed.setdefault(name, f"= {expr}")  # hover text of a computed value
+    paged = [a for a in sorted(lib.agreements) if used.has_page(a)]
+    calendars = site_calendars(checked, paged, site_name)
+    more = [library_calendar_link(INDEXES["home"])] if calendars else []
     pages = [
-        home_page(lib, site_name, formats),
+        home_page(lib, site_name, formats, more),
         clause_index(lib),
         tags_page(lib),
         template_index(lib, used),
@@ -255,8 +264,18 @@ def generate(
     pages += [template_page(lib, lib.templates[t], used, formats) for t in sorted(lib.templates)]
     pages += agreement_lists(lib, used, per_page)
     kept = previews or {}
-    paged = [a for a in sorted(lib.agreements) if used.has_page(a)]
-    pages += [agreement_page(checked, lib.agreements[a], formats, kept.get(a)) for a in paged]
+    pages += [
+        agreement_page(
+            checked,
+            lib.agreements[a],
+            formats,
+            kept.get(a),
+            key_dates_section(
+                agreement_uri(a), a, calendars, lib.templates[lib.agreements[a].template_id].lang
+            ),
+        )
+        for a in paged
+    ]
 
     by_folder: dict[str, list[str]] = defaultdict(list)
     for cid in sorted(lib.clauses):
@@ -276,7 +295,9 @@ def generate(
         for tid in lib.templates:
             downloads[download_uri(f"blank/{tid}", fmt)] = f"blank/{tid}.{fmt}"
     _check_unique(pages)
-    return SiteContent(pages, sections, downloads, words=site_words(lib))
+    return SiteContent(
+        pages, sections, downloads, files=dict(calendars.files), words=site_words(lib)
+    )
 
 
 def _paged(agreements: Mapping[str, Agreement], which: str) -> frozenset[str] | None:

@@ -8,6 +8,7 @@ to start an agreement, a calendar) go in one place.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from clausekit.load.model import Clause, Library, Template, text_in
@@ -29,7 +30,10 @@ from clausekit.publish.site.words import Words, site_words
 RECENT = 10
 
 
-def home_page(lib: Library, title: str, formats: list[str]) -> GeneratedPage:
+def home_page(
+    lib: Library, title: str, formats: list[str], more_links: Sequence[str] = ()
+) -> GeneratedPage:
+    """The library's home; `more_links` (Markdown) follow the links to the indexes."""
     uri = INDEXES["home"]
     w = site_words(lib)
     out: list[str | RawHtml] = [

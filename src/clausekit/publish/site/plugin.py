@@ -224,6 +224,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         files.append(File.generated(config, STYLESHEET_URI, content=STYLESHEET))
         if self.search is not None:
             files.append(File.generated(config, self.search.uri, content=self.search.content))
+        for uri, content in self.content.files.items():  # the calendars
+            files.append(File.generated(config, uri, content=content))
         if self.download_dir is not None:
             for uri, rel in self.content.downloads.items():
                 path = self.download_dir / rel
