@@ -1,0 +1,159 @@
+"""The docs cannot rot: every file a page shows is a working library.
+
+Each page of docs/ with titled blocks (```yaml title="templates/consulting.yaml"```) is
+replayed into a fresh `clausekit init --bare` library (scripts/docs_library.py): its
+files written in order, its command blocks run and compared with what the commands
+print. The library must then check clean and build; the DOCX must hold the assembled
+text and the PDF (one page, to keep the suite fast) its amounts.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, cli
+from render_fixtures.helpers import docx_text, pdf_text, squash
+
+sys.path.insert(0, str(REPO / "scripts"))
+from docs_library import replay, titled_blocks
+
+DOCS = REPO / "docs"
+PAGES = sorted(p.name for p in DOCS.glob("*.md") if titled_blocks(p))
+WITH_PDF = "tutorial.md"
+AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")
+
+
+@dataclass(frozen=True)
+class PageLibrary:
+    root: Path
+    problems: list[str]
+    check: str
+    check_code: int
+    build: str
+    build_code: int
+
+
+_built: dict[str, PageLibrary] = {}
+
+
+def page_library(page: str, tmp_root: Path) -> PageLibrary:
+    """The page's library, replayed, checked and built once per test session."""
+    if page not in _built:
+        root = tmp_root / page.removesuffix(".md")
+        lang = "zh-CN" if page.endswith(".zh-CN.md") else "en"
+        made = cli("init", "--bare", "--lang", lang, root)
+        assert made.code == 0, made.err
+        problems = replay(titled_blocks(DOCS / page), root)
+        formats = "md,docx,pdf" if page == WITH_PDF else "md,docx"
+        checked = cli("-C", root, "check")
+        built = cli("-C", root, "build", "--to", formats)
+        _built[page] = PageLibrary(
+            root, problems, checked.out + checked.err, checked.code, built.err, built.code
+        )
+    return _built[page]
+
+
+@pytest.fixture(scope="module")
+def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("docs-libraries")
+
+
+def test_the_tutorials_and_recipes_are_replayed() -> None:
+    # A page that lost its titles would silently leave the test.
+    assert {"tutorial.md", "tutorial.zh-CN.md", "recipes.md"} <= set(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_commands_print_what_the_page_shows(page: str, tmp_root: Path) -> None:
+    library = page_library(page, tmp_root)
+    assert not library.problems, "\n\n".join(library.problems)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_library_checks_and_builds(page: str, tmp_root: Path) -> None:
+    library = page_library(page, tmp_root)
+    assert library.check_code == 0, library.check
+    assert library.check.startswith("no problems found"), library.check
+    assert library.build_code == 0, library.build
+
+
+def _paragraphs(markdown: str) -> list[str]:
+    """Plain paragraphs of assembled Markdown: no headings, tables, escapes or YAML."""
+    body = markdown.split("\n---\n", 1)[-1]
+    found = []
+    for chunk in re.split(r"\n\s*\n", body):
+        if not chunk.strip() or chunk.lstrip().startswith(("#", "|")) or "\\" in chunk:
+            continue
+        text = re.sub(r"^\s*(?:\d+\.|-)\s+", "", chunk, flags=re.M).replace("**", "")
+        found.append(squash(text))
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_docx_holds_the_assembled_text(page: str, tmp_root: Path) -> None:
+    library = page_library(page, tmp_root)
+    mds = sorted((library.root / "dist").rglob("*.md"))
+    agreements = [md for md in mds if "blank" not in md.parts]
+    assert agreements, "the page builds no agreement"
+    for md in agreements:
+        paragraphs, rows = docx_text(md.with_suffix(".docx").read_bytes())
+        docx = squash("".join(t for _, t in paragraphs) + "".join("".join(r) for r in rows))
+        for paragraph in _paragraphs(md.read_text("utf-8")):
+            assert paragraph in docx, (md.name, paragraph)
+
+
+def test_pdf_prints_the_tutorials_amounts(tmp_root: Path) -> None:
+    library = page_library(WITH_PDF, tmp_root)
+    for md in (library.root / "dist" / "acme").glob("*.md"):
+        pdf = squash("".join(pdf_text(md.with_suffix(".pdf").read_bytes())))
+        amounts = AMOUNT.findall(md.read_text("utf-8"))
+        assert amounts
+        for amount in amounts:
+            assert amount in pdf, amount
+
+
+def _assembled(page: str, agreement: str, tmp_root: Path) -> str:
+    result = cli("-C", page_library(page, tmp_root).root, "assemble", agreement)
+    assert result.code == 0, result.err
+    return result.out
+
+
+def test_recipes_values_are_the_sample_agreements(tmp_root: Path) -> None:
+    """Each recipe's values excerpt holds what the sample agreement gives."""
+    library = page_library("recipes.md", tmp_root)
+    text = (DOCS / "recipes.md").read_text("utf-8")
+    excerpts = re.findall(
+        r"```yaml\n# (agreements/\S+) \(part of its variables\)\n(.*?)```", text, re.S
+    )
+    assert len(excerpts) >= 16
+    for path, excerpt in excerpts:
+        given = yaml.safe_load((library.root / path).read_text("utf-8"))["variables"]
+        for name, value in yaml.safe_load(excerpt).items():
+            assert given[name] == value, (path, name)
+
+
+@pytest.mark.parametrize(
+    ("agreement", "items"),
+    [
+        (
+            "recipes/en",
+            [
+                "- “**Goods**” means the shelving described in the Schedule;",
+                "- “**Delivery Date**” means the date on which the Goods are delivered to a store;",
+            ],
+        ),
+        ("recipes/zh", ["- “货物”：指附件所列的货架；", "- “交付日”：指货物送达门店之日；"]),
+    ],
+)
+def test_a_for_loop_prints_a_tight_list(agreement: str, items: list[str], tmp_root: Path) -> None:
+    """`{% for %}` over a list prints one item a line, no blank line between them."""
+    lines = _assembled("recipes.md", agreement, tmp_root).split("\n")
+    first = lines.index(items[0])
+    assert lines[first : first + len(items)] == items
+    assert lines[first - 1] == "" and lines[first - 2] != "", "one blank line before the list"
