@@ -138,6 +138,11 @@ def test_recipes_values_are_the_sample_agreements(tmp_root: Path) -> None:
             assert given[name] == value, (path, name)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the render stage still puts a blank line after each item a {% for %} prints "
+    "(loose list); the fix for tight lists is not on main yet",
+)
 @pytest.mark.parametrize(
     ("agreement", "items"),
     [
