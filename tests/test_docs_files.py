@@ -162,3 +162,36 @@ def test_a_for_loop_prints_a_tight_list(agreement: str, items: list[str], tmp_ro
     first = lines.index(items[0])
     assert lines[first : first + len(items)] == items
     assert lines[first - 1] == "" and lines[first - 2] != "", "one blank line before the list"
+
+
+def test_replay_reports_a_command_that_prints_something_else(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Text.\n\n"
+        '  ```yaml title="notes/a.txt"\n  one\n  ```\n\n'
+        '```text title="clausekit check"\nno problems found in 99 files checked\n```\n\n'
+        '````markdown title="notes/b.md"\n```\ninner fence\n```\n````\n\n'
+        "```yaml\nuntitled: not a file\n```\n",
+        encoding="utf-8",
+    )
+    blocks = titled_blocks(page)
+    assert [(b.title, b.line) for b in blocks] == [
+        ("notes/a.txt", 3),
+        ("clausekit check", 7),
+        ("notes/b.md", 11),
+    ]
+    root = tmp_path / "lib"
+    assert cli("init", "--bare", root).code == 0
+    problems = replay(blocks, root)
+    assert len(problems) == 1 and problems[0].startswith("page.md:7: `clausekit check`")
+    assert (root / "notes/a.txt").read_text("utf-8") == "one\n"
+    assert (root / "notes/b.md").read_text("utf-8") == "```\ninner fence\n```\n"
+
+
+def test_replay_keeps_files_inside_the_library(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('```yaml title="../outside.yaml"\nx: 1\n```\n', encoding="utf-8")
+    (tmp_path / "lib").mkdir()
+    with pytest.raises(ValueError, match="outside the library"):
+        replay(titled_blocks(page), tmp_path / "lib")
+    assert not (tmp_path / "outside.yaml").exists()
