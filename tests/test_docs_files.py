@@ -30,33 +30,23 @@ AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d")
 
 
 @dataclass(frozen=True)
-class PageLibrary:
+class Replayed:
     root: Path
-    problems: list[str]
-    check: str
-    check_code: int
-    build: str
-    build_code: int
+    problems: list[str]  # command blocks whose output differs from the page
 
 
-_built: dict[str, PageLibrary] = {}
+_replayed: dict[str, Replayed] = {}
 
 
-def page_library(page: str, tmp_root: Path) -> PageLibrary:
-    """The page's library, replayed, checked and built once per test session."""
-    if page not in _built:
+def replayed(page: str, tmp_root: Path) -> Replayed:
+    """The page's files in a fresh `init --bare` library, its commands run (once per process)."""
+    if page not in _replayed:
         root = tmp_root / page.removesuffix(".md")
         lang = "zh-CN" if page.endswith(".zh-CN.md") else "en"
         made = cli("init", "--bare", "--lang", lang, root)
         assert made.code == 0, made.err
-        problems = replay(titled_blocks(DOCS / page), root)
-        formats = "md,docx,pdf" if page == WITH_PDF else "md,docx"
-        checked = cli("-C", root, "check")
-        built = cli("-C", root, "build", "--to", formats)
-        _built[page] = PageLibrary(
-            root, problems, checked.out + checked.err, checked.code, built.err, built.code
-        )
-    return _built[page]
+        _replayed[page] = Replayed(root, replay(titled_blocks(DOCS / page), root))
+    return _replayed[page]
 
 
 @pytest.fixture(scope="module")
@@ -66,21 +56,25 @@ def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_tutorials_and_recipes_are_replayed() -> None:
     # A page that lost its titles would silently leave the test.
-    assert {"tutorial.md", "tutorial.zh-CN.md", "recipes.md"} <= set(PAGES)
+    assert {"tutorial.md", "tutorial.zh-CN.md", "recipes.md", "bilingual.md"} <= set(PAGES)
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_commands_print_what_the_page_shows(page: str, tmp_root: Path) -> None:
-    library = page_library(page, tmp_root)
+def test_page_files_check_build_and_print_what_the_page_shows(page: str, tmp_root: Path) -> None:
+    """One test a page, so that the suite's workers build each page's documents once."""
+    library = replayed(page, tmp_root)
     assert not library.problems, "\n\n".join(library.problems)
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_library_checks_and_builds(page: str, tmp_root: Path) -> None:
-    library = page_library(page, tmp_root)
-    assert library.check_code == 0, library.check
-    assert library.check.startswith("no problems found"), library.check
-    assert library.build_code == 0, library.build
+    checked = cli("-C", library.root, "check")
+    assert checked.code == 0 and checked.out.startswith("no problems found"), checked.out
+    formats = "md,docx,pdf" if page == WITH_PDF else "md,docx"
+    built = cli("-C", library.root, "build", "--to", formats)
+    assert built.code == 0, built.err
+    agreements = [md for md in (library.root / "dist").rglob("*.md") if "blank" not in md.parts]
+    assert agreements, "the page builds no agreement"
+    for md in agreements:
+        _docx_holds_the_text(md)
+        if page == WITH_PDF:
+            _pdf_prints_the_amounts(md)
 
 
 def _paragraphs(markdown: str) -> list[str]:
@@ -100,40 +94,32 @@ def _paragraphs(markdown: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_docx_holds_the_assembled_text(page: str, tmp_root: Path) -> None:
-    library = page_library(page, tmp_root)
-    mds = sorted((library.root / "dist").rglob("*.md"))
-    agreements = [md for md in mds if "blank" not in md.parts]
-    assert agreements, "the page builds no agreement"
-    for md in agreements:
-        paragraphs, rows = docx_text(md.with_suffix(".docx").read_bytes())
-        docx = squash("".join(t for _, t in paragraphs) + "".join("".join(r) for r in rows))
-        expected = _paragraphs(md.read_text("utf-8"))
-        assert expected, md
-        for paragraph in expected:
-            assert paragraph in docx, (md.name, paragraph)
+def _docx_holds_the_text(md: Path) -> None:
+    paragraphs, rows = docx_text(md.with_suffix(".docx").read_bytes())
+    docx = squash("".join(t for _, t in paragraphs) + "".join("".join(r) for r in rows))
+    expected = _paragraphs(md.read_text("utf-8"))
+    assert expected, md
+    for paragraph in expected:
+        assert paragraph in docx, (md.name, paragraph)
 
 
-def test_pdf_prints_the_tutorials_amounts(tmp_root: Path) -> None:
-    library = page_library(WITH_PDF, tmp_root)
-    for md in (library.root / "dist" / "acme").glob("*.md"):
-        pdf = squash("".join(pdf_text(md.with_suffix(".pdf").read_bytes())))
-        amounts = AMOUNT.findall(md.read_text("utf-8"))
-        assert amounts
-        for amount in amounts:
-            assert amount in pdf, amount
+def _pdf_prints_the_amounts(md: Path) -> None:
+    pdf = squash("".join(pdf_text(md.with_suffix(".pdf").read_bytes())))
+    amounts = AMOUNT.findall(md.read_text("utf-8"))
+    assert amounts, md
+    for amount in amounts:
+        assert amount in pdf, (md.name, amount)
 
 
 def _assembled(page: str, agreement: str, tmp_root: Path) -> str:
-    result = cli("-C", page_library(page, tmp_root).root, "assemble", agreement)
+    result = cli("-C", replayed(page, tmp_root).root, "assemble", agreement)
     assert result.code == 0, result.err
     return result.out
 
 
 def test_recipes_values_are_the_sample_agreements(tmp_root: Path) -> None:
     """Each recipe's values excerpt holds what the sample agreement gives."""
-    library = page_library("recipes.md", tmp_root)
+    library = replayed("recipes.md", tmp_root)
     text = (DOCS / "recipes.md").read_text("utf-8")
     excerpts = re.findall(
         r"```yaml\n# (agreements/\S+) \(part of its variables\)\n(.*?)```", text, re.S
