@@ -131,6 +131,23 @@ def test_recipes_values_are_the_sample_agreements(tmp_root: Path) -> None:
             assert given[name] == value, (path, name)
 
 
+def test_recipes_computed_values_are_the_templates(tmp_path: Path) -> None:
+    text = (DOCS / "recipes.md").read_text("utf-8")
+    shown = re.findall(
+        r"```yaml\n# templates/recipes-en.yaml and recipes-zh.yaml\n(.*?)```", text, re.S
+    )
+    assert len(shown) == 3
+    templates = {
+        b.title: yaml.safe_load(b.text)
+        for b in titled_blocks(DOCS / "recipes.md")
+        if b.title.startswith("templates/")
+    }
+    for excerpt in shown:
+        for name, expression in yaml.safe_load(excerpt)["computed"].items():
+            for lang in ("en", "zh"):
+                assert templates[f"templates/recipes-{lang}.yaml"]["computed"][name] == expression
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="the render stage still puts a blank line after each item a {% for %} prints "
