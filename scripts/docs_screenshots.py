@@ -1,11 +1,12 @@
 """Make the tutorial's pictures from the tutorial's own files: `python scripts/docs_screenshots.py`.
 
 docs/img/tutorial-docx-page.png      the agreement's DOCX, page 1 (LibreOffice -> PDF -> pdftoppm)
+docs/img/tutorial-zh-docx-page.png   the same for docs/tutorial.zh-CN.md's agreement
 docs/img/tutorial-review-report.png  `clausekit diff` of the tutorial's change (Chromium)
 docs/img/tutorial-site.png           the template's page on the library's site (Chromium)
 
-The library is docs/tutorial.md replayed into `clausekit init --bare` (as the docs test
-does), up to the step that signs the agreement. It takes about a minute, so it is not
+Each library is a tutorial page replayed into `clausekit init --bare` (as the docs
+test does), up to the step that signs the agreement. It takes about a minute, so it is not
 part of `make build`: run it after changing the tutorial and commit the pictures.
 """
 
@@ -27,6 +28,7 @@ from docs_library import Block, replay, run_cli, titled_blocks
 REPO = Path(__file__).resolve().parents[1]
 IMG = REPO / "docs" / "img"
 AGREEMENT = "acme/2027-support-review"
+ZH_AGREEMENT = "shenzhen/2027-kefu"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 GIT_ENV = {
@@ -65,16 +67,16 @@ def until_signed(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def tutorial_library(root: Path) -> None:
-    clausekit(root.parent, "init", "--bare", "--lang", "en", str(root))
-    problems = replay(until_signed(titled_blocks(REPO / "docs" / "tutorial.md")), root)
+def tutorial_library(root: Path, page: str = "tutorial.md", lang: str = "en") -> None:
+    clausekit(root.parent, "init", "--bare", "--lang", lang, str(root))
+    problems = replay(until_signed(titled_blocks(REPO / "docs" / page)), root)
     if problems:
         raise SystemExit("\n".join(problems))
 
 
-def docx_page(root: Path, work: Path) -> None:
-    clausekit(root, "build", AGREEMENT, "--to", "docx", "-o", str(work / "dist"))
-    docx = work / "dist" / f"{AGREEMENT}.docx"
+def docx_page(root: Path, work: Path, agreement: str, name: str) -> None:
+    clausekit(root, "build", agreement, "--to", "docx", "-o", str(work / "dist"))
+    docx = work / "dist" / f"{agreement}.docx"
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(docx)],
         check=True,
@@ -82,7 +84,7 @@ def docx_page(root: Path, work: Path) -> None:
         env={**os.environ, "HOME": str(work)},  # LibreOffice's profile, kept out of ~
     )
     pdf = work / (docx.stem + ".pdf")
-    target = IMG / "tutorial-docx-page"
+    target = IMG / name
     subprocess.run(
         [
             "pdftoppm",
@@ -165,7 +167,10 @@ def main() -> None:
         work = Path(tmp)
         root = work / "consulting"
         tutorial_library(root)
-        docx_page(root, work)
+        docx_page(root, work, AGREEMENT, "tutorial-docx-page")
+        zh_root = work / "consulting-zh"
+        tutorial_library(zh_root, "tutorial.zh-CN.md", "zh-CN")
+        docx_page(zh_root, work / "zh", ZH_AGREEMENT, "tutorial-zh-docx-page")
         report_html = work / "report.html"
         report_html.write_text(review_report(root), encoding="utf-8")
         screenshots(root, report_html)
