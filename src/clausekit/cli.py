@@ -154,11 +154,13 @@ def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.paths:
         wanted = [_rel(lib, p) for p in args.paths]
         problems = [p for p in problems if any(_under(p.path, w) for w in wanted)]
-    notes = []
+    from clausekit.check.clauses import markup_notes
+
+    notes = [n for n in markup_notes(lib.clauses.values()) if _wanted(lib, args, n.path)]
     if args.format == "json":
         from clausekit.publish.verify import left_out_notes
 
-        notes = [n for n in left_out_notes(checked) if _wanted(lib, args, n.path)]
+        notes += [n for n in left_out_notes(checked) if _wanted(lib, args, n.path)]
     print(format_problems(problems, args.format, result.files_read, notes), file=out)
     return 1 if problems else 0
 
