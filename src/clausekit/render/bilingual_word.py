@@ -48,6 +48,8 @@ TITLE = re.compile(r"^::: \{\.ck-title\}$", re.M)
 COLUMN = (11906 - 2 * 1797) // 2
 CELL = f'<w:tc><w:tcPr><w:tcW w:w="{COLUMN}" w:type="dxa"/></w:tcPr>'
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+KEEP_HEADING = re.compile(rb'(<w:pStyle w:val="Heading[1-9](?:Second)?" ?/>)')
+RELEASE = b'<w:keepNext w:val="0"/><w:keepLines w:val="0"/>'
 # A cell must end in a paragraph: after a table (the signature's) or when empty.
 CELL_END = re.compile(r"(</w:tbl>|</w:tcPr>)(\s*</w:tc>)")
 
@@ -59,6 +61,17 @@ class BilingualWord:
     blocks: list[str] = field(default_factory=list)
     second_tag: str = ""  # the language in the second text's bookmark names
     second_num: int = 0  # the numId of the second text's list
+    parallel: bool = False  # the texts side by side in a table
+
+    def release_headings(self, xml: bytes) -> bytes:
+        """A parallel table's headings without "keep with next" and "keep lines
+        together": in a table cell they keep the whole row with the next one (Word,
+        LibreOffice), which pushed each article's row to a new page and left the
+        page before it half empty.  Run after `wordnative.edit_document` puts its
+        numPr after the style: these go between the two, where the schema wants them."""
+        if not self.parallel:
+            return xml
+        return KEEP_HEADING.sub(rb"\1" + RELEASE, xml)
 
     def marker(self, xml: str) -> str:
         """A Markdown paragraph standing for a block of OpenXML."""
@@ -88,6 +101,7 @@ def bilingual_layout(
         second_tag=bookmark_tag(languages[1]), second_num=second_list(numberings[1])
     )
     if layout == "parallel":
+        word.parallel = True
         return _table(text, word, languages, lang), word
     out = TITLE.sub(lambda _: word.marker(PAGE_BREAK) + '\n::: {custom-style="Title"}', text)
     return out, word

@@ -220,7 +220,9 @@ def finish(
 
     def document(xml: bytes) -> bytes:
         xml = put_pieces(xml, pieces or [])
-        return edit_document(layout.apply(xml) if layout else xml, watermark is not None)
+        if layout is None:
+            return edit_document(xml, watermark is not None)
+        return layout.release_headings(edit_document(layout.apply(xml), watermark is not None))
 
     changes: dict[str, Callable[[bytes], bytes]] = {
         "docProps/core.xml": lambda d: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, d),
