@@ -64,6 +64,7 @@ def compile_typst(
     fonts: Sequence[str | Path] | None = None,
     watermark: str | None = None,
     indent: bool | None = None,
+    signature_borders: bool = False,
 ) -> bytes:
     """Compile Typst source (from `markdown_to_typst`) to PDF bytes; `indent` turns the
     first-line indent of body paragraphs on or off (None: the language's default)."""
@@ -77,6 +78,7 @@ def compile_typst(
         "body-fonts": "|".join(fontset.body),
         "heading-fonts": "|".join(fontset.heading),
         "watermark": watermark or "",
+        "signature-borders": "yes" if signature_borders else "",
         **typst_inputs(lang, indent),
     }
     try:
@@ -108,8 +110,9 @@ def render_pdf(
     fonts: Sequence[str | Path] | None = None,
     watermark: str | None = None,
     indent: bool | None = None,
+    signature_borders: bool = False,
 ) -> bytes:
     """PDF bytes of an assembled Markdown document; `watermark` (`DRAFT`) is set
     diagonally behind the text of every page."""
     source = markdown_to_typst(markdown, what)
-    return compile_typst(source, lang, what, fonts, watermark, indent)
+    return compile_typst(source, lang, what, fonts, watermark, indent, signature_borders)
