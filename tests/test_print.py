@@ -105,7 +105,11 @@ def test_signature_table_holds_together_unruled(docx_files: dict[str, bytes]) ->
     assert "以下无正文" in before and "<w:keepNext/>" in before
     # The parties' header row is bold, the others are not.
     assert rows[0].count("<w:b/>") == 2 and "<w:b/>" not in "".join(rows[1:])
-    assert '<w:insideV w:val="nil"/>' in table and "ckSignature" not in xml
+    assert rows[0].count('<w:bottom w:val="none"') == 2
+    assert (
+        '<w:insideV w:val="none" w:sz="0" w:space="0" w:color="auto"/>' in table
+        and "ckSignature" not in xml
+    )
 
 
 def test_signature_borders_option(finals: dict[str, Assembled]) -> None:
@@ -168,6 +172,7 @@ LIST_LIBRARY = {
         version: 1.0.0
         lang: zh-CN
         body: [c/items]
+        print: {first_line_indent: false, signature_borders: true}
     """,
     "clauses/c/items.md": """
         ---
@@ -197,6 +202,7 @@ LIST_LIBRARY = {
 
 def test_for_loop_prints_a_tight_list(tmp_path: Path) -> None:
     doc = assemble_agreement(checked_library(tmp_path, LIST_LIBRARY), "t/a")
+    assert (doc.first_line_indent, doc.signature_borders) == (False, True)  # `print:`
     assert "- 培训计划\n- 培训教材\n- 总结报告\n" in doc.markdown
     xml = document_xml(render(doc, "docx", "list"))
     items = re.findall(

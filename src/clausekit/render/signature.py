@@ -31,10 +31,15 @@ _RUN = re.compile(rb"<w:r>(?:<w:rPr>((?:<w:rStyle [^>]*?/>)?(?:<w:rFonts [^>]*?/
 _NO_BORDERS = (
     b"<w:tblBorders>"
     + b"".join(
-        b'<w:%s w:val="nil"/>' % side
+        b'<w:%s w:val="none" w:sz="0" w:space="0" w:color="auto"/>' % side
         for side in (b"top", b"left", b"bottom", b"right", b"insideH", b"insideV")
     )
     + b"</w:tblBorders>"
+)
+
+_NO_FOOT = (
+    b'<w:tcPr><w:tcBorders><w:bottom w:val="none" w:sz="0" w:space="0" w:color="auto"/>'
+    b"</w:tcBorders></w:tcPr>"
 )
 
 
@@ -77,6 +82,8 @@ def _table(table: bytes, borders: bool) -> bytes:
     for i, cells in enumerate(rows[1:], start=1):
         if i == 1:
             cells = _RUN.sub(_bold, cells)
+            if not borders:  # the Table style rules the first row's foot
+                cells = cells.replace(b"<w:tcPr />", _NO_FOOT).replace(b"<w:tcPr/>", _NO_FOOT)
         if i < last:
             cells = _STYLE.sub(rb"\1<w:keepNext/>", cells)
         out.append(b"<w:tr><w:trPr><w:cantSplit/></w:trPr>" + cells)
