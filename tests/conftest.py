@@ -24,12 +24,6 @@ os.environ["CLAUSEKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="clausekit-test-cach
 ALLOW_SKIP = os.environ.get("CLAUSEKIT_ALLOW_SKIP") == "1"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "needs(*commands): the test runs these outside commands (soffice, chromium...)"
-    )
-
-
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test whose outside command is missing fails, so CI never passes by skipping it.
 

@@ -170,12 +170,14 @@ def test_changed_since_builds_only_what_changed(repo: Path, tmp_path: Path) -> N
     assert "revision 'no-such-rev' does not exist" in proc.stderr
 
 
+# Holds the output folder's lock until a line arrives on its standard input (or for
+# argv[2] seconds at most): the test, not the machine's speed, decides when it ends.
 HOLD = """
-import fcntl, os, sys, time
+import fcntl, os, select, sys
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
 fcntl.flock(fd, fcntl.LOCK_EX)
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+select.select([sys.stdin], [], [], float(sys.argv[2]))
 """
 
 
@@ -183,7 +185,8 @@ def test_a_second_build_exits_or_waits(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(out / ".clausekit-build.lock"), "3"],
+        [sys.executable, "-c", HOLD, str(out / ".clausekit-build.lock"), "120"],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -193,11 +196,20 @@ def test_a_second_build_exits_or_waits(repo: Path, tmp_path: Path) -> None:
         assert proc.returncode == 1
         assert f"clausekit: error: another build is writing {out.resolve()}" in proc.stderr
         assert published(out) == {}
-        started = time.monotonic()
-        waited = ck(repo, "build", "--to", "md", "--wait", "-o", str(out))
-        assert time.monotonic() - started > 1.0  # it waited for the holder to exit
-        assert holder.wait(timeout=10) == 0
-        assert f"{DOCUMENTS} written" in waited.stdout
+        waiting = subprocess.Popen(
+            [CLAUSEKIT, "-C", str(repo), "build", "--to", "md", "--wait", "-o", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(2)
+        assert waiting.poll() is None  # still waiting for the holder
+        assert published(out) == {}
+        holder.communicate("release\n", timeout=10)
+        assert holder.returncode == 0
+        stdout, stderr = waiting.communicate(timeout=300)
+        assert waiting.returncode == 0, stderr
+        assert f"{DOCUMENTS} written" in stdout
     finally:
         holder.kill()
         holder.wait()

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from clausekit import __version__
@@ -138,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
     )
     na.add_argument("name", metavar="NAME")
     na.add_argument("--template", required=True, metavar="TEMPLATE")
+    _dates_parser(sub)
     _review_parsers(sub)
     _import_parser(sub)
     i = sub.add_parser(
@@ -161,6 +163,45 @@ def parser() -> argparse.ArgumentParser:
         help="leave out the example clause, template and draft agreement",
     )
     return p
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _dates_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    d = sub.add_parser(
+        "dates",
+        help="list the key dates of agreements (term ends, payments, notices)",
+        description="List, by date, the key dates (`key_dates:` of their templates) of "
+        "final and executed agreements, with each date's reminders.",
+    )
+    d.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        default=None,
+        metavar="D",
+        help="only dates on or after D (YYYY-MM-DD)",
+    )
+    d.add_argument(
+        "--to",
+        dest="end",
+        type=_day,
+        default=None,
+        metavar="D",
+        help="only dates on or before D (YYYY-MM-DD)",
+    )
+    d.add_argument("--drafts", action="store_true", help="list drafts' key dates too")
+    d.add_argument(
+        "--format",
+        choices=("text", "json", "ics"),
+        default="text",
+        help="text (default), json, or an iCalendar file (ics)",
+    )
 
 
 def _import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -226,6 +267,24 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--author",
         default="clausekit",
         help="the author Word shows for the changes (default: clausekit)",
+    )
+    rc = sub.add_parser(
+        "receive",
+        help="report what the other side changed in a returned DOCX",
+        description="Read the tracked changes, comments and untracked edits of a DOCX "
+        "returned from Word, by clause, labelled against the clauses' playbooks.",
+    )
+    rc.add_argument("file", type=Path, metavar="FILE.docx", help="the returned document")
+    rc.add_argument(
+        "--agreement", default=None, metavar="ID", help="the agreement (default: the file's)"
+    )
+    rc.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    rc.add_argument(
+        "--apply",
+        action="store_true",
+        help="write the changed values into the agreement's YAML (clause changes are reported)",
     )
 
 

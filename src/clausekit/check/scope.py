@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from clausekit.check import schemas
@@ -38,6 +39,7 @@ class TemplateScope:
     key: str  # digest of everything the problems depend on (`Checked.scope_key`)
     # Values required only when a `when` keeps the clauses that use them.
     conditionals: tuple[Conditional, ...] = ()
+    holidays: frozenset[date] = frozenset()  # what `workdays` skips besides weekends
     schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
     _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
     _compiled: dict[str, Compiled] = field(default_factory=dict)
@@ -81,7 +83,7 @@ class TemplateScope:
     def expression(self, expr: str) -> Compiled:
         """`expr` compiled once, strict, with the filters of the template's language."""
         if expr not in self._compiled:
-            env = environment(self.template.lang, False)
+            env = environment(self.template.lang, False, self.holidays)
             self._compiled[expr] = env.compile_expression(expr, undefined_to_none=False)
         return self._compiled[expr]
 

@@ -17,9 +17,11 @@ from clausekit.check.analysis import Analysis, SyntaxProblem, Use, analyse_expre
 from clausekit.check.clauses import body_problem, changelog
 from clausekit.check.compose import declarations
 from clausekit.check.context import CheckContext
+from clausekit.check.keydates import KINDS, Typing, kind_of, unknown_filters
 from clausekit.check.names import chain_problem
 from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem
+from clausekit.language.sandbox import environment
 from clausekit.load.model import Clause, Template
 from clausekit.load.outline import Entry
 from clausekit.load.yamlpos import JsonPath, Pos
@@ -143,13 +145,17 @@ class _Expression:
 
 
 def expressions(template: Template) -> Iterator[_Expression]:
-    """Every `computed`, `rules` and `when` expression of a template, in file order."""
+    """Every `computed`, `rules`, `when` and `key_dates` expression of a template."""
     for name, expr in template.computed.items():
         yield _Expression(("computed", name), expr)
     for i, rule in enumerate(template.rules):
         yield _Expression(("rules", i, "assert"), str(rule.get("assert", "")))
     for entry in template.outline.conditional():
         yield _Expression((*entry.path, "when"), entry.when or "")
+    for key in template.key_dates:
+        yield _Expression(("key_dates", key.index, "date"), key.expression)
+        if key.when is not None:
+            yield _Expression(("key_dates", key.index, "when"), key.when)
 
 
 def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
@@ -189,6 +195,44 @@ def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Probl
                 )
 
 
+def filter_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    """A filter the sandbox does not have (`| add_month(1)`), at its column."""
+    for expr in expressions(template):
+        for name, col in unknown_filters(expr.text):
+            pos = _in_expression(template, expr, Use(name, 1, col))
+            message = f"{schemas.dotted(expr.path)}: no filter {name!r}"
+            hint = did_you_mean(name, environment("zh-CN", False).filters)
+            yield Problem.at(template.source.path, pos, "unknown-filter", message + hint)
+
+
+def key_date_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
+    """A key date's expression gives a date; its names are the template's own."""
+    typing = Typing(declarations(ctx.lib, template)[0], template.computed)
+    seen: dict[str, int] = {}
+    for key in template.key_dates:
+        path = ("key_dates", key.index, "date")
+        kind = kind_of(key.expression, typing)
+        if kind is not None and kind != "date":
+            yield _at(
+                template,
+                path,
+                "key-date",
+                f"key_dates[{key.index}].date: {key.expression!r} gives {KINDS[kind]}, not a date; "
+                "use a date value or end with | add_days(n), | add_months(n), "
+                "| add_years(n) or | workdays(n)",
+            )
+        for name in key.names.values():
+            if name in seen:
+                yield _at(
+                    template,
+                    ("key_dates", key.index, "name"),
+                    "duplicate-key-date",
+                    f"key date {name!r} is already named at key_dates[{seen[name]}]: "
+                    "a key date's name identifies it in calendars",
+                )
+            seen.setdefault(name, key.index)
+
+
 def unused_template_variables(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     used = {u.name for _, result in _analyses(ctx, template) for u in result.names}
     for expr in expressions(template):
@@ -217,6 +261,8 @@ RULES: tuple[Rule, ...] = (
     names_in_clauses,
     refs,
     expression_problems,
+    filter_problems,
+    key_date_problems,
     unused_template_variables,
 )
 

@@ -25,7 +25,7 @@ from typing import Any
 from jinja2 import ChainableUndefined, StrictUndefined, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from clausekit.language import filters
+from clausekit.language import dates, filters
 from clausekit.language.typography import Typography
 
 
@@ -131,15 +131,44 @@ def _lenient(
     return bound
 
 
+def _date_math(name: str, func: Callable[..., date]) -> Callable[..., Any]:
+    """A date filter (`add_months`, …): a missing date stays missing, so a draft prints
+    a blank and `check` of a final agreement reports the value."""
+
+    def bound(value: Any, *args: Any) -> Any:
+        if isinstance(value, Undefined):
+            return value if isinstance(value, Blank) else str(value)  # strict: raises
+        if not isinstance(value, date):
+            shown = f"{value!r}" if isinstance(value, str) else "a " + type(value).__name__
+            raise TypeError(f"{name} needs a date, got {shown}")
+        for arg in args:
+            if isinstance(arg, Blank):
+                return arg
+            if isinstance(arg, Undefined):
+                return str(arg)  # StrictUndefined: raises UndefinedError
+        return func(value, *args)
+
+    bound.__name__ = name
+    return bound
+
+
 def _cents(value: Any) -> Any:
     if isinstance(value, Undefined):
         return value
     return filters.cents(value)
 
 
+# The filters that compute a date; `check` requires a key date to end with one of them
+# (or with a date value).
+DATE_FILTERS = ("add_days", "add_months", "add_years", "workdays")
+
+
 @cache
-def environment(lang: str, lenient: bool) -> SandboxedEnvironment:
-    """The environment for a document language; `lenient` turns missing values into blanks."""
+def environment(
+    lang: str, lenient: bool, holidays: frozenset[date] = frozenset()
+) -> SandboxedEnvironment:
+    """The environment for a document language; `lenient` turns missing values into blanks;
+    `holidays` are the days `workdays` skips besides weekends (clausekit.yml `calendar:`)."""
     undefined: type[Undefined] = _blank_class(lang) if lenient else StrictUndefined
 
     def finalize(value: Any) -> str:
@@ -178,6 +207,10 @@ def environment(lang: str, lenient: bool) -> SandboxedEnvironment:
         cn_number=_lenient(filters.cn_number, lang, takes_lang=False),
         words=_lenient(filters.words, lang, takes_lang=False),
         cents=_cents,
+        add_days=_date_math("add_days", dates.add_days),
+        add_months=_date_math("add_months", dates.add_months),
+        add_years=_date_math("add_years", dates.add_years),
+        workdays=_date_math("workdays", lambda day, n: dates.workdays(day, n, holidays)),
     )
     env.globals = {}
     return env

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from clausekit.errors import Problem, UsageError
+from clausekit.errors import Problem, ProblemsFound, UsageError
 from clausekit.ids import id_for, is_valid_id, why_invalid
-from clausekit.load.files import library_files
+from clausekit.load.files import library_files, read_inside
 from clausekit.load.model import Agreement, Clause, Library, Settings, Source, Template
-from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
+from clausekit.load.yamlpos import Located, YamlError, load_yaml, split_front_matter
 
 T = TypeVar("T")
 
@@ -84,17 +85,56 @@ def _settings(root: Path) -> Settings:
     if not path.is_file():
         return Settings()
     try:
-        data = load_yaml(path.read_text(encoding="utf-8")).value or {}
+        located = load_yaml(path.read_text(encoding="utf-8"))
     except YamlError as exc:
         p = exc.problem
         raise UsageError(f"clausekit.yml:{p.line}:{p.col}: {p.message}") from exc
+    data = located.value or {}
     if not isinstance(data, dict):
         raise UsageError("clausekit.yml:1:1: settings must be a mapping")
     return Settings(
         lang=str(data.get("lang", "zh-CN")),
         output=str(data.get("output", "dist")),
         fonts={str(k): str(v) for k, v in (data.get("fonts") or {}).items()},
+        holidays=_holidays(root, located) if "calendar" in data else frozenset(),
     )
+
+
+def _holidays(root: Path, settings: Located) -> frozenset[date]:
+    """The dates of the `calendar:` file (a YAML list of ISO dates), read inside the
+    repository only; a problem with it stops every command, as a problem of the file."""
+    name = settings.value["calendar"]
+    if not isinstance(name, str) or not name:
+        where = settings.pos(("calendar",))
+        raise ProblemsFound(
+            [
+                Problem.at(
+                    "clausekit.yml", where, "calendar", "calendar: the path of a file of dates"
+                )
+            ]
+        )
+    try:
+        doc = load_yaml(read_inside(root, root / name))
+    except YamlError as exc:
+        raise ProblemsFound([Problem.at(name, exc.problem, "yaml", exc.problem.message)]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        where = settings.pos(("calendar",))
+        message = f"calendar: cannot read {name}: {exc}"
+        raise ProblemsFound([Problem.at("clausekit.yml", where, "calendar", message)]) from exc
+    if not isinstance(doc.value, list):
+        message = "a calendar is a list of dates (- 2027-01-01)"
+        raise ProblemsFound([Problem(name, 1, 1, "calendar", message)])
+    found: set[date] = set()
+    problems = []
+    for i, item in enumerate(doc.value):
+        try:
+            found.add(date.fromisoformat(str(item)))
+        except ValueError:
+            message = f"{item!r} is not a date (YYYY-MM-DD)"
+            problems.append(Problem.at(name, doc.pos((i,)), "calendar", message))
+    if problems:
+        raise ProblemsFound(problems)
+    return frozenset(found)
 
 
 def _read(reader: _Reader, path: Path) -> Source | None:

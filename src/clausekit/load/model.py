@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,21 @@ class Clause(_Versioned):
 
 
 @dataclass(frozen=True)
+class KeyDate:
+    """A `key_dates` entry of a template: a date worth a reminder, as an expression."""
+
+    index: int  # its place in `key_dates`, for positions (`("key_dates", index, "date")`)
+    names: Mapping[str, str]  # language -> name; one entry under "" for a plain text
+    expression: str  # giving the date
+    notice_days: tuple[int, ...]  # reminders, days before the date, largest first
+    when: str | None
+
+    def name(self, lang: str | None) -> str:
+        """The name in `lang`: the plain text, else `lang`'s entry, else the first."""
+        return self.names[""] if "" in self.names else text_in(dict(self.names), lang)
+
+
+@dataclass(frozen=True)
 class Template(_Versioned):
     id: str
     source: Source
@@ -156,8 +172,33 @@ class Template(_Versioned):
         return [r for r in v if isinstance(r, dict)] if isinstance(v, list) else []
 
     @cached_property
+    def key_dates(self) -> tuple[KeyDate, ...]:
+        v = self.data.get("key_dates")
+        return tuple(_key_date(i, k) for i, k in enumerate(v if isinstance(v, list) else []))
+
+    @cached_property
     def outline(self) -> Outline:
         return read_outline(self.data, self.lang)
+
+
+def _key_date(index: int, entry: Any) -> KeyDate:
+    entry = entry if isinstance(entry, dict) else {}
+    name = entry.get("name", "")
+    names = {str(k): str(v) for k, v in name.items()} if isinstance(name, dict) else {"": str(name)}
+    notice = entry.get("notice_days", [])
+    days = {d for d in (notice if isinstance(notice, list) else [notice]) if _count(d)}
+    when = entry.get("when")
+    return KeyDate(
+        index,
+        names,
+        str(entry.get("date", "")),
+        tuple(sorted(days, reverse=True)),
+        str(when) if when is not None else None,
+    )
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -191,6 +232,8 @@ class Settings:
     lang: str = "zh-CN"
     output: str = "dist"
     fonts: Mapping[str, str] = field(default_factory=dict)
+    # Days that are not working days besides weekends (`calendar:`, a file of dates).
+    holidays: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from clausekit.publish.write import (
     known_formats,
     write_documents,
 )
-from clausekit.review.locks import assemble_locked
+from clausekit.review.locks import assemble_locked, toolchain_note
 
 __all__ = [
     "CACHE",
@@ -64,6 +64,12 @@ def build(
     checked.results.save()  # what assembling found is kept for the next run
     fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
     report = write_documents(docs, formats, outdir, force, progress, jobs, fonts, wait)
+    report.notes = [
+        note
+        for doc in docs
+        if doc.kind == "agreement"
+        and (note := toolchain_note(checked.lib.root, doc.source_id)) is not None
+    ]
     report.elapsed = time.perf_counter() - started
     return report
 

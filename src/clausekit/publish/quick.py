@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -86,7 +87,24 @@ class DocumentCache:
         lock = self._file_digest(f"agreements/{agreement_id}.lock.json", absent_ok=True)
         if shared is None or own is None or lock is None:
             return None
+        if lock != "-" and not self._lock_is_current(agreement_id):
+            return None
         return digest("document", str(FORMAT), agreement_id, shared, own, lock)
+
+    def _lock_is_current(self, agreement_id: str) -> bool:
+        """Whether every version the agreement's lock names is the file as it is now.
+
+        A version found only in git history may be gone from it by the next build
+        (history rewritten, a shallow clone), and the full build then refuses the
+        agreement: a kept document must not outlive it, so such agreements are always
+        assembled afresh.  A lock this cannot read is left to the full build too."""
+        try:
+            path = self.root / "agreements" / f"{agreement_id}.lock.json"
+            content = json.loads(path.read_text(encoding="utf-8"))
+            entries = [content["template"], *content["clauses"].values()]
+            return all(self._file_digest(str(e["path"])) == e["sha256"] for e in entries)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return False
 
     def get(self, agreement_id: str, key: str) -> tuple[Document, dict[str, str]] | None:
         """The kept document and the settings it was built with, if kept under `key`."""
@@ -133,6 +151,11 @@ class DocumentCache:
         if settings is None:
             return None
         parts.append(settings)
+        # The holidays `workdays` skips change documents too (`calendar:` in clausekit.yml).
+        calendar = self._calendar_digest()
+        if calendar is None:
+            return None
+        parts.append(calendar)
         for folder, suffix in SHARED:
             files, problems = library_files(self.root, folder, suffix)
             if problems:
@@ -144,6 +167,23 @@ class DocumentCache:
                     return None
                 parts.append(f"{path.relative_to(self.root).as_posix()}:{sha}")
         return digest(*parts)
+
+    def _calendar_digest(self) -> str | None:
+        """The digest of clausekit.yml's `calendar:` file ("-" without one), read without
+        a YAML parser: a name this line does not find plainly is a miss."""
+        try:
+            text = (self.root / "clausekit.yml").read_text("utf-8")
+        except FileNotFoundError:
+            return "-"
+        except (OSError, UnicodeDecodeError):
+            return None
+        lines = [line for line in text.splitlines() if line.startswith("calendar:")]
+        if not lines:
+            return "-"
+        name = lines[0].removeprefix("calendar:").strip()
+        if len(lines) > 1 or not re.fullmatch(r"[\w./-]+", name):
+            return None
+        return self._file_digest(name)
 
     def _file_digest(self, rel: str, absent_ok: bool = False) -> str | None:
         path = self.root / rel

@@ -101,6 +101,7 @@ def join_manifests(folders: list[Path]) -> dict[str, object]:
     """The manifests of `folders` as one; a document in two folders must be the same."""
     documents: dict[str, object] = {}
     generators: set[str] = set()
+    toolchains: set[str] = set()
     for folder in folders:
         path = folder / "manifest.json"
         try:
@@ -112,13 +113,20 @@ def join_manifests(folders: list[Path]) -> dict[str, object]:
         if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
             raise BuildError(f"{path}: not a clausekit manifest")
         generators.add(str(data.get("generator")))
+        toolchains.add(json.dumps(data.get("toolchain"), sort_keys=True))
         for key, entry in data["documents"].items():
             if key in documents and documents[key] != entry:
                 raise BuildError(f"{path}: {key} differs from the same document in another folder")
             documents[key] = entry
     if len(generators) > 1:
         raise BuildError(f"the folders were built by different versions: {sorted(generators)}")
-    return {"documents": dict(sorted(documents.items())), "generator": generators.pop()}
+    if len(toolchains) > 1:
+        raise BuildError(f"the folders were built with different toolchains: {sorted(toolchains)}")
+    return {
+        "documents": dict(sorted(documents.items())),
+        "generator": generators.pop(),
+        "toolchain": json.loads(toolchains.pop()),
+    }
 
 
 def manifest_text(manifest: dict[str, object]) -> str:

@@ -49,6 +49,7 @@ class BuildReport:
     elapsed: float = 0.0
     failures: list[str] = field(default_factory=list)  # one line per failed render
     documents: list[Document] = field(default_factory=list)  # what was asked for
+    notes: list[str] = field(default_factory=list)  # one line each, for the user, not errors
 
     @property
     def outputs(self) -> list[str]:
@@ -92,7 +93,7 @@ def _write_locked(
     jobs: int | None,
     fonts: list[str] | None,
 ) -> BuildReport:
-    fingerprint = renderer_fingerprint(fonts)
+    fingerprints = {fmt: renderer_fingerprint(fonts, fmt) for fmt in formats}
     cache = _read_json(outdir / CACHE)
     manifest = _read_json(outdir / MANIFEST)
     report = BuildReport(outdir=outdir, documents=list(docs))
@@ -104,7 +105,7 @@ def _write_locked(
             a = doc.assembled
             # The Word text, status (watermark) and agreement (properties) shape outputs too.
             content = "\0".join((a.markdown, a.word_markdown, a.status or "", a.agreement or ""))
-            key = _cache_key(content, fmt, fingerprint)
+            key = _cache_key(content, fmt, fingerprints[fmt])
             entry = cache.get(rel)
             if not force and _up_to_date(outdir / rel, entry, key):
                 report.unchanged.append(rel)
@@ -240,9 +241,12 @@ def _update_manifest(
         else:
             del documents[key]
     from clausekit import __version__
+    from clausekit.render.toolchain import current_toolchain
 
     manifest.clear()
     manifest["generator"] = f"clausekit {__version__}"
+    # What made the files: the same inputs with another toolchain may differ.
+    manifest["toolchain"] = current_toolchain().as_dict()
     manifest["documents"] = dict(sorted(documents.items()))
 
 

@@ -27,6 +27,7 @@ from clausekit.load.files import inside, read_inside
 from clausekit.load.model import Agreement, Clause, Library, Source, Template
 from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
 from clausekit.render.atomic import atomic_write
+from clausekit.render.toolchain import current_toolchain
 from clausekit.review import gitrev
 
 FORMAT = 1
@@ -187,8 +188,14 @@ def _find_in_history(git_root: Path, commit: str | None, path: str, sha: str) ->
     return None
 
 
-def lock_content(checked: Checked, agreement_id: str) -> dict[str, Any]:
-    """The lock of an agreement assembled from `checked` (which may be a locked view)."""
+def lock_content(
+    checked: Checked, agreement_id: str, toolchain: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The lock of an agreement assembled from `checked` (which may be a locked view).
+
+    `toolchain` is the one it was first locked with (default: the current one), so
+    that a later build can say when another pandoc or typst makes it.
+    """
     lib = checked.lib
     assembled = assemble_agreement(checked, agreement_id)
     agreement = lib.agreements[agreement_id]
@@ -221,6 +228,7 @@ def lock_content(checked: Checked, agreement_id: str) -> dict[str, Any]:
             "version": template.version,
         },
         "clauses": clauses,
+        "toolchain": toolchain or current_toolchain().as_dict(),
     }
     content["checksum"] = checksum(content)
     return content
@@ -235,7 +243,10 @@ def write_lock(checked: Checked, agreement_id: str, update: bool) -> tuple[str, 
     """
     lib = checked.lib
     source = checked if update else locked(checked, agreement_id)
-    text = dumps(lock_content(source, agreement_id))
+    old = None if update else read_lock(lib.root, agreement_id)
+    kept = old.get("toolchain") if old else None
+    toolchain = kept if isinstance(kept, dict) else None
+    text = dumps(lock_content(source, agreement_id, toolchain))
     path = lock_path(lib.root, agreement_id)
     try:
         unchanged = path.read_text(encoding="utf-8") == text
@@ -244,6 +255,22 @@ def write_lock(checked: Checked, agreement_id: str, update: bool) -> tuple[str, 
     if not unchanged:
         atomic_write(path, text.encode("utf-8"))
     return rel(lib.root, path), not unchanged
+
+
+def toolchain_note(root: Path, agreement_id: str) -> str | None:
+    """One line when a locked agreement is built with another toolchain than it was
+    locked with (another pandoc may lay the same text out differently); else None."""
+    content = read_lock(root, agreement_id)
+    recorded = content.get("toolchain") if content else None
+    if not isinstance(recorded, dict):
+        return None  # not locked, or locked before locks recorded their toolchain
+    differences = current_toolchain().differences(recorded)
+    if not differences:
+        return None
+    return (
+        f"{rel(root, lock_path(root, agreement_id))}: note: locked with another toolchain "
+        f"({'; '.join(differences)}); its documents may differ from those made when it was locked"
+    )
 
 
 def default_targets(lib: Library) -> list[str]:

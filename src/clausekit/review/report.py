@@ -10,9 +10,11 @@ each with whether its document text actually changes (a clause left out by
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from clausekit.check import Checked
+from clausekit.check.schedule import Due, agreement_dates, moved
 from clausekit.errors import ClausekitError, ProblemsFound
 from clausekit.load.model import Clause, Library, Template
 from clausekit.review.locks import assemble_locked, lock_path
@@ -56,6 +58,17 @@ class Affected:
 
 
 @dataclass
+class MovedDate:
+    """A key date a change moves: ISO dates, None where it does not apply (before it was
+    added, after it was removed or left out by its `when`)."""
+
+    agreement: str
+    name: str
+    base: str | None
+    head: str | None
+
+
+@dataclass
 class Review:
     base: str
     head: str
@@ -64,6 +77,7 @@ class Review:
     affected_templates: list[Affected] = field(default_factory=list)
     affected_agreements: list[Affected] = field(default_factory=list)
     translations_behind: list[Behind] = field(default_factory=list)
+    key_dates_moved: list[MovedDate] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,7 +116,28 @@ def review(base: Library, head: Library, base_label: str, head_label: str) -> Re
     pair = (Checked(base), Checked(head))
     for aid in sorted(set(base.agreements) | set(head.agreements)):
         result.affected_agreements += _agreement(pair, aid, affected)
+    result.key_dates_moved = _moved_dates(pair, [a.id for a in result.affected_agreements])
     return result
+
+
+def _moved_dates(pair: tuple[Checked, Checked], aids: list[str]) -> list[MovedDate]:
+    """The key dates of the affected agreements that differ between base and head (an
+    agreement that does not compute on one side is left to `check`)."""
+    sides: list[list[Due]] = [[], []]
+    for side, checked in zip(sides, pair, strict=True):
+        for aid in aids:
+            agreement = checked.lib.agreements.get(aid)
+            if agreement is not None:
+                dues, problems = agreement_dates(checked, agreement)
+                side += [] if problems else dues
+    return [
+        MovedDate(aid, name, _iso(old), _iso(new))
+        for aid, name, old, new in moved(sides[0], sides[1])
+    ]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _agreement(

@@ -41,6 +41,13 @@ def to_markdown(r: Review) -> str:
         ]
         out += [_agreement_row(a) for a in r.affected_agreements]
         out.append("")
+    if r.key_dates_moved:
+        out += ["### Key dates moved", "", "| Agreement | Key date | Change |", "|---|---|---|"]
+        out += [
+            f"| `{m.agreement}` | {_cell(m.name)} | {m.base or '(none)'} → {m.head or '(none)'} |"
+            for m in r.key_dates_moved
+        ]
+        out.append("")
     if r.translations_behind:
         out += [
             "### Translations left behind",

@@ -42,6 +42,8 @@ PINS = {
         Pin("actions/download-artifact", "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"),
         Pin("actions/upload-pages-artifact", "fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
         Pin("actions/deploy-pages", "cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
+        # Only this repository's release workflow publishes to the package index.
+        Pin("pypa/gh-action-pypi-publish", "81e9d935c883d0b210363ab89cf05f3894778450", "v1.8.14"),
     )
 }
 

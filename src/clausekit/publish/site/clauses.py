@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -57,7 +58,8 @@ def folder(cid: str) -> str:
     return cid.rsplit("/", 1)[0] if "/" in cid else "."
 
 
-def home_page(lib: Library, title: str) -> GeneratedPage:
+def home_page(lib: Library, title: str, more_links: Sequence[str] = ()) -> GeneratedPage:
+    """The library's home; `more_links` (Markdown) follow the links to the indexes."""
     uri = INDEXES["home"]
     by_status = Counter(status(c) for c in lib.clauses.values())
     by_lang = Counter(c.lang or lib.settings.lang for c in lib.clauses.values())
@@ -100,6 +102,7 @@ def home_page(lib: Library, title: str) -> GeneratedPage:
         )
         + "\n"
     )
+    out += [f"\n{more}\n" for more in more_links]
     return make_page(uri, title, out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
 from clausekit.assemble import Assembled, number_entries
@@ -218,10 +219,15 @@ def preview_of(assembled: Assembled) -> Preview:
 
 
 def agreement_page(
-    checked: Checked, agreement: Agreement, formats: list[str], preview: Preview | None = None
+    checked: Checked,
+    agreement: Agreement,
+    formats: list[str],
+    preview: Preview | None = None,
+    key_dates: Sequence[str | RawHtml] = (),
 ) -> GeneratedPage:
     """`preview`: the text `check` assembled already; None assembles it here.  The
-    preview's HTML goes in place of `PREVIEW_MARK` when the page is written."""
+    preview's HTML goes in place of `PREVIEW_MARK` when the page is written.
+    `key_dates`: the agreement's key dates section (`site.calendars`), before the text."""
     lib = checked.lib
     uri = agreement_uri(agreement.id)
     template = lib.templates[agreement.template_id]
@@ -240,6 +246,7 @@ def agreement_page(
     ]
     downloads = _downloads(uri, agreement.id, formats, t["downloads"])
     out.append(RawHtml("\n".join(p for p in (f"<p>{' · '.join(facts)}</p>", downloads) if p)))
+    out += key_dates
     out.append(f"## {t['preview']} {{#preview}}\n")
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements

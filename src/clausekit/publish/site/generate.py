@@ -10,6 +10,11 @@ from typing import Any
 from clausekit.check import Checked
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.load.model import Agreement
+from clausekit.publish.site.calendars import (
+    key_dates_section,
+    library_calendar_link,
+    site_calendars,
+)
 from clausekit.publish.site.clauses import clause_index, clause_page, folder, home_page, tags_page
 from clausekit.publish.site.common import (
     INDEXES,
@@ -70,6 +75,7 @@ class SiteContent:
     pages: list[GeneratedPage]
     sections: dict[str, list[str | dict[str, list[str]]]]  # index uri -> its nav children
     downloads: dict[str, str] = field(default_factory=dict)  # site uri -> path in the cache
+    files: dict[str, bytes] = field(default_factory=dict)  # site uri -> content (calendars)
     in_nav: set[str] = field(default_factory=set)
     prefix: str = ""  # the folder of the generated pages below docs_dir
 
@@ -90,6 +96,7 @@ class SiteContent:
             [replace(p, uri=prefix + p.uri) for p in self.pages],
             {prefix + k: sub(v) for k, v in self.sections.items()},
             {prefix + k: v for k, v in self.downloads.items()},
+            {prefix + k: v for k, v in self.files.items()},
             {prefix + u for u in self.in_nav},
             prefix,
         )
@@ -177,8 +184,11 @@ def generate(
     for template in lib.templates.values():
         for name, expr in template.computed.items():
             computed.setdefault(name, f"= {expr}")  # hover text of a computed value
+    paged = [a for a in sorted(lib.agreements) if used.has_page(a)]
+    calendars = site_calendars(checked, paged, site_name)
+    more = [library_calendar_link(INDEXES["home"])] if calendars else []
     pages = [
-        home_page(lib, site_name),
+        home_page(lib, site_name, more),
         clause_index(lib),
         tags_page(lib),
         template_index(lib, used),
@@ -198,8 +208,18 @@ def generate(
     pages += [template_page(lib, lib.templates[t], used, formats) for t in sorted(lib.templates)]
     pages += agreement_lists(lib, used, per_page)
     kept = previews or {}
-    paged = [a for a in sorted(lib.agreements) if used.has_page(a)]
-    pages += [agreement_page(checked, lib.agreements[a], formats, kept.get(a)) for a in paged]
+    pages += [
+        agreement_page(
+            checked,
+            lib.agreements[a],
+            formats,
+            kept.get(a),
+            key_dates_section(
+                agreement_uri(a), a, calendars, lib.templates[lib.agreements[a].template_id].lang
+            ),
+        )
+        for a in paged
+    ]
 
     by_folder: dict[str, list[str]] = defaultdict(list)
     for cid in sorted(lib.clauses):
@@ -219,7 +239,7 @@ def generate(
         for tid in lib.templates:
             downloads[download_uri(f"blank/{tid}", fmt)] = f"blank/{tid}.{fmt}"
     _check_unique(pages)
-    return SiteContent(pages, sections, downloads)
+    return SiteContent(pages, sections, downloads, files=dict(calendars.files))
 
 
 def _paged(agreements: Mapping[str, Agreement], which: str) -> frozenset[str] | None:

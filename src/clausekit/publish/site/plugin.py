@@ -205,6 +205,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
                 File.generated(config, page.uri, content=page.content, inclusion=inclusion)
             )
         files.append(File.generated(config, STYLESHEET_URI, content=STYLESHEET))
+        for uri, content in self.content.files.items():  # the calendars
+            files.append(File.generated(config, uri, content=content))
         if self.download_dir is not None:
             for uri, rel in self.content.downloads.items():
                 path = self.download_dir / rel
