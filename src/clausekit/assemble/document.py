@@ -184,6 +184,8 @@ def render(
         meta + "\n" + joined(word_parts) + "\n",
         sections=md_parts,
         word_sections=word_parts,
+        signature_borders=template.signature_borders,
+        first_line_indent=template.first_line_indent,
     )
     return assembled, []
 

@@ -260,6 +260,11 @@ def environment(
         finalize=finalize,
         autoescape=False,
         keep_trailing_newline=True,
+        # A block tag alone on its line (`{% for %}`, `{% endfor %}`) leaves no line
+        # behind: a loop over list items prints a tight list, not one item per
+        # paragraph with blank lines between them.
+        trim_blocks=True,
+        lstrip_blocks=True,
         # Clause text gets typographic quotes and dashes; values never do.
         extensions=[Typography],
         # `{#id}` after a heading is an anchor for ref() (Pandoc's attribute
