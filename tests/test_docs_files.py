@@ -148,11 +148,6 @@ def test_recipes_computed_values_are_the_templates(tmp_path: Path) -> None:
                 assert templates[f"templates/recipes-{lang}.yaml"]["computed"][name] == expression
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the render stage still puts a blank line after each item a {% for %} prints "
-    "(loose list); the fix for tight lists is not on main yet",
-)
 @pytest.mark.parametrize(
     ("agreement", "items"),
     [
