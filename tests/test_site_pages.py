@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -175,27 +174,35 @@ def test_plugin_gives_the_same_pages(pages_site: tuple[Path, Path, str], tmp_pat
     assert pages(built.site) == pages(files_site)
 
 
-# Zensical needs zensical-ui, which the package index used here does not serve; the
-# test runs wherever `pip install zensical` works.
-@pytest.mark.skipif(
-    importlib.util.find_spec("zensical") is None,
-    reason="zensical is not installed (pip install zensical)",
-)
-def test_pages_then_zensical(pages_site: tuple[Path, Path, str], tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def zensical_site(pages_site: tuple[Path, Path, str]) -> Path:
+    """The pages of `clausekit pages` built by Zensical (pinned in requirements/test.txt)."""
     root, _, _ = pages_site
     config = plain_config(root, root / "docs" / ".nav.yml")
     text = config.read_text("utf-8") + "site_dir: zsite\n"
     config.write_text(text, "utf-8")
     built = build_plain(config, root / "zsite", engine="zensical")
     assert built.returncode == 0, built.stdout + built.stderr
-    site = root / "zsite"
-    for page in (
-        "clauses/common/confidentiality-zh",
-        "templates/mutual-nda",
-        "agreements/mutual-nda/2026-draft",
+    return root / "zsite"
+
+
+def test_pages_then_zensical(zensical_site: Path) -> None:
+    for page, title in (
+        ("clauses/common/confidentiality-zh", "保密条款"),
+        ("templates/mutual-nda", "保密协议"),
+        ("agreements/mutual-nda/2026-draft", "保密协议"),
     ):
-        assert (site / page / "index.html").is_file(), page
-    assert broken_links(site) == []
+        html = (zensical_site / page / "index.html").read_text("utf-8")
+        assert "<h1" in html and title in html, page
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Zensical 0.0.73 re-bases the relative links inside raw HTML blocks (agreement "
+    "facts, where-used lists), one folder too deep; MkDocs leaves them as written",
+)
+def test_zensical_links_resolve(zensical_site: Path) -> None:
+    assert broken_links(zensical_site) == []
 
 
 @pytest.fixture(scope="module")
