@@ -11,6 +11,7 @@ from clausekit.assemble import Assembled, number_entries
 from clausekit.check import Checked
 from clausekit.check.compose import declarations
 from clausekit.load.model import Agreement, Library, Template
+from clausekit.publish.site.form import new_agreement_link
 from clausekit.publish.site.bilingual import side_by_side
 from clausekit.publish.site.clauses import (
     variables_table,  # one table format for clauses and templates
@@ -93,6 +94,7 @@ def template_page(
     out.append(" · ".join(facts) + "\n")
     if template.data.get("summary"):
         out.append(f"> {md_text(template.data['summary'])}\n")
+    out.append(f"{new_agreement_link(uri, template)}\n")
     blank = _downloads(uri, f"blank/{template.id}", formats, t["blank"])
     if blank:
         out.append(RawHtml(blank))

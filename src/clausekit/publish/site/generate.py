@@ -25,6 +25,7 @@ from clausekit.publish.site.common import (
     template_uri,
     usage,
 )
+from clausekit.publish.site.form import Repository, asset_files, form_links, form_page
 from clausekit.publish.site.documents import (
     agreement_index,
     agreement_lists,
@@ -169,6 +170,7 @@ def generate(
     agreement_pages: str = "all",
     previews: Mapping[str, Preview] | None = None,
     per_page: int = 100,
+    repo: Repository | None = None,
 ) -> SiteContent:
     """Every page; raises `ProblemsFound` if an agreement does not assemble.
 
@@ -187,6 +189,7 @@ def generate(
     paged = [a for a in sorted(lib.agreements) if used.has_page(a)]
     calendars = site_calendars(checked, paged, site_name)
     more = [library_calendar_link(INDEXES["home"])] if calendars else []
+    more += form_links(lib, INDEXES["home"])
     pages = [
         home_page(lib, site_name, more),
         clause_index(lib),
@@ -206,6 +209,7 @@ def generate(
         for cid in sorted(lib.clauses)
     ]
     pages += [template_page(lib, lib.templates[t], used, formats) for t in sorted(lib.templates)]
+    pages += [form_page(checked, lib.templates[t], repo) for t in sorted(lib.templates)]
     pages += agreement_lists(lib, used, per_page)
     kept = previews or {}
     pages += [
@@ -239,7 +243,8 @@ def generate(
         for tid in lib.templates:
             downloads[download_uri(f"blank/{tid}", fmt)] = f"blank/{tid}.{fmt}"
     _check_unique(pages)
-    return SiteContent(pages, sections, downloads, files=dict(calendars.files))
+    files = {**calendars.files, **asset_files()}
+    return SiteContent(pages, sections, downloads, files=files)
 
 
 def _paged(agreements: Mapping[str, Agreement], which: str) -> frozenset[str] | None:

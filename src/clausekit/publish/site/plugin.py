@@ -33,6 +33,7 @@ from clausekit.load.files import escape_problem, inside
 from clausekit.publish.build import build, default_outdir
 from clausekit.publish.site.common import PREVIEW_MARK, GeneratedPage
 from clausekit.publish.site.documents import preview_of
+from clausekit.publish.site.form import Repository
 from clausekit.publish.site.generate import (
     AGREEMENT_PAGES,
     STYLESHEET,
@@ -93,6 +94,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
                 agreement_pages=self.config.agreement_pages,
                 previews=previews,
                 per_page=max(1, self.config.agreements_per_page),
+                repo=Repository.from_config(config.repo_url, config.edit_uri),
             )
         except ProblemsFound as exc:
             raise LibraryProblems(list(exc.problems)) from exc
