@@ -42,14 +42,18 @@ variables:
     items: {type: string, minLength: 1}
     description: 培训课程名称
   teaching_lang:
+    type: string
     enum: [中文, 英文]
     description: 授课语言
   onsite:
     type: boolean
     description: 是否在甲方现场授课
+changelog:
+  - {version: 1.0.0, date: 2026-11-20, note: 首次发布}
 ---
 1. 培训课程包括：{{ sessions | join('、') }}。
-2. 授课语言为{{ teaching_lang }}。
+2. 授课语言为{{ teaching_lang }}，
+{% if onsite %}在甲方现场授课{% else %}在乙方培训场所授课{% endif %}。
 """
 ONSITE_CLAUSE = """\
 ---
@@ -62,6 +66,8 @@ variables:
     type: string
     minLength: 1
     description: 甲方现场联系人及电话
+changelog:
+  - {version: 1.0.0, date: 2026-11-20, note: 首次发布}
 ---
 乙方在甲方现场授课的，由{{ site_contact }}负责协调场地与设备。
 """
@@ -85,8 +91,7 @@ def _library(root: Path) -> None:
     template = (root / "templates/customer-service-training.yaml").read_text("utf-8")
     template = template.replace(
         "  - training/location\n",
-        "  - training/location\n  - extra/sessions\n"
-        '  - clause: extra/onsite\n    when: "onsite"\n',
+        '  - training/location\n  - extra/sessions\n  - clause: extra/onsite\n    when: "onsite"\n',
     )
     (root / "templates/training-form.yaml").write_text(template, "utf-8")
     written = yaml.safe_load(
@@ -154,9 +159,7 @@ class FormPage:
         self.page.set_default_timeout(20_000)
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on(
-            "console", lambda m: self.errors.append(m.text) if m.type == "error" else None
-        )
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.goto(url)
         self.page.wait_for_selector("#ck-form[data-ready=true]")
 
@@ -385,5 +388,10 @@ def test_every_template_has_a_linked_form_in_its_language(form: Any, base_url: s
 
 def test_form_assets_are_in_the_package() -> None:
     folder = Path(__file__).parents[1] / "src/clausekit/assets/form"
-    for name in ("jsoneditor.min.js", "ajv2020.min.js", "jsoneditor.LICENSE.txt", "ajv.LICENSE.txt"):
+    for name in (
+        "jsoneditor.min.js",
+        "ajv2020.min.js",
+        "jsoneditor.LICENSE.txt",
+        "ajv.LICENSE.txt",
+    ):
         assert (folder / name).stat().st_size > 1000, name

@@ -458,6 +458,14 @@
     el.addEventListener("input", update);
     el.addEventListener("change", update);
   });
+  // JSON Editor reads a text field on `change` (when it loses focus); the YAML
+  // follows each key stroke instead.
+  document.getElementById("ck-form-fields").addEventListener("input", function (event) {
+    var el = event.target;
+    if (el.matches("input:not([type=checkbox]), textarea")) {
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
   editor.on("ready", function () {
     update();
     editor.on("change", update);

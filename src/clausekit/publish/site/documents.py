@@ -11,7 +11,6 @@ from clausekit.assemble import Assembled, number_entries
 from clausekit.check import Checked
 from clausekit.check.compose import declarations
 from clausekit.load.model import Agreement, Library, Template
-from clausekit.publish.site.form import new_agreement_link
 from clausekit.publish.site.bilingual import side_by_side
 from clausekit.publish.site.clauses import (
     variables_table,  # one table format for clauses and templates
@@ -36,6 +35,7 @@ from clausekit.publish.site.common import (
     table,
     template_uri,
 )
+from clausekit.publish.site.form import new_agreement_link
 from clausekit.publish.site.markup import (
     html_block,
     md_code,

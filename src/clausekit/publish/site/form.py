@@ -33,7 +33,8 @@ _TOKEN = re.compile("\ue010(\\d+)\ue011")
 WORDS = {
     "zh": {
         "new": "新建协议",
-        "intro": "填写下列各项，右侧即显示协议的 YAML 文件；全部有效后可下载，或在仓库中发起拉取请求。",
+        "intro": "填写下列各项，右侧即显示协议的 YAML 文件；"
+        "全部有效后可下载，或在仓库中发起拉取请求。",
         "id": "协议编号（文件 agreements/<编号>.yaml）",
         "status": "状态",
         "title": "协议标题（可不填，默认为模板标题）",
@@ -202,7 +203,7 @@ def _fillable(body: str, described: dict[str, str], lang: str) -> str:
 
 
 def form_links(lib: Library, from_uri: str) -> list[str]:
-    """"New agreement" links for a page (the home page): one per template."""
+    """ "New agreement" links for a page (the home page): one per template."""
     out = []
     for tid in sorted(lib.templates):
         template = lib.templates[tid]

@@ -25,7 +25,6 @@ from clausekit.publish.site.common import (
     template_uri,
     usage,
 )
-from clausekit.publish.site.form import Repository, asset_files, form_links, form_page
 from clausekit.publish.site.documents import (
     agreement_index,
     agreement_lists,
@@ -33,6 +32,7 @@ from clausekit.publish.site.documents import (
     template_index,
     template_page,
 )
+from clausekit.publish.site.form import Repository, asset_files, form_links, form_page
 from clausekit.publish.verify import Preview
 from clausekit.review.history import clause_versions, in_repository
 
