@@ -63,11 +63,17 @@ def test_generated_pages_are_not_committed() -> None:
 
 def test_clause_page_shows_placeholders_variables_and_where_used(site: Built) -> None:
     page = _page(site, "clauses/common/confidentiality-zh")
+    # The text shows what to fill in; the code name is on hover.
     assert (
-        '<span class="ck-var" title="保密期限（年），自协议生效之日起计算">'
-        "confidentiality.years</span>"
+        '<span class="ck-var" title="confidentiality.years">'
+        "[保密期限（年），自协议生效之日起计算]</span>"
     ) in page
-    assert "<code>confidentiality.years</code>" in page  # the variables table
+    text = page.split('id="text"')[1].split('class="ck-source"')[0]
+    assert ">confidentiality.years<" not in text
+    # The source view and the variables table keep the code name.
+    source = page.split('class="ck-source"')[1].split("</details>")[0]
+    assert "{{ confidentiality.years }}" in source
+    assert '<span class="ck-seg">confidentiality</span>.<wbr><span class="ck-seg">years' in page
     assert 'id="where-used"' in page
     assert 'href="../../../templates/mutual-nda/"' in page
     assert 'href="../../../agreements/mutual-nda/2026-draft/"' in page
@@ -80,7 +86,7 @@ def test_computed_values_and_refs_are_placeholders(site: Built) -> None:
     assert ">prepay_amount</span>" in page
     assert '<span class="ck-ref" title="ref(&#x27;training/acceptance#acceptance&#x27;)">' in page
     assert 'id="ck-schedule"' in page  # the `{#schedule}` anchor, not printed
-    assert "{#schedule}" not in page
+    assert "{#schedule}" not in page.split('class="ck-source"')[0]
 
 
 def test_template_page_numbers_its_outline(site: Built) -> None:
@@ -184,7 +190,8 @@ def test_placeholders_escape_hostile_text() -> None:
     body = "<b>x</b> *{{ party.name }}* {{ ref('a/b') }} {## note ##}\n"
     rendered, found = clause_html(body, "zh-CN", {"party.name": 'A "quoted" <desc> & co'})
     assert "<b>" not in rendered and "&lt;b&gt;" in rendered
-    assert 'title="A &quot;quoted&quot; &lt;desc&gt; &amp; co"' in rendered
+    assert ">[A &quot;quoted&quot; &lt;desc&gt; &amp; co]</span>" in rendered
+    assert 'title="party.name"' in rendered
     assert "note" not in rendered
     assert [p.kind for p in found] == ["var", "ref"]
 

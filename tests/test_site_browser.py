@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,8 +105,8 @@ def test_clause_page_variables_and_where_used_links(page: Any, base_url: str) ->
     table = page.locator("h2#variables + div table, h2#variables ~ table").first
     assert "confidentiality.years" in table.inner_text()
     var = page.locator(".ck-clause .ck-var").first
-    assert var.inner_text() == "confidentiality.years"
-    assert var.get_attribute("title") == "保密期限（年），自协议生效之日起计算"
+    assert var.inner_text() == "[保密期限（年），自协议生效之日起计算]"
+    assert var.get_attribute("title") == "confidentiality.years"
     links: list[str] = page.evaluate(
         """() => {
             const out = [];
@@ -168,3 +170,78 @@ def test_clause_page_screenshot(page: Any, base_url: str) -> None:
     page.locator(".ck-var").first.hover()
     page.screenshot(path=str(out), full_page=True)
     assert out.stat().st_size > 10_000
+
+
+# Chinese queries, and the page each should find first: the pages that hold all their
+# words come first, and no result marks a word it holds as missing.
+SEARCHES = [
+    ("保密期限", "clauses/nda/term/", ("保密", "期限")),
+    ("违约责任", "clauses/training/client-breach/", ("违约责任",)),  # one word
+    ("付款方式", "clauses/training/payment/", ("付款", "方式")),
+]
+
+
+def _indexed(site_dir: Path) -> dict[str, str]:
+    """Each search entry's title and text (a page's top, or one of its sections), as
+    the search index holds them, without tags and zero-width spaces."""
+    docs = json.loads((site_dir / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    return {
+        d["location"]: re.sub(r"<[^>]+>", "", d["title"] + " " + d["text"]).replace("\u200b", "")
+        for d in docs
+    }
+
+
+@pytest.mark.parametrize(("query", "first", "words"), SEARCHES)
+def test_chinese_search_ranks_pages_with_both_words_first(
+    page: Any, base_url: str, site_dir: Path, query: str, first: str, words: tuple[str, ...]
+) -> None:
+    page.goto(base_url, wait_until="networkidle")
+    box = page.locator("input[data-md-component='search-query']")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    items = page.locator(".md-search-result__item > a.md-search-result__link")
+    items.first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)  # the last query's results
+    hrefs = [items.nth(i).get_attribute("href").split("?")[0] for i in range(min(5, items.count()))]
+    assert hrefs[0].removeprefix(base_url) == first, hrefs
+    indexed = _indexed(site_dir)
+    entries = [h.removeprefix(base_url) for h in hrefs]
+    holds = [all(w in indexed[e] for w in words) for e in entries]
+    # Pages holding both words before any that lacks one.
+    assert holds == sorted(holds, reverse=True), list(zip(hrefs, holds, strict=True))
+    for i in range(min(5, items.count())):
+        missing = items.nth(i).locator(".md-search-result__terms del, .md-search-result__terms s")
+        for word in missing.all_inner_texts():
+            assert word.strip("* ") not in indexed[entries[i]], (entries[i], word)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_variables_tables_wrap_inside_the_content(browser: Any, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    try:
+        for url in ("clauses/training/payment/", "templates/customer-service-training/"):
+            pg.goto(base_url + url)
+            widths = pg.evaluate(
+                """() => [...document.querySelectorAll('table.ck-vars')].map(t => ({
+                    table: t.getBoundingClientRect().right,
+                    content: t.closest('.md-content__inner').getBoundingClientRect().right,
+                    page: document.documentElement.scrollWidth,
+                    broken: [...t.querySelectorAll('.ck-seg')]
+                        .filter(s => s.getClientRects().length > 1).length,
+                }))"""
+            )
+            assert widths, url
+            for w in widths:
+                assert w["table"] <= w["content"] + 1, (url, width, w)
+                assert w["page"] <= width, (url, width, w)
+                assert w["broken"] == 0, (url, width, w)  # no name broken inside a word
+        out = REPO / "test-output" / f"clause-page-{width}.png"
+        out.parent.mkdir(exist_ok=True)
+        pg.goto(base_url + "clauses/training/payment/")
+        pg.locator("#variables").scroll_into_view_if_needed()
+        pg.screenshot(path=str(out), full_page=True)
+        assert out.stat().st_size > 10_000
+    finally:
+        context.close()

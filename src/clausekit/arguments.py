@@ -114,6 +114,7 @@ def parser() -> argparse.ArgumentParser:
     )
     m.add_argument("folders", nargs="+", type=Path, metavar="DIR")
 
+    _pages_parser(sub)
     s = sub.add_parser(
         "schema",
         help="print the JSON Schema of a template's agreements",
@@ -163,6 +164,34 @@ def parser() -> argparse.ArgumentParser:
         help="leave out the example clause, template and draft agreement",
     )
     return p
+
+
+def _pages_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = sub.add_parser(
+        "pages",
+        help="write the library's site pages as Markdown files under docs/",
+        description="Write the library's pages (clauses, templates, agreements, indexes, "
+        "tags, downloads, previews) as Markdown files and assets under DIR/<prefix>/, "
+        "for MkDocs or Zensical to build, with a nav fragment (.nav.yml) and a "
+        ".gitignore listing them. Hand-written pages are never touched. Options not "
+        "given come from the clausekit plugin's entry in mkdocs.yml.",
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="the docs folder (default: mkdocs.yml's docs_dir)"
+    )
+    p.add_argument(
+        "--prefix",
+        metavar="FOLDER",
+        help="folder of the pages below DIR (default: library/ when DIR has its own "
+        "index.md, else the top)",
+    )
+    p.add_argument(
+        "--no-downloads",
+        dest="downloads",
+        action="store_false",
+        default=None,
+        help="no DOCX/PDF downloads (faster; the pages have no download links)",
+    )
 
 
 def _day(text: str) -> date:

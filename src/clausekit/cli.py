@@ -72,6 +72,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         out.write(manifest_text(join_manifests(args.folders)))
         return 0
+    if args.command == "pages":  # loads and checks the library itself
+        return _pages(args, out)
     quick = _quick_build(args) if args.command == "build" else None
     if quick is not None:
         report = quick.run(err)
@@ -112,6 +114,20 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"created {path.relative_to(lib.root).as_posix()}", file=out)
         return 0
     return _build(lib, args, out, err, quick)
+
+
+def _pages(args: argparse.Namespace, out: TextIO) -> int:
+    from clausekit.publish.pages import PagesRequest, write_site_pages
+
+    root = _root(args)
+    written = write_site_pages(PagesRequest(root, args.out, args.prefix, args.downloads))
+    where = written.folder.resolve()
+    shown = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+    print(f"wrote {len(written.files)} files in {shown}/", file=out)
+    if written.removed:
+        print(f"removed {len(written.removed)} files no longer generated", file=out)
+    print(f"nav fragment to paste into mkdocs.yml: {shown}/.nav.yml", file=out)
+    return 0
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:

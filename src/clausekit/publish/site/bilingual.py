@@ -11,6 +11,7 @@ from clausekit.load.bilingual import is_bilingual
 from clausekit.load.model import Clause, Library, Template
 from clausekit.publish.site.common import RawHtml, clause_uri, link
 from clausekit.publish.site.markup import clause_html, commonmark, descriptions, html_block
+from clausekit.publish.site.words import site_words
 
 
 def translation_links(lib: Library, clause: Clause, uri: str) -> str | None:
@@ -19,12 +20,12 @@ def translation_links(lib: Library, clause: Clause, uri: str) -> str | None:
     if named is not None:
         source = lib.clauses.get(named[0])
         target = link(uri, clause_uri(named[0]), source.title) if source else named[0]
-        return f"**原文 · Source** {target} ({named[1]})\n"
+        return f"**{site_words(lib)('source')}** {target} ({named[1]})\n"
     pairs = sorted(lib.translations.get(clause.id, {}).items())
     if not pairs:
         return None
     items = [f"{link(uri, clause_uri(c.id), c.title)} ({lang})" for lang, c in pairs]
-    return "**译文 · Translations** " + " · ".join(items) + "\n"
+    return f"**{site_words(lib)('translations')}** " + " · ".join(items) + "\n"
 
 
 def side_by_side(lib: Library, template: Template) -> list[str | RawHtml]:
@@ -42,7 +43,8 @@ def side_by_side(lib: Library, template: Template) -> list[str | RawHtml]:
         rows.append(f"<tr>{''.join(cells)}</tr>")
     head = f"<tr><th>{html.escape(first)}</th><th>{html.escape(second)}</th></tr>"
     table = f"<table>\n<thead>{head}</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
-    return ["## 对照 · Side by side {#side-by-side}\n", RawHtml(html_block(table, "ck-parallel"))]
+    title = site_words(lib)("side_by_side")
+    return [f"## {title} {{#side-by-side}}\n", RawHtml(html_block(table, "ck-parallel"))]
 
 
 def _cell(clause: Clause, lang: str) -> str:

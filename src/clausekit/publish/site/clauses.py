@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from itertools import pairwise
+from collections import defaultdict
 from typing import Any
 
 from clausekit.load.model import Clause, Library
@@ -26,6 +24,7 @@ from clausekit.publish.site.common import (
     table,
     template_uri,
 )
+from clausekit.publish.site.compare import alternatives, redlines
 from clausekit.publish.site.markup import (
     clause_html,
     commonmark,
@@ -35,9 +34,8 @@ from clausekit.publish.site.markup import (
     md_code,
     md_text,
 )
-from clausekit.review.history import Version, redline_fragment
-
-RECENT = 10
+from clausekit.publish.site.words import Words, site_words
+from clausekit.review.history import Version
 
 
 def status(clause: Clause) -> str:
@@ -58,70 +56,6 @@ def folder(cid: str) -> str:
     return cid.rsplit("/", 1)[0] if "/" in cid else "."
 
 
-def home_page(lib: Library, title: str, more_links: Sequence[str] = ()) -> GeneratedPage:
-    """The library's home; `more_links` (Markdown) follow the links to the indexes."""
-    uri = INDEXES["home"]
-    by_status = Counter(status(c) for c in lib.clauses.values())
-    by_lang = Counter(c.lang or lib.settings.lang for c in lib.clauses.values())
-    agreements = Counter(a.status for a in lib.agreements.values())
-    out: list[str | RawHtml] = [f"# {md_text(title)}\n"]
-    out.append(
-        f"本条款库共有 {len(lib.clauses)} 个条款、{len(lib.templates)} 个模板、"
-        f"{len(lib.agreements)} 份协议。"
-        f"The library holds {len(lib.clauses)} clauses, {len(lib.templates)} templates "
-        f"and {len(lib.agreements)} agreements.\n"
-    )
-    out.append("## 条款状态 · Clauses by status\n")
-    out.append(table(["状态 Status", "条款 Clauses"], _counts(by_status)))
-    out.append("## 语言 · Languages\n")
-    out.append(table(["语言 Language", "条款 Clauses"], _counts(by_lang)))
-    out.append("## 协议状态 · Agreements by status\n")
-    out.append(table(["状态 Status", "协议 Agreements"], _counts(agreements)))
-    out.append("## 最近修改 · Recently changed\n")
-    rows = []
-    for date, clause, entry in _recent(lib)[:RECENT]:
-        rows.append(
-            [
-                md_text(date),
-                link(uri, clause_uri(clause.id), clause.title),
-                md_text(entry.get("version", "")),
-                md_text(entry.get("note", "")),
-            ]
-        )
-    out.append(table(["日期 Date", "条款 Clause", "版本 Version", "说明 Note"], rows))
-    out.append(
-        "\n"
-        + " · ".join(
-            link(uri, INDEXES[k], t)
-            for k, t in (
-                ("clauses", "条款索引 Clause index"),
-                ("templates", "模板 Templates"),
-                ("agreements", "协议 Agreements"),
-                ("tags", "标签 Tags"),
-            )
-        )
-        + "\n"
-    )
-    out += [f"\n{more}\n" for more in more_links]
-    return make_page(uri, title, out)
-
-
-def _counts(counter: Counter[str]) -> list[list[str]]:
-    return [[md_text(k), str(v)] for k, v in sorted(counter.items())]
-
-
-def _recent(lib: Library) -> list[tuple[str, Clause, dict[str, Any]]]:
-    found = []
-    for clause in lib.clauses.values():
-        log = changelog(clause.data)
-        if log:
-            found.append((str(log[0].get("date", "")), clause, log[0]))
-    # Newest first; ties by id so the page is the same on every build.
-    found.sort(key=lambda item: item[1].id)
-    found.sort(key=lambda item: item[0], reverse=True)
-    return found
-
-
 def _clause_row(uri: str, clause: Clause) -> list[str]:
     return [
         link(uri, clause_uri(clause.id), clause.title),
@@ -133,19 +67,21 @@ def _clause_row(uri: str, clause: Clause) -> list[str]:
     ]
 
 
-_HEAD = ["条款 Clause", "编号 Id", "状态 Status", "语言 Lang", "版本 Version", "摘要 Summary"]
+def _head(w: Words) -> list[str]:
+    return [w(k) for k in ("clause", "id", "status", "lang", "version", "summary")]
 
 
 def clause_index(lib: Library) -> GeneratedPage:
     uri = INDEXES["clauses"]
-    out: list[str | RawHtml] = ["# 条款索引 · Clause index\n", "## 按目录 · By folder\n"]
+    w = site_words(lib)
+    out: list[str | RawHtml] = [f"# {w('clause_index')}\n", f"## {w('by_folder')}\n"]
     groups: dict[str, list[Clause]] = defaultdict(list)
     for cid in sorted(lib.clauses):
         groups[folder(cid)].append(lib.clauses[cid])
     for name, members in groups.items():
         out.append(f"### {md_text(name)}\n")
-        out.append(table(_HEAD, [_clause_row(uri, c) for c in members]))
-    out.append("## 按标签 · By tag\n")
+        out.append(table(_head(w), [_clause_row(uri, c) for c in members]))
+    out.append(f"## {w('by_tag')}\n")
     by_tag = _by_tag(lib)
     out.append(
         " · ".join(
@@ -154,7 +90,7 @@ def clause_index(lib: Library) -> GeneratedPage:
         )
         + "\n"
     )
-    return make_page(uri, "条款索引 · Clause index", out)
+    return make_page(uri, w("clause_index"), out)
 
 
 def _rel_tags(from_uri: str) -> str:
@@ -171,13 +107,14 @@ def _by_tag(lib: Library) -> dict[str, list[Clause]]:
 
 def tags_page(lib: Library) -> GeneratedPage:
     uri = INDEXES["tags"]
-    out: list[str | RawHtml] = ["# 标签 · Tags\n"]
+    w = site_words(lib)
+    out: list[str | RawHtml] = [f"# {w('tags')}\n"]
     for tag, members in _by_tag(lib).items():
         out.append(f"## {md_text(tag)} {{#{tag_anchor(tag)}}}\n")
-        out.append(table(_HEAD, [_clause_row(uri, c) for c in members]))
+        out.append(table(_head(w), [_clause_row(uri, c) for c in members]))
     if len(out) == 1:
-        out.append("没有标签。No tags yet.\n")
-    return make_page(uri, "标签 · Tags", out)
+        out.append(f"{w('no_tags')}\n")
+    return make_page(uri, w("tags"), out)
 
 
 def clause_page(
@@ -219,6 +156,10 @@ def clause_page(
     out.append(f"## {t['text']} {{#text}}\n")
     body, _ = clause_html(clause.body, lang, {**describe, **descriptions(clause.variables)})
     out.append(RawHtml(html_block(body, "ck-clause", lang)))
+    # The source keeps the code names, for engineers.
+    source = f"<pre><code>{html.escape(clause.body.strip())}</code></pre>"
+    summary = f"<summary>{html.escape(t['source_view'])}</summary>"
+    out.append(RawHtml(f'<details class="ck-source">{summary}\n{source}\n</details>'))
 
     out.append(f"## {t['variables']} {{#variables}}\n")
     out.append(variables_table(clause.variables, t) or f"{t['no_vars']}\n")
@@ -228,14 +169,7 @@ def clause_page(
         out.append(f"## {t['guidance']} {{#guidance}}\n")
         out.append(RawHtml(html_block(commonmark(str(guidance)), "ck-guidance", lang)))
 
-    alternatives = clause.data.get("alternatives")
-    if isinstance(alternatives, list) and alternatives:
-        out.append(f"## {t['alternatives']} {{#alternatives}}\n")
-        for alt in map(str, alternatives):
-            target = lib.clauses.get(alt)
-            item = link(uri, clause_uri(alt), f"{target.title} ({alt})") if target else md_code(alt)
-            out.append(f"- {item}")
-        out.append("")
+    out.extend(alternatives(lib, clause, uri, t, describe))
 
     out.append(f"## {t['used']} {{#where-used}}\n")
     out.extend(_where_used(lib, clause, used, uri, t))
@@ -247,19 +181,8 @@ def clause_page(
     ]
     out.append(table([t["version"], t["date"], t["note"]], rows) if rows else f"{t['none']}\n")
     if versions is not None:
-        out.extend(_redlines(versions, lang, t))
+        out.extend(redlines(versions, lang, t))
     return make_page(uri, clause.title, out)
-
-
-def _redlines(versions: list[Version], lang: str, t: dict[str, str]) -> list[str | RawHtml]:
-    """Each version against the one before it, newest first, as found in git history."""
-    out: list[str | RawHtml] = [f"## {t['redlines']} {{#redlines}}\n"]
-    if len(versions) < 2:
-        return [*out, f"{t['redlines_none']}\n"]
-    for new, old in pairwise(versions):
-        out.append(f"### {md_text(old.version)} → {md_text(new.version)}\n")
-        out.append(RawHtml(html_block(redline_fragment(old.body, new.body), "ck-redline", lang)))
-    return out
 
 
 def _where_used(
@@ -300,24 +223,40 @@ def _agreement_item(lib: Library, uri: str, aid: str, used: Usage) -> str:
 
 def variables_table(
     variables: dict[str, Any], t: dict[str, str], declared_in: dict[str, str] | None = None
-) -> str:
-    """The variables table; `declared_in` adds a column (a template page's)."""
-    rows = []
-    for row in flatten(variables):
-        cells = [
-            md_code(row.path),
-            md_text(row.type),
-            md_text(row.constraints),
-            md_text(row.default),
-            t["yes"] if row.required else t["no"],
-            md_text(row.description),
-        ]
-        if declared_in is not None:
-            cells.append(declared_in.get(row.path.split(".")[0], ""))
-        rows.append(cells)
-    if not rows:
-        return ""
+) -> RawHtml | None:
+    """The variables table as HTML that wraps inside the content width (a `ck-vars`
+    table: the theme's scrolling table style is for tables without a class); on a
+    phone each row becomes a card.  `declared_in` (HTML) adds a column (a template
+    page's)."""
     head = [t["name"], t["type"], t["constraints"], t["default"], t["required"], t["description"]]
     if declared_in is not None:
         head.append(t["declared"])
-    return table(head, rows)
+    rows = []
+    for row in flatten(variables):
+        cells = [
+            _name_cell(row.path),
+            html.escape(row.type),
+            html.escape(row.constraints),
+            html.escape(row.default),
+            html.escape(t["yes"] if row.required else t["no"]),
+            html.escape(row.description),
+        ]
+        if declared_in is not None:
+            cells.append(declared_in.get(row.path.split(".")[0], ""))
+        tds = "".join(
+            f'<td data-label="{html.escape(h)}">{c}</td>' for h, c in zip(head, cells, strict=True)
+        )
+        rows.append(f"<tr>{tds}</tr>")
+    if not rows:
+        return None
+    ths = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "\n".join(rows)
+    return RawHtml(
+        f'<table class="ck-vars">\n<thead><tr>{ths}</tr></thead>\n<tbody>\n{body}\n</tbody></table>'
+    )
+
+
+def _name_cell(path: str) -> str:
+    """A dotted name that breaks only after a dot, never inside a word."""
+    parts = [f'<span class="ck-seg">{html.escape(p)}</span>' for p in path.split(".")]
+    return "<code>" + ".<wbr>".join(parts) + "</code>"

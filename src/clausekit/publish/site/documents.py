@@ -10,7 +10,7 @@ from dataclasses import replace
 from clausekit.assemble import Assembled, number_entries
 from clausekit.check import Checked
 from clausekit.check.compose import declarations
-from clausekit.load.model import Agreement, Library, Template
+from clausekit.load.model import Agreement, Library, Template, text_in
 from clausekit.publish.site.bilingual import side_by_side
 from clausekit.publish.site.clauses import (
     variables_table,  # one table format for clauses and templates
@@ -42,13 +42,14 @@ from clausekit.publish.site.markup import (
     md_text,
     strip_front_matter,
 )
+from clausekit.publish.site.words import Words, site_words
 from clausekit.publish.verify import Preview
 from clausekit.review.locks import assemble_locked
 
 FORMAT_NAMES = {"docx": "DOCX", "pdf": "PDF", "html": "HTML", "md": "Markdown"}
 
 
-def _downloads(uri: str, key: str, formats: list[str], label: str) -> str:
+def download_links(uri: str, key: str, formats: list[str], label: str) -> str:
     """The download links of a document as a paragraph of HTML ("" without formats)."""
     if not formats:
         return ""
@@ -68,14 +69,15 @@ def template_index(lib: Library, used: Usage) -> GeneratedPage:
             md_text(t.lang),
             md_text(t.numbering),
             str(len(used.agreements.get(tid, []))),
-            md_text(t.data.get("summary", "")),
+            md_text(text_in(t.data.get("summary", ""), t.lang)),
         ]
         for tid, t in sorted(lib.templates.items())
     ]
-    head = ["模板 Template", "编号 Id", "版本 Version", "语言 Lang", "编号样式 Numbering"]
-    head += ["协议 Agreements", "摘要 Summary"]
-    body = table(head, rows) if rows else "没有模板。No templates yet.\n"
-    return GeneratedPage(uri, "模板 · Templates", f"# 模板 · Templates\n\n{body}")
+    w = site_words(lib)
+    head = [w(k) for k in ("template", "id", "version", "lang", "numbering", "agreements")]
+    head.append(w("summary"))
+    body = table(head, rows) if rows else f"{w('no_templates')}\n"
+    return GeneratedPage(uri, w("templates"), f"# {w('templates')}\n\n{body}")
 
 
 def template_page(
@@ -93,9 +95,9 @@ def template_page(
     ]
     out.append(" · ".join(facts) + "\n")
     if template.data.get("summary"):
-        out.append(f"> {md_text(template.data['summary'])}\n")
+        out.append(f"> {md_text(text_in(template.data['summary'], template.lang))}\n")
     out.append(f"{new_agreement_link(uri, template)}\n")
-    blank = _downloads(uri, f"blank/{template.id}", formats, t["blank"])
+    blank = download_links(uri, f"blank/{template.id}", formats, t["blank"])
     if blank:
         out.append(RawHtml(blank))
 
@@ -108,7 +110,7 @@ def template_page(
     where: dict[str, str] = {}
     for name, decl in decls.items():
         cid = _clause_of(lib, decl.file)
-        where[name] = link(uri, clause_uri(cid), cid) if cid else md_code(decl.file)
+        where[name] = html_link(uri, clause_uri(cid), cid) if cid else html_code(decl.file)
     variables = {name: decl.schema for name, decl in sorted(decls.items())}
     out.append(variables_table(variables, t, where) or f"{t['none']}\n")
 
@@ -166,7 +168,8 @@ def _outline(lib: Library, template: Template, uri: str, t: dict[str, str]) -> l
 def agreement_index(lib: Library, used: Usage) -> GeneratedPage:
     """The templates with their number of agreements, each linking to its paginated list."""
     uri = INDEXES["agreements"]
-    out: list[str | RawHtml] = ["# 协议 · Agreements\n"]
+    w = site_words(lib)
+    out: list[str | RawHtml] = [f"# {w('agreements')}\n"]
     rows = []
     for tid, ids in sorted(used.agreements.items()):
         template = lib.templates.get(tid)
@@ -175,23 +178,25 @@ def agreement_index(lib: Library, used: Usage) -> GeneratedPage:
         counts = " · ".join(f"{status_badge(k)} {n}" for k, n in sorted(by_status.items()))
         rows.append([name, md_code(tid), link(uri, list_uri(tid, 1), str(len(ids))), counts])
     if rows:
-        out.append(table(["模板 Template", "编号 Id", "协议 Agreements", "状态 Status"], rows))
+        head = [w("template"), w("id"), w("agreements"), w("status")]
+        out.append(table(head, rows))
     else:
-        out.append("没有协议。No agreements yet.\n")
-    return make_page(uri, "协议 · Agreements", out)
+        out.append(f"{w('no_agreements')}\n")
+    return make_page(uri, w("agreements"), out)
 
 
 def agreement_lists(lib: Library, used: Usage, per_page: int) -> list[GeneratedPage]:
     """For each template, its agreements `per_page` to a page, with links between pages."""
     pages = []
+    w = site_words(lib)
     for tid, ids in sorted(used.agreements.items()):
         template = lib.templates.get(tid)
         title = template.title if template else tid
         count = max(1, -(-len(ids) // per_page))
         for n in range(1, count + 1):
             uri = list_uri(tid, n)
-            head = f"# {md_text(title)} · 协议 Agreements ({n}/{count})\n"
-            out: list[str | RawHtml] = [head, _pager(uri, tid, n, count)]
+            head = f"# {md_text(title)} · {w('agreements')} ({n}/{count})\n"
+            out: list[str | RawHtml] = [head, _pager(uri, tid, n, count, w)]
             rows = [
                 [
                     agreement_link(uri, a, str(lib.agreements[a].data.get("title") or a), used),
@@ -200,13 +205,13 @@ def agreement_lists(lib: Library, used: Usage, per_page: int) -> list[GeneratedP
                 ]
                 for a in ids[(n - 1) * per_page : n * per_page]
             ]
-            out.append(table(["协议 Agreement", "编号 Id", "状态 Status"], rows))
+            out.append(table([w("agreement"), w("id"), w("status")], rows))
             pages.append(make_page(uri, f"{title} ({n}/{count})", out))
     return pages
 
 
-def _pager(uri: str, tid: str, n: int, count: int) -> str:
-    parts = [link(uri, template_uri(tid), "模板 Template")] if tid else []
+def _pager(uri: str, tid: str, n: int, count: int, w: Words) -> str:
+    parts = [link(uri, template_uri(tid), w("template"))] if tid else []
     if n > 1:
         parts.append(link(uri, list_uri(tid, n - 1), f"← {n - 1}"))
     if n < count:
@@ -246,7 +251,7 @@ def agreement_page(
         f"<strong>{html.escape(t['id'])}</strong> {html_code(agreement.id)}",
         f"<strong>{html.escape(t['source'])}</strong> {html_code(agreement.source.path)}",
     ]
-    downloads = _downloads(uri, agreement.id, formats, t["downloads"])
+    downloads = download_links(uri, agreement.id, formats, t["downloads"])
     out.append(RawHtml("\n".join(p for p in (f"<p>{' · '.join(facts)}</p>", downloads) if p)))
     out += key_dates
     out.append(f"## {t['preview']} {{#preview}}\n")

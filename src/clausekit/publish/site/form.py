@@ -202,16 +202,6 @@ def _fillable(body: str, described: dict[str, str], lang: str) -> str:
     return _TOKEN.sub(lambda m: spans[int(m.group(1))], rendered)
 
 
-def form_links(lib: Library, from_uri: str) -> list[str]:
-    """ "New agreement" links for a page (the home page): one per template."""
-    out = []
-    for tid in sorted(lib.templates):
-        template = lib.templates[tid]
-        w = WORDS["en" if template.lang.startswith("en") else "zh"]
-        out.append(link(from_uri, form_uri(tid), f"{w['new']}: {template.title}"))
-    return out
-
-
 def new_agreement_link(from_uri: str, template: Template) -> str:
     """The template page's link to its form."""
     w = WORDS["en" if template.lang.startswith("en") else "zh"]

@@ -160,9 +160,14 @@ def _placeholder(expr: str, lang: str, describe: dict[str, str]) -> Placeholder:
     if node is None or path is None:
         return Placeholder(source, source, "var")
     filters = _filters(node)
+    shown = f" ({' | '.join(filters)})" if filters else ""
     hover = describe.get(path, "")
+    if hover and not hover.startswith("= "):
+        # A lawyer reads what to fill in; the code name is on hover for engineers.
+        return Placeholder(f"[{hover}]", path + shown, "var")
+    # No description (or a computed value, described by its expression): the name.
     if filters:
-        hover = f"{hover} ({' | '.join(filters)})" if hover else " | ".join(filters)
+        hover = f"{hover}{shown}" if hover else " | ".join(filters)
     return Placeholder(path, hover or path, "var")
 
 

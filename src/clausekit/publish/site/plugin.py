@@ -28,21 +28,25 @@ from mkdocs.structure.pages import Page
 
 from clausekit.check import Checked
 from clausekit.errors import ClausekitError, Problem, ProblemsFound
-from clausekit.load import load_library
 from clausekit.load.files import escape_problem, inside
 from clausekit.publish.build import build, default_outdir
 from clausekit.publish.site.common import PREVIEW_MARK, GeneratedPage
-from clausekit.publish.site.documents import preview_of
+from clausekit.publish.site.files import generated_before
 from clausekit.publish.site.form import Repository
 from clausekit.publish.site.generate import (
     AGREEMENT_PAGES,
     STYLESHEET,
     STYLESHEET_URI,
     SiteContent,
-    generate,
 )
 from clausekit.publish.site.previews import Previews
-from clausekit.publish.verify import Preview, unread_agreements, verify
+from clausekit.publish.site.search import SearchWorker, search_worker
+from clausekit.publish.site.source import (
+    SiteOptions,
+    checked_library,
+    default_prefix,
+    site_content,
+)
 
 log = logging.getLogger("mkdocs.plugins.clausekit")
 
@@ -80,27 +84,34 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self.by_uri: dict[str, GeneratedPage] = {}
         self.previews: Previews | None = None
         self.files: Files | None = None
+        self.on_disk: frozenset[str] = frozenset()  # files of a `clausekit pages` run
+        self.search: SearchWorker | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
-        self.checked, previews = _checked_library(self.root)
-        formats = list(self.config.formats) if self.config.downloads else []
+        options = SiteOptions(
+            site_name=config.site_name,
+            formats=tuple(self.config.formats) if self.config.downloads else (),
+            history=self.config.history,
+            agreement_pages=self.config.agreement_pages,
+            per_page=self.config.agreements_per_page,
+            repo=Repository.from_config(config.repo_url, config.edit_uri),
+        )
+        docs = Path(config.docs_dir)
         try:
-            content = generate(
-                self.checked,
-                config.site_name,
-                formats,
-                history=self.config.history,
-                agreement_pages=self.config.agreement_pages,
-                previews=previews,
-                per_page=max(1, self.config.agreements_per_page),
-                repo=Repository.from_config(config.repo_url, config.edit_uri),
-            )
+            self.checked, previews = checked_library(self.root)
+            # Pages a `clausekit pages` run left under docs/ are replaced, not refused.
+            self.on_disk = generated_before(docs / _prefix_option(self.config.prefix))
+            prefix = default_prefix(self.config.prefix, docs, self.on_disk)
+            self.on_disk = frozenset(prefix + name for name in generated_before(docs / prefix))
+            self.content = site_content(self.checked, previews, options, prefix)
         except ProblemsFound as exc:
             raise LibraryProblems(list(exc.problems)) from exc
         del previews  # 10,000 agreements' Markdown: not kept past page generation
-        self.content = content.with_prefix(_prefix(self.config.prefix, Path(config.docs_dir)))
         self._start_previews()
+        theme_language = self.content.words.theme_language
+        if theme_language is not None:  # a one-language site: the theme speaks it too
+            config.theme["language"] = theme_language
         if config.nav is not None:
             config.nav = self.content.expand_nav(config.nav, self.config.nav_max_pages)
         else:
@@ -108,6 +119,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         if "attr_list" not in config.markdown_extensions:
             # Generated pages give their sections stable ids: `## 变量 {#variables}`.
             config.markdown_extensions.append("attr_list")
+        if any(name.endswith("search") for name in config.plugins):
+            self.search = search_worker(list(config.theme.dirs))
         if STYLESHEET_URI not in config.extra_css:
             config.extra_css.append(STYLESHEET_URI)
         log.debug("generated %d pages", len(self.content.pages))
@@ -133,6 +146,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # The blocks kept out of search (agreement previews) go in last: the search
         # plugin has read the page by now, and never parses 10,000 previews.
+        if self.search is not None:
+            output = self.search.point_to_ours(output)
         generated = self.by_uri.get(page.file.src_uri)
         if generated is None:
             return output
@@ -190,6 +205,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
         _refuse_links_outside(files, config.docs_dir, Path(config.config_file_path).parent)
+        for stale in [f for f in files if f.src_uri in self.on_disk]:
+            files.remove(stale)
         for page in self.content.pages:
             if files.get_file_from_path(page.uri) is not None:
                 raise PluginError(
@@ -207,6 +224,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
                 File.generated(config, page.uri, content=page.content, inclusion=inclusion)
             )
         files.append(File.generated(config, STYLESHEET_URI, content=STYLESHEET))
+        if self.search is not None:
+            files.append(File.generated(config, self.search.uri, content=self.search.content))
         for uri, content in self.content.files.items():  # the calendars
             files.append(File.generated(config, uri, content=content))
         if self.download_dir is not None:
@@ -256,23 +275,5 @@ def _urls(page: Page, files: Files) -> Callable[[str], str]:
     return url
 
 
-def _prefix(option: str | None, docs: Path) -> str:
-    if option is None:
-        # A hand-written home page is the site's own: the library goes beside it.
-        return "library/" if (docs / "index.md").exists() else ""
-    option = option.strip("/")
-    return f"{option}/" if option else ""
-
-
-def _checked_library(root: Path) -> tuple[Checked, dict[str, Preview]]:
-    # Agreements are only listed at first, so that `check` reads and checks a
-    # large library's agreements in parallel workers; then the site needs them,
-    # and the text the workers assembled for its previews.
-    checked = Checked(load_library(root, agreements=False))
-    result = verify(checked, previews=preview_of)
-    if result.problems:
-        raise LibraryProblems(list(result.problems))
-    checked = checked.with_agreements(unread_agreements(checked.lib))
-    if checked.lib.problems:  # a file changed between the two reads
-        raise LibraryProblems(list(checked.lib.problems))
-    return checked, result.previews
+def _prefix_option(option: str | None) -> str:
+    return option.strip("/") if option else ""
