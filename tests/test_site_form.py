@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import os
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import pytest
 import yaml
 
 from site_fixtures import copy_library, mkdocs_build
+from test_site_pages import build_plain, plain_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 CLAUSEKIT = Path(sys.executable).parent / "clausekit"
@@ -116,7 +118,26 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(library: Path) -> Iterator[str]:
     built = mkdocs_build(library, library.parent / "site")
     assert built.code == 0, built.output
-    handler = functools.partial(_Quiet, directory=str(built.site))
+    yield from _served(built.site)
+
+
+@pytest.fixture(scope="module")
+def pages_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same library's site from `clausekit pages` files, built by Zensical when it
+    is installed (it runs no MkDocs plugin), else by MkDocs without the plugin."""
+    root = copy_library(tmp_path_factory.mktemp("form-pages") / "lib", downloads=False)
+    _library(root)
+    pages = _clausekit(root, "pages")
+    assert pages.returncode == 0, pages.stderr
+    engine = "zensical" if importlib.util.find_spec("zensical") else "mkdocs"
+    config = plain_config(root, root / "docs" / ".nav.yml")
+    built = build_plain(config, root / "site", engine=engine)
+    assert built.returncode == 0, built.stdout + built.stderr
+    yield from _served(root / "site")
+
+
+def _served(site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -377,7 +398,7 @@ def test_every_template_has_a_linked_form_in_its_language(form: Any, base_url: s
     assert f.invalid()["acceptance_days"] == "61 is greater than the maximum 60"
     page = f.page
     page.goto(base_url + "templates/customer-service-training-en/")
-    page.click("text=New agreement")
+    page.get_by_role("link", name="New agreement", exact=True).first.click()
     page.wait_for_selector("#ck-form[data-ready=true]")
     page.goto(base_url)
     assert page.locator("a", has_text="新建协议").count() >= 3
@@ -395,3 +416,21 @@ def test_form_assets_are_in_the_package() -> None:
         "ajv.LICENSE.txt",
     ):
         assert (folder / name).stat().st_size > 1000, name
+
+
+def test_form_from_clausekit_pages_files(browser: Any, pages_url: str) -> None:
+    """The other engine's build: the same form, its scripts, its links."""
+    f = FormPage(browser, f"{pages_url}new/mutual-nda/")
+    try:
+        f.start("mutual-nda/pages", "final")
+        f.fill({"copies": "3", "effective_date": "2026-12-01", "purpose": "合作"})
+        assert f.invalid()["party_a.name"] == "必填项 'name' 未填写"
+        assert "  effective_date: 2026-12-01\n" in f.yaml_text()
+        assert not f.page.is_enabled("#download-yaml")
+        f.page.goto(f"{pages_url}templates/mutual-nda/")
+        f.page.get_by_role("link", name="新建协议", exact=True).first.click()
+        f.page.wait_for_selector("#ck-form[data-ready=true]")
+        assert f.page.url == f"{pages_url}new/mutual-nda/"
+        assert f.errors == []
+    finally:
+        f.close()

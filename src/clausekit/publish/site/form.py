@@ -20,7 +20,7 @@ from clausekit.check import Checked
 from clausekit.ids import ID_RE
 from clausekit.language.typography import smarten
 from clausekit.load.model import Library, Template
-from clausekit.publish.site.common import GeneratedPage, RawHtml, link, make_page, rel
+from clausekit.publish.site.common import GeneratedPage, RawHtml, link, make_page
 from clausekit.publish.site.markup import commonmark, descriptions, md_text
 
 ASSETS = ("jsoneditor.min.js", "ajv2020.min.js", "form.js", "form.css")
@@ -29,6 +29,20 @@ _EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%-?(.*?)-?%\}", re.DOTALL)
 _COMMENT = re.compile(r"\{##.*?##\}", re.DOTALL)
 _PATH = re.compile(r"\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*(\|.*)?", re.DOTALL)
 _TOKEN = re.compile("\ue010(\\d+)\ue011")
+
+# Loads form.css and the scripts, in order, from `assets/form/` beside the generated
+# pages: the page's URL ends with its own path (`new/<id>/`, `new/<id>/index.html` or
+# `new/<id>.html`), and what comes before it is the folder of the generated pages.
+LOADER = (
+    "(function(){var c=JSON.parse(document.getElementById('ck-form-config').textContent),"
+    "p=location.pathname,e=['/'+c.page+'/','/'+c.page+'/index.html','/'+c.page+'.html']"
+    ".filter(function(x){return p.slice(-x.length)===x;})[0]||('/'+c.page+'/'),"
+    "base=p.slice(0,p.length-e.length+1)+c.assets,l=document.createElement('link');"
+    "l.rel='stylesheet';l.href=base+'form.css';document.head.appendChild(l);"
+    "(function next(i){if(i>=c.scripts.length)return;var s=document.createElement('script');"
+    "s.src=base+c.scripts[i];s.onload=function(){next(i+1);};document.body.appendChild(s);})(0);"
+    "})();"
+)
 
 WORDS = {
     "zh": {
@@ -112,19 +126,19 @@ def form_page(checked: Checked, template: Template, repo: Repository | None) -> 
         "repo_url": repo.url if repo else None,
         "branch": repo.branch if repo else None,
     }
-    # `</` cannot end the script element early: JSON allows `<\/`.
-    data = json.dumps(config, ensure_ascii=False, sort_keys=False).replace("</", "<\\/")
-    scripts = "".join(
-        f'<script src="\ue000{rel(uri, ASSET_DIR + name)}\ue001"></script>'
-        for name in ASSETS
-        if name.endswith(".js")
-    )
-    style = f'<link rel="stylesheet" href="\ue000{rel(uri, ASSET_DIR + "form.css")}\ue001">'
+    # The scripts are found from the page's own URL: engines treat links in raw HTML
+    # differently (MkDocs keeps them, Zensical reads them as relative to the file).
+    config["page"] = uri.removesuffix(".md")
+    config["assets"] = ASSET_DIR
+    config["scripts"] = [name for name in ASSETS if name.endswith(".js")]
+    # `</` cannot end the script element early: JSON allows `<\\/`.
+    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     body = _form_html(w, template, repo) + _preview_html(checked.lib, template, w, lang)
     block = (
-        f'{style}<div id="ck-form" class="ck-form" lang="{template.lang}" data-search-exclude>'
+        f'<div id="ck-form" class="ck-form" lang="{template.lang}" data-search-exclude>'
         f"{body}</div>"
-        f'<script type="application/json" id="ck-form-config">{data}</script>{scripts}'
+        f'<script type="application/json" id="ck-form-config">{data}</script>'
+        f"<script>{LOADER}</script>"
     )
     title = f"{w['new']}: {template.title}"
     parts: list[str | RawHtml] = [f"# {md_text(title)}\n", f"{md_text(w['intro'])}\n"]
