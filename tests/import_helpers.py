@@ -3,14 +3,17 @@ apart from blanks."""
 
 from __future__ import annotations
 
+import difflib
+import io
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
-from conftest import cli
+from conftest import TESTS, cli
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
-REFERENCE = SEED / "customer-service-training-agreement.zh-CN.txt"
+CORPUS = TESTS / "import_corpus"
 
 # Every form a blank takes in a source or in a blank form, after NFKC.
 _BLANK = re.compile(
@@ -55,6 +58,8 @@ def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     # Clause text gets typographic quotes and dashes (language.typography).
     text = text.translate(_TYPOGRAPHIC)
+    text = re.sub(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", "", text)  # HTML is converted
+    text = re.sub(r"\\([\[\]])", r"\1", text)  # a placeholder the blank form prints
     text = _BLANK.sub("□", text)
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     text = re.sub(r"^#+\s*", "", text, flags=re.M)
@@ -69,3 +74,36 @@ def headings(markdown: str) -> list[tuple[int, str]]:
         (len(m.group(1)), norm(m.group(2)))
         for m in re.finditer(r"^(#+)\s+(.*?)(?:\s*\{#[\w-]+\})?$", body_of(markdown), re.M)
     ]
+
+
+# Blanks as a reader sees them in a source or a blank form: bracketed or braced
+# placeholders, underlines, `[●]`, check boxes.
+_ANY_BLANK = re.compile(
+    r"\[[^\[\]\n]{0,160}\]|\{\{?\s*[\w.]+\s*\}?\}|_{2,}|＿{2,}|[●☐☒☑]|【[^【】]*】|«[^»]*»"
+)
+
+
+def docx_text(data: bytes) -> str:
+    """The paragraphs of a DOCX body in reading order (a table cell by cell)."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = ET.fromstring(zf.read("word/document.xml"))
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p"))
+
+
+def reading_tokens(text: str) -> list[str]:
+    """Words (and Chinese characters) of a text, every blank one token `□`."""
+    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
+    text = re.sub(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", "", text)
+    text = _ANY_BLANK.sub(" □ ", text.replace("\\", ""))
+    tokens = re.findall(r"□|[\u4e00-\u9fff]|[A-Za-z0-9]+", text)
+    # A run of blanks is one blank (`[x] [1 year(s)]` in the source is `☐` in the form).
+    return [
+        t.lower() for i, t in enumerate(tokens) if not (t == "□" and i and tokens[i - 1] == "□")
+    ]
+
+
+def similarity(source: str, blank: str) -> float:
+    return difflib.SequenceMatcher(
+        None, reading_tokens(source), reading_tokens(blank), autojunk=False
+    ).ratio()

@@ -19,6 +19,7 @@ from clausekit.publish import write as write_mod
 from clausekit.publish.build import CACHE, MANIFEST, build
 from clausekit.publish.outlock import LOCK
 from clausekit.render.atomic import atomic_write, sha256_file
+from clausekit.render.fonts import DEFAULT_FONT_PATHS
 from render_fixtures.helpers import fixture
 
 ALL = {"md", "docx", "pdf", "html"}
@@ -224,3 +225,22 @@ def test_atomic_write_failure_leaves_previous_file(
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
+
+
+def test_a_changed_font_file_renders_the_pdf_again(lib: Checked, tmp_path: Path) -> None:
+    # A font folder of links to the installed faces: one link retargeted is a font
+    # file replaced under the same name.
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for folder in DEFAULT_FONT_PATHS:
+        for face in Path(folder).iterdir():
+            (fonts / face.name).symlink_to(face)
+    out, formats = tmp_path / "dist", {"md", "docx", "pdf"}
+    build(lib, None, None, formats, out, font_paths=[str(fonts)])
+    assert build(lib, None, None, formats, out, font_paths=[str(fonts)]).built == []
+    regular = fonts / "LiberationSerif-Regular.ttf"
+    regular.unlink()
+    regular.symlink_to(Path(DEFAULT_FONT_PATHS[1]) / "LiberationSerif-Bold.ttf")
+    report = build(lib, None, None, formats, out, font_paths=[str(fonts)])
+    # The PDFs depend on the font files; Markdown and DOCX do not.
+    assert sorted(report.built) == ["acme/en-final.pdf", "acme/zh-final.pdf"]

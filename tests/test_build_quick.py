@@ -5,6 +5,7 @@ input changed.  Real `clausekit` processes, each with its own cache folder."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,41 @@ def test_other_agreements_do_not_matter_but_a_new_clause_file_or_lock_does(
     clausekit = str(Path(PYTHON).parent / "clausekit")
     subprocess.run([clausekit, "-C", str(lib), "lock", AID], env=env, check=True)
     assert way(build(lib, cache, AID, "--to", "md", "-o", out)) == "FULL"
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_a_lock_whose_version_is_gone_from_history_is_refused_as_by_a_full_build(
+    lib: Path, tmp_path: Path
+) -> None:
+    cache, out = tmp_path / "cache", str(tmp_path / "out")
+    clausekit = str(Path(PYTHON).parent / "clausekit")
+    env = {**os.environ, "CLAUSEKIT_CACHE_DIR": str(cache)}
+    git(lib, "init", "-q")
+    git(lib, "add", "-A")
+    git(lib, "commit", "-q", "-m", "library")
+    subprocess.run([clausekit, "-C", str(lib), "lock", AID], env=env, check=True)
+    build(lib, cache, AID, "--to", "md", "-o", out)
+    # Every locked version is the file as it is: kept, as without a lock.
+    assert way(build(lib, cache, AID, "--to", "md", "-o", out)) == "QUICK"
+    clause = lib / "clauses" / "nda" / "purpose.md"
+    clause.write_text(clause.read_text("utf-8") + "\n本款另有补充。\n", "utf-8")
+    git(lib, "commit", "-q", "-am", "purpose edited after the lock")
+    first = build(lib, cache, AID, "--to", "md", "-o", out)
+    assert first.returncode == 0 and way(first) == "FULL"  # the locked text, from history
+    assert "本款另有补充" not in (tmp_path / "out" / f"{AID}.md").read_text("utf-8")
+    shutil.rmtree(lib / ".git")  # the locked version is in no history any more
+    fresh = build(lib, "off", AID, "--to", "md", "-o", str(tmp_path / "fresh"))
+    assert fresh.returncode == 1 and "nor any version of it in git history" in fresh.stderr
+    again = build(lib, cache, AID, "--to", "md", "-o", out)
+    assert again.returncode == fresh.returncode and way(again) == "FULL"
+    assert "nor any version of it in git history" in again.stderr
 
 
 def test_a_problem_made_after_the_document_was_kept_is_reported(lib: Path, tmp_path: Path) -> None:

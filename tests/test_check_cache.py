@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from clausekit.check import cache
 from clausekit.check.cache import ResultCache, digest
-from clausekit.errors import Problem
+from clausekit.check.schemas import PACKAGED, file_validators
+from clausekit.errors import Problem, ProblemsFound
 from conftest import cli, make_library
+
+CLAUSEKIT = str(Path(sys.executable).parent / "clausekit")
 
 
 @pytest.fixture
@@ -72,3 +81,76 @@ def test_schema_changes_and_settings_change_the_salt(tmp_path: Path) -> None:
 def test_caching_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAUSEKIT_CACHE_DIR", "off")
     assert cache.cache_folder() is None
+
+
+def with_schema_folder(lib: Path) -> Path:
+    """The library with its own copy of the packaged schema files."""
+    shutil.copytree(PACKAGED, lib / "schema")
+    return lib / "schema"
+
+
+def test_a_schema_file_replaced_by_a_link_outside_is_found_after_a_clean_run(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    lib = make_library(tmp_path / "lib")
+    folder = with_schema_folder(lib)
+    assert cli("-C", lib, "check").code == 0
+    # The same bytes, now through a link leading out of the repository.
+    outside = tmp_path / "outside.json"
+    shutil.copyfile(folder / "agreement.schema.json", outside)
+    (folder / "agreement.schema.json").unlink()
+    (folder / "agreement.schema.json").symlink_to(outside)
+    result = cli("-C", lib, "check")
+    assert result.code == 1
+    assert "schema/agreement.schema.json:1:1: error[symlink]:" in result.out + result.err
+    off = subprocess.run(
+        [CLAUSEKIT, "-C", str(lib), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CLAUSEKIT_CACHE_DIR": "off"},
+    )
+    assert off.returncode == result.code  # the cached run says what a fresh one says
+
+
+def test_a_schema_file_is_checked_against_the_meta_schema_once_per_text(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = with_schema_folder(tmp_path / "lib")
+    results = ResultCache(cache_dir / "r.json", "s")
+    assert set(file_validators(folder, results)) == {"clause", "template", "agreement"}
+    kept = results.new_entries()
+    assert len(kept) == 3 and all(rows == [] for rows in kept.values())
+    # Found valid before: not checked again (the meta-schema is not consulted).
+    calls: list[object] = []
+    monkeypatch.setattr(
+        Draft202012Validator, "iter_errors", lambda *a, **k: calls.append(a) or iter(())
+    )
+    file_validators(folder, results)
+    assert calls == []
+    # A changed text is a new key: checked, and its error reported.
+    monkeypatch.undo()
+    text = (folder / "clause.schema.json").read_text("utf-8")
+    (folder / "clause.schema.json").write_text(text.replace('"object"', '"objekt"', 1), "utf-8")
+    with pytest.raises(ProblemsFound, match="not a valid JSON Schema"):
+        file_validators(folder, results)
+
+
+def test_a_damaged_entry_is_a_miss_and_the_problem_is_found_afresh(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    lib = make_library(tmp_path / "lib")
+    agreement = lib / "agreements" / "base" / "ok.yaml"
+    agreement.write_text(
+        agreement.read_text("utf-8").replace("total: 100000", "total: -5"), "utf-8"
+    )
+    fresh = cli("-C", lib, "check")
+    assert fresh.code == 1 and "not greater than 0" in fresh.out
+    # Every kept row damaged under its own key, the salt left as it was.
+    (file,) = cache_dir.glob("*.json")
+    data = json.loads(file.read_text("utf-8"))
+    data["entries"] = {key: [["x"], [None, "y"]] for key in data["entries"]}
+    file.write_text(json.dumps(data), "utf-8")
+    again = cli("-C", lib, "check")
+    assert (again.code, again.out) == (fresh.code, fresh.out)
+    assert "Traceback" not in again.err

@@ -71,3 +71,59 @@ def test_word_form_variables(tmp_path: Path) -> None:
     assert "{{ monthly_fee_amount | money }}" in cover and "{{ start_date | date }}" in cover
     assert "{{ ref('services-form/fees#sec-1') }}" in clauses["defined-terms"]
     assert "### " not in clauses["fees"] and "# Invoices {#sec-1}" in clauses["fees"]
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_numbering_level_overrides_and_based_on_styles() -> None:
+    """A list's `w:lvlOverride` restyles its level; a style without numbering takes
+    the numbering of the style it is based on."""
+    from xml.etree import ElementTree as ET
+
+    from clausekit.importer.docxread import _levels, _style_numbering
+
+    numbering = ET.fromstring(
+        f"<w:numbering {_W}>"
+        '<w:abstractNum w:abstractNumId="0">'
+        '<w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+        "</w:abstractNum>"
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="0"/>'
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/>'
+        '<w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/><w:lvlText w:val="Article %1"/></w:lvl>'
+        "</w:lvlOverride></w:num>"
+        "</w:numbering>"
+    )
+    levels = _levels(numbering)
+    assert levels["1"][0] == ("decimal", "%1.")
+    assert levels["2"][0] == ("decimal", "Article %1")  # overridden
+    assert levels["2"][1] == ("decimal", "%1.%2")  # the rest from the abstract list
+    styles = ET.fromstring(
+        f"<w:styles {_W}>"
+        '<w:style w:styleId="Clause"><w:pPr><w:numPr><w:ilvl w:val="0"/>'
+        '<w:numId w:val="2"/></w:numPr></w:pPr></w:style>'
+        '<w:style w:styleId="ClauseBold"><w:basedOn w:val="Clause"/></w:style>'
+        '<w:style w:styleId="Loop1"><w:basedOn w:val="Loop2"/></w:style>'
+        '<w:style w:styleId="Loop2"><w:basedOn w:val="Loop1"/></w:style>'
+        "</w:styles>"
+    )
+    by_style = _style_numbering(styles)
+    assert by_style["ClauseBold"] == ("2", 0) == by_style["Clause"]
+    assert "Loop1" not in by_style  # a basedOn loop ends without numbering
+
+
+def test_chinese_title_ids_follow_the_title_order() -> None:
+    from clausekit.importer.names import slug
+
+    assert slug("付款与交付") == "payment-delivery"
+    assert slug("交货与付款") == "delivery-payment"
+    assert (
+        slug("License to Company for Prior Inventions") == "license-to-company-for-prior-inventions"
+    )
+    assert (
+        slug("Advice of Counsel and Representations of the Parties")
+        == "advice-of-counsel-and-representations"
+    )
+    assert not slug("Return or Destruction of Confidential Information Held by").endswith("-of")

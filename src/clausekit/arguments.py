@@ -297,6 +297,24 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         default="clausekit",
         help="the author Word shows for the changes (default: clausekit)",
     )
+    rc = sub.add_parser(
+        "receive",
+        help="report what the other side changed in a returned DOCX",
+        description="Read the tracked changes, comments and untracked edits of a DOCX "
+        "returned from Word, by clause, labelled against the clauses' playbooks.",
+    )
+    rc.add_argument("file", type=Path, metavar="FILE.docx", help="the returned document")
+    rc.add_argument(
+        "--agreement", default=None, metavar="ID", help="the agreement (default: the file's)"
+    )
+    rc.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    rc.add_argument(
+        "--apply",
+        action="store_true",
+        help="write the changed values into the agreement's YAML (clause changes are reported)",
+    )
 
 
 def _output_option(p: argparse.ArgumentParser) -> None:

@@ -99,6 +99,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         schema = _checked(lib).composed_schema(template)
         out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
         return 0
+    if args.command == "receive":
+        return _receive(lib, args, out)
     if args.command == "dates":
         return _dates(lib, args, out)
     if args.command in ("lock", "diff", "redline"):
@@ -170,11 +172,13 @@ def _check(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.paths:
         wanted = [_rel(lib, p) for p in args.paths]
         problems = [p for p in problems if any(_under(p.path, w) for w in wanted)]
-    notes = []
+    from clausekit.check.clauses import markup_notes
+
+    notes = [n for n in markup_notes(lib.clauses.values()) if _wanted(lib, args, n.path)]
     if args.format == "json":
         from clausekit.publish.verify import left_out_notes
 
-        notes = [n for n in left_out_notes(checked) if _wanted(lib, args, n.path)]
+        notes += [n for n in left_out_notes(checked) if _wanted(lib, args, n.path)]
     print(format_problems(problems, args.format, result.files_read, notes), file=out)
     return 1 if problems else 0
 
@@ -213,6 +217,30 @@ def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
     outdir = args.output or _default_outdir(lib)
     aid = resolve_arg(lib, args.agreement, "agreements")
     return commands.redline(lib, aid, args.base, args.head, outdir, args.author, out)
+
+
+def _receive(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from clausekit.load import resolve_arg
+    from clausekit.review.receive import receive, report_text
+
+    aid = resolve_arg(lib, args.agreement, "agreements") if args.agreement else None
+    result = receive(lib, args.file, aid)
+    applied: list[str] = []
+    if args.apply:
+        from clausekit.review.apply import apply_values
+
+        applied = apply_values(lib.root, lib.agreements[result.agreement], list(result.changes))
+    if args.format == "json":
+        data = {**result.to_json(), "applied": applied}
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(report_text(result))
+    where = lib.agreements[result.agreement].source.path
+    for name in applied:
+        print(f"applied: {name} in {where}", file=out)
+    return 0
 
 
 def _default_outdir(lib: Library) -> Path:

@@ -96,7 +96,8 @@ def format_problems(
 ) -> str:
     """Render problems as `text` (one line each plus a summary), `json` or `github`.
 
-    `notes` are not problems (a value that changes nothing): only `json` lists them.
+    `notes` are not problems (a value that changes nothing, markup that prints as
+    typed): `json` lists them, `text` prints them as `note[CODE]` lines.
     """
     items = sorted(problems)
     if fmt == "json":
@@ -116,7 +117,8 @@ def format_problems(
             for p in items
         ]
         return "\n".join([*lines, summary(items, files_checked)])
-    return "\n".join([*(str(p) for p in items), summary(items, files_checked)])
+    shown = [f"{n.path}:{n.line}:{n.col}: note[{n.code}]: {n.message}" for n in notes]
+    return "\n".join([*(str(p) for p in items), *shown, summary(items, files_checked)])
 
 
 def _gh_escape(text: str) -> str:

@@ -18,6 +18,7 @@ Writes are atomic; two runs at once cost at most some recomputation.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -72,10 +73,14 @@ def write_cache_file(file: Path, text: str) -> None:
 
 
 def salt(schema_folder: Path, settings: str) -> str:
-    """What invalidates every result: clausekit's version and code, the schemas, settings."""
-    parts = [str(FORMAT), __version__, settings]
+    """What invalidates every result: clausekit's version and code, the libraries that
+    check (jsonschema, Jinja, PyYAML), the schemas, settings."""
+    parts = [str(FORMAT), __version__, settings, *installed_versions()]
     for path in sorted(schema_folder.glob("*.schema.json")):
-        parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        # Where a schema file leads decides whether it may be read at all: a link put
+        # in place of a file, even with the same bytes, must be checked again.
+        where = os.path.realpath(path)
+        parts.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{where}")
     # A development install changes its code without changing its version.
     for path in sorted(PACKAGE.rglob("*.py")):
         stat = path.stat()
@@ -83,12 +88,26 @@ def salt(schema_folder: Path, settings: str) -> str:
     return digest(*parts)
 
 
+def installed_versions() -> list[str]:
+    """The installed distributions beside jsonschema, with their versions (the names
+    of their `*.dist-info` folders): a listing, without importing any of them."""
+    spec = importlib.util.find_spec("jsonschema")
+    if spec is None or spec.origin is None:
+        return ["jsonschema:absent"]
+    site = Path(spec.origin).parents[1]
+    try:
+        return sorted(n for n in os.listdir(site) if n.endswith(".dist-info"))
+    except OSError as exc:
+        return [f"{site}:{exc.strerror}"]
+
+
 Entry = list[list[object]]  # problems as [path, line, col, code, message] rows
 
 
 def _problem(row: list[object]) -> Problem:
     path, line, col, code, message = row
-    assert isinstance(line, int) and isinstance(col, int)
+    if not isinstance(line, int) or not isinstance(col, int):
+        raise TypeError(f"not a kept problem: {row!r}")
     return Problem(str(path), line, col, str(code), str(message))
 
 
@@ -110,7 +129,12 @@ class ResultCache:
 
     def get(self, key: str) -> tuple[Problem, ...] | None:
         entry = self.rows(key)
-        return None if entry is None else tuple(_problem(row) for row in entry)
+        if entry is None:
+            return None
+        try:
+            return tuple(_problem(row) for row in entry)
+        except (ValueError, TypeError, AssertionError):
+            return None  # a damaged entry is a miss: found afresh, then replaced
 
     def put(self, key: str, problems: Iterable[Problem]) -> None:
         self.put_rows(key, [[p.path, p.line, p.col, p.code, p.message] for p in problems])

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 from types import CodeType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from jinja2 import Template as JinjaTemplate
 from jinja2 import nodes as JinjaNodes
@@ -36,6 +36,8 @@ from clausekit.load.model import Agreement, Clause, Library, Template
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
+T = TypeVar("T")
+
 
 class Checked:
     """The library with its derived results; create one per loaded library."""
@@ -45,6 +47,7 @@ class Checked:
         if results is None:
             folder = schemas.schema_folder(lib.root)
             results = ResultCache.for_library(lib.root, folder, lib.settings.lang)
+            schemas.keep_validity(folder, results)
         self.results = results
         self._analyses: dict[str, Analysis | Problem] = {}
         self._clause_problems: dict[str, tuple[Problem, ...]] = {}
@@ -122,18 +125,18 @@ class Checked:
                 self._headings[clause.id] = None
             else:
                 key = digest("headings", body)
-                rows = self.results.rows(key)
-                if rows is None:
+                found = _kept(self.results.rows(key), _heading)
+                if found is None:
                     found = find_headings(body)
                     self.results.put_rows(key, [list(h) for h in found])
-                else:
-                    found = tuple(_heading(row) for row in rows)
                 self._headings[clause.id] = found
         return self._headings[clause.id]
 
     def file_validator(self, name: str) -> Draft202012Validator:
         if not self._validators:
-            self._validators = schemas.file_validators(schemas.schema_folder(self.lib.root))
+            self._validators = schemas.file_validators(
+                schemas.schema_folder(self.lib.root), self.results
+            )
         return self._validators[name]
 
     # -- templates and agreements --------------------------------------------
@@ -164,9 +167,9 @@ class Checked:
     ) -> tuple[Conditional, ...]:
         """The values only conditional clauses use (kept with the scope's problems)."""
         key = digest("conditionals", scope_key)
-        rows = self.results.rows(key)
-        if rows is not None:
-            return tuple(Conditional.of_row(r) for r in rows)
+        kept = _kept(self.results.rows(key), Conditional.of_row)
+        if kept is not None:
+            return kept
         clauses = []
         for cid, condition in clause_conditions(template):
             clause = self.lib.clauses.get(cid)
@@ -282,8 +285,19 @@ class Checked:
                 yield from self.clause_problems(clause)
 
 
-def _heading(row: list[object]) -> Heading:
+def _heading(row: list[Any]) -> Heading:
     """A heading as the result cache keeps it: [first line, line after, depth]."""
     start, end, depth = row
-    assert isinstance(start, int) and isinstance(end, int) and isinstance(depth, int)
+    if not all(isinstance(n, int) for n in (start, end, depth)):
+        raise TypeError(f"not a kept heading: {row!r}")
     return start, end, depth
+
+
+def _kept(rows: list[list[Any]] | None, read: Callable[[list[Any]], T]) -> tuple[T, ...] | None:
+    """Rows of the result cache read back; None (a miss) when absent or damaged."""
+    if rows is None:
+        return None
+    try:
+        return tuple(read(row) for row in rows)
+    except (ValueError, TypeError, IndexError):
+        return None

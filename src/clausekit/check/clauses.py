@@ -6,7 +6,8 @@ schema skips the rules that read the front matter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 
 from clausekit.check import schemas
 from clausekit.check.analysis import Analysis
@@ -127,3 +128,27 @@ def unused_variables(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
                 "unused-variable",
                 f"variable {name!r} is declared but not used in the clause body",
             )
+
+
+# Markup written so that it prints literally (`\<b\>`, `\[text\](https://…)`): most
+# often text pasted from HTML or Markdown that was meant as formatting.
+_LITERAL_MARKUP = re.compile(
+    r"\\<\s*/?\s*[A-Za-z][\w-]*(?:\s[^<>\n]*)?\\?>"
+    r"|\\\[[^\]\n]*\\\]\\?\((?:https?:|mailto:|[\w./#-]+\))"
+)
+
+
+def markup_notes(clauses: Iterable[Clause]) -> Iterator[Problem]:
+    """Notes (not errors) on clause text that prints an HTML tag or a Markdown link
+    literally: it is probably meant as formatting."""
+    for clause in clauses:
+        for n, line in enumerate(clause.body.splitlines(), 1):
+            for m in _LITERAL_MARKUP.finditer(line):
+                yield body_problem(
+                    clause,
+                    n,
+                    m.start() + 1,
+                    "markup",
+                    f"{m.group(0)[:40]!r} prints as typed: write the text without the "
+                    "markup, or a link as [text](https://…)",
+                )

@@ -9,6 +9,7 @@ paths, into `Problem`s that carry file positions.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from clausekit.check.cache import ResultCache, digest
 from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.ids import ID_RE, why_invalid
@@ -82,14 +84,20 @@ def _is_email(value: object) -> bool:
     )
 
 
-def file_validators(folder: Path) -> dict[str, Draft202012Validator]:
-    """The validators of the schema files in `folder`, by name (`clause`, …)."""
+def file_validators(
+    folder: Path, results: ResultCache | None = None
+) -> dict[str, Draft202012Validator]:
+    """The validators of the schema files in `folder`, by name (`clause`, …).
+
+    Each file is checked against the draft's meta-schema, which takes longer than
+    validating an agreement; with `results`, a file found valid is not checked again
+    while its bytes are the same (`results` is salted with the jsonschema version)."""
     from jsonschema import Draft202012Validator
     from jsonschema_specifications import REGISTRY as SPECIFICATIONS
     from referencing import Registry, Resource
 
     formats = _format_checker()
-    contents = {n: _read(folder, n) for n in NAMES}
+    contents = {n: _read(folder, n, results) for n in NAMES}
     resources = [(f"urn:clausekit:{n}", Resource.from_contents(c)) for n, c in contents.items()]
     # Crawled once, together with the draft 2020-12 meta-schemas that variable
     # declarations are checked against: otherwise every $ref lookup re-crawls.
@@ -100,20 +108,28 @@ def file_validators(folder: Path) -> dict[str, Draft202012Validator]:
     }
 
 
-def _read(folder: Path, name: str) -> dict[str, Any]:
+def _read(folder: Path, name: str, results: ResultCache | None = None) -> dict[str, Any]:
     """A schema file, itself checked: a broken schema/ is reported, not a traceback."""
     path = folder / f"{name}.schema.json"
     shown = f"schema/{path.name}"
+    # Confinement is checked on every run, never kept: it is not a property of the bytes.
     if folder != PACKAGED and not inside(folder.parent, path):
         raise ProblemsFound([escape_problem(folder.parent, path)])
     try:
-        data = json.loads(path.read_text("utf-8"))
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise ProblemsFound(
             [Problem(shown, exc.lineno, exc.colno, "schema-file", exc.msg)]
         ) from exc
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text: {exc.reason}"
+        raise ProblemsFound([Problem(shown, 1, 1, "schema-file", msg)]) from exc
     except OSError as exc:
         raise ProblemsFound([Problem(shown, 1, 1, "schema-file", str(exc.strerror))]) from exc
+    key = validity_key(raw)
+    if results is not None and results.rows(key) == [] and isinstance(data, dict):
+        return data  # this very text was found valid before (only success is kept)
     from jsonschema import Draft202012Validator
 
     errors = list(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(data))
@@ -122,7 +138,24 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
         raise ProblemsFound(
             [Problem(shown, 1, 1, "schema-file", f"not a valid JSON Schema: {msg}")]
         )
+    if results is not None:
+        results.put_rows(key, [])
     return data
+
+
+def validity_key(raw: bytes) -> str:
+    """The result-cache key under which a schema file's text is kept as found valid."""
+    return digest("schema-file", hashlib.sha256(raw).hexdigest())
+
+
+def keep_validity(folder: Path, results: ResultCache) -> None:
+    """Mark the schema files' validity as used by this run, so that a run that needs no
+    validator (every agreement found clean before) does not prune it."""
+    for name in NAMES:
+        try:
+            results.touch(validity_key((folder / f"{name}.schema.json").read_bytes()))
+        except OSError:
+            continue  # reported when a validator is needed
 
 
 def schema_folder(root: Path) -> Path:

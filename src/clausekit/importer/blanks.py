@@ -7,6 +7,8 @@ names unique, and remembers which clause uses which variable.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -29,7 +31,8 @@ TOKEN = re.compile(
     r"|(?P<ph2>\{\{\s*(?P<ph2n>[A-Za-z_][\w.]*)\s*\}\})"
     r"|(?P<ph1>\{(?P<ph1n>[A-Za-z_]\w*)\})"
     r"|(?P<merge>«(?P<mergen>[^»\n]{1,40})»)"
-    r"|(?P<br>\[(?P<brt>[^\[\]\n:：,，。;；●]{1,80})\])(?!\()"
+    r"|(?P<br>\[(?P<brt>(?:Fill in|Insert|Enter|Describe|List)\b[^\[\]\n]{1,120}"
+    r"|[^\[\]\n:：,，。;；●]{1,80})\])(?!\()"
     r"|(?P<lent>【(?P<lentt>[^【】\n]{1,40})】)"
     rf"|(?P<blank>{B})"
 )
@@ -61,35 +64,71 @@ class Registry:
     party: str = ""  # the party block being read ('party_a'), '' outside one
     party_label: str = ""
     hint: str = ""  # the label of a table row whose value cell is being read
+    section: str = ""  # the heading the blanks being read are under
+    note: str = ""  # a help text (`<label>`) describing the next variable
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (clause, name) reused
+    placeholders: dict[str, str] = field(default_factory=dict)  # '[words]' -> variable name
+    guesses: list[str] = field(default_factory=list)  # for review, at the blank's line
+    counters: dict[str, int] = field(default_factory=dict)  # for names.unique
+    fields: dict[str, set[str]] = field(default_factory=dict)  # object -> its field names
+
+    def term(self, words: str, clause: str) -> Variable | None:
+        """The value a cover page defines for a term (`Governing Law`), if any."""
+        var = self.variables.get(names.identifier(words, 5))
+        if var is not None:
+            self.used_in.setdefault(var.path[0], set()).add(clause)
+        return var
+
+    def describe(self, fallback: str) -> str:
+        """The pending help text, used once, or the fallback."""
+        note, self.note = self.note, ""
+        return note or fallback
 
     def add(
-        self, path: tuple[str, ...], kind: str, description: str, clause: str, reuse: bool = False
+        self,
+        path: tuple[str, ...],
+        kind: str,
+        description: str,
+        clause: str,
+        reuse: bool = False,
+        default: str | None = None,
+        shown: str | None = None,
     ) -> Variable:
         key = ".".join(path)
         if reuse and key in self.variables and self.variables[key].kind == kind:
             var = self.variables[key]
+            self.merged.append((clause, key))
         else:
             if len(path) == 1:
-                path = (names.unique(path[0], self.taken),)
+                path = (names.unique(path[0], self.taken, counters=self.counters),)
             else:
-                fields = {v.path[1] for v in self.variables.values() if v.path[0] == path[0]}
+                fields = self.fields.setdefault(path[0], set())
                 self.taken.add(path[0])
                 path = (path[0], names.unique(path[1], fields))
-            var = Variable(path, kind, description)
+            var = Variable(path, kind, description, default=default, shown=shown)
             self.variables[var.name] = var
         self.used_in.setdefault(var.path[0], set()).add(clause)
         return var
 
 
+_CLEAN = str.maketrans("", "", BOLD_ON + BOLD_OFF)
+
+
+@functools.lru_cache(maxsize=64)
+def _ends(text: str) -> list[int]:
+    """Where the sentences of a paragraph end, found once per paragraph (a paragraph
+    with thousands of blanks stays linear)."""
+    return [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[str, str]:
-    before = text[:start]
-    cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
-    after = text[end:]
-    stop = _SENTENCE_END.search(after)
-    clean = str.maketrans("", "", BOLD_ON + BOLD_OFF)
-    return before[cut:].translate(clean), (after[: stop.start()] if stop else after).translate(
-        clean
-    )
+    """The text of the blank's sentence before and after it."""
+    ends = _ends(text)
+    i = bisect.bisect_right(ends, start)
+    cut = ends[i - 1] if i else 0
+    j = bisect.bisect_right(ends, end)
+    stop = ends[j] - 1 if j < len(ends) else len(text)
+    return text[cut:start].translate(_CLEAN), text[end:stop].translate(_CLEAN)
 
 
 def _label(before: str) -> str:
@@ -97,16 +136,21 @@ def _label(before: str) -> str:
     if not parts:
         return ""
     last = parts[-1].strip()
-    return re.sub(r"(为|是|即|计|共|of|is)$", "", last).strip()
+    return _LABEL_SUFFIX.sub("", last).strip()
+
+
+_B = re.compile(B)
+_TAIL_END = re.compile(r"[，,。；;：:（(）)]")
+_LABEL_SUFFIX = re.compile(r"(为|是|即|计|共|of|is)$")
 
 
 def _describe(before: str, label: str, after: str, blank: str) -> str:
     """The words around a blank, the blank itself shown as ____."""
-    head = re.sub(B, "____", before).lstrip(" ：:，,")
+    head = _B.sub("____", before).lstrip(" ：:，,")
     head = ("…" + head[-24:]) if len(head) > 24 else head
-    tail = re.split(r"[，,。；;：:（(）)]", re.sub(B, "____", after), maxsplit=1)[0]
+    tail = _TAIL_END.split(_B.sub("____", after), maxsplit=1)[0]
     tail = (tail[:16] + "…") if len(tail) > 16 else tail
-    shown = re.sub(B, "____", blank)
+    shown = _B.sub("____", blank)
     return f"{head}{shown}{tail}".strip() or label or "blank"
 
 
@@ -136,7 +180,7 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
     group = kind_of(m)
     before, after = _sentence(text, m.start(), m.end())
     label = _label(before)
-    if reg.hint and not re.search(r"\w", re.sub(B, "", before)):
+    if reg.hint and not re.search(r"\w", _B.sub("", before)):
         before, label = reg.hint + "：", reg.hint
     context = before + after
     zh = lang.startswith("zh")
@@ -155,15 +199,7 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
             reuse=True,
         )
     if group in ("br", "lent"):
-        words = m.group("brt") if group == "br" else m.group("lentt")
-        kind = _bracket_kind(words)
-        fld = names.field_name(label) or names.field_name(words)
-        if reg.party and fld:
-            return reg.add((reg.party, fld), kind, words, clause, reuse=True)
-        base = names.identifier(words) or names.topic(words) or names.topic(context) or "blank"
-        if kind == "date" and "date" not in base:
-            base += "_date"
-        return reg.add((base,), kind, words, clause)
+        return _bracketed(reg, m, before, after, label, clause)
     kind = {
         "money": "money",
         "money1": "money",
@@ -202,10 +238,86 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
     return reg.add((base,), kind, _describe(before, label, after, m.group(0)), clause)
 
 
+_GENERIC = {"name", "date", "address", "company", "title", "signature", "party", "amount"}
+_EN_LABEL = re.compile(r"([A-Za-z][\w '&/-]{0,40}?)\s*:")
+
+
+def example_value(words: str) -> bool:
+    """`[1 year(s)]`, `[California]`: a value to keep or change, not a description of one."""
+    if re.match(r"\d", words):
+        return True
+    parts = words.split()
+    return (
+        0 < len(parts) <= 3
+        and all(p[0].isupper() for p in parts)
+        and not {p.lower().strip("'’s") for p in parts} & _GENERIC
+    )
+
+
+def _bracketed(
+    reg: Registry, m: re.Match[str], before: str, after: str, label: str, clause: str
+) -> Variable:
+    """A bracketed placeholder: identical descriptions are one value; an example value is
+    a value of its own whose default is the example."""
+    words = (m.group("brt") if m.group("br") else m.group("lentt")).strip()
+    shown = m.group(0)
+    alone = not re.search(r"\w", before + after)
+    # `Governing Law: [Fill in state]`: a short label of its own, not a sentence's end.
+    en_label = _EN_LABEL.fullmatch(before.strip()) if len(before.strip()) <= 40 else None
+    named_by = en_label.group(1) if en_label else (reg.section if alone else "")
+    kind = _bracket_kind(f"{named_by} {words}")
+    fld = names.field_name(label) or names.field_name(words)
+    if reg.party and fld:
+        return reg.add((reg.party, fld), kind, words, clause, reuse=True)
+    example = example_value(words)
+    if not example and shown in reg.placeholders:
+        name = reg.placeholders[shown]
+        reg.guesses.append(f"'{shown}' again: the same value '{name}'")
+        return reg.add((name,), kind, words, clause, reuse=True)
+    base = (
+        names.identifier(named_by)
+        or names.identifier(words)
+        or names.topic(words)
+        or names.topic(before + after)
+        or "blank"
+    )
+    if kind == "date" and "date" not in base:
+        base += "_date"
+    var = reg.add(
+        (base,),
+        kind if not example or kind == "text" else "text",
+        reg.describe(words),
+        clause,
+        default=words if example else None,
+        shown=shown,
+    )
+    if not example:
+        reg.placeholders[shown] = var.name
+    else:
+        reg.guesses.append(f"'{shown}' taken as an example value: '{var.name}' defaults to it")
+    return var
+
+
+def choice(reg: Registry, options: tuple[str, ...], ticked: str | None, clause: str) -> Variable:
+    """The choice a group of check boxes offers, named after its heading."""
+    base = names.identifier(reg.section, 5) or "choice"
+    name = names.unique(base, reg.taken, counters=reg.counters)
+    var = Variable((name,), "choice", reg.describe(reg.section or base))
+    var.options, var.default = options, ticked
+    reg.variables[var.name] = var
+    reg.used_in.setdefault(var.name, set()).add(clause)
+    return var
+
+
+def _literal(text: str) -> str:
+    """A template-language string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def jinja_for(var: Variable, m: re.Match[str]) -> str:
     """The template text replacing the match (the 大写 of a money blank via rmb_upper)."""
     name = var.name
-    group = kind_of(m)
+    group = kind_of(m) if m.re is TOKEN else ""
     if group == "money":
         whole, start = m.group(0), m.start()
         cur = whole[: m.start("m1") - start]
@@ -215,4 +327,7 @@ def jinja_for(var: Variable, m: re.Match[str]) -> str:
         whole = m.group(0)
         return whole[: m.start("b1") - m.start()] + f"{{{{ {name} | money }}}}"
     filt = {"date": " | date", "percent": " | percent", "money": " | money"}.get(var.kind, "")
+    if var.shown and var.kind == "text":
+        # The blank form prints the source's placeholder, not a bare blank.
+        filt = f" | default({_literal(var.shown)})"
     return f"{{{{ {name}{filt} }}}}"

@@ -11,7 +11,7 @@ from ..errors import UsageError
 from . import decode, names, structure, textread, write
 from .blanks import TOKEN, Registry
 from .markdown import Inline, body
-from .model import BOLD_OFF, BOLD_ON, Article, Document, Review
+from .model import BOLD_OFF, BOLD_ON, Article, Document, Review, Variable
 from .refs import REF, Targets
 
 _FIELD_START = re.compile(r"^\W*([^\s:：]{1,20})\s*[:：]")
@@ -38,7 +38,9 @@ def import_contract(
     else:
         text, encoding = decode.decode_text(data, shown)
         paras = (
-            textread.read_md(text) if suffix in (".md", ".markdown") else textread.read_txt(text)
+            textread.read_md(text, reviews)
+            if suffix in (".md", ".markdown")
+            else textread.read_txt(text)
         )
         title, what = None, f"{'Markdown' if suffix != '.txt' else 'text'}, {encoding}"
     if not paras:
@@ -107,8 +109,14 @@ def _render(
     note = f"imported from {source}"
     files: dict[str, str] = {}
     template_vars = [v for v in reg.variables.values() if len(reg.used_in[v.path[0]]) > 1]
+    # Each clause's own variables, found in one pass (not one pass per clause).
+    owned: dict[str, list[Variable]] = {}
+    for v in reg.variables.values():
+        users = reg.used_in[v.path[0]]
+        if len(users) == 1:
+            owned.setdefault(next(iter(users)), []).append(v)
     for cid, art in ordered:
-        own = [v for v in reg.variables.values() if reg.used_in[v.path[0]] == {cid}]
+        own = owned.get(cid, [])
         title = structure.plain(art.title) or cid.rsplit("/", 1)[-1]
         files[f"clauses/{cid}.md"] = write.clause_file(
             title, doc.lang, write.schemas(own, labels), bodies[cid], note
@@ -149,7 +157,13 @@ def _party_header(text: str, bold_only: bool) -> str | None:
 def _body(art: Article, inline: Inline, reg: Registry, labels: dict[str, str]) -> str:
     """A preamble or signature clause: party blocks (甲方: / Name:) group into objects."""
     parts: list[str] = []
-    for block in art.blocks:
+    for i, block in enumerate(art.blocks):
+        if block.kind == "option":
+            if i == 0 or art.blocks[i - 1].kind != "option":  # a group of check boxes
+                group = [b for b in art.blocks[i:]]
+                end = next((k for k, b in enumerate(group) if b.kind != "option"), len(group))
+                parts.append(body(Article(art.title, art.line, "", group[:end]), inline).strip())
+            continue
         text = structure.plain(block.text)
         bold_only = block.text.startswith(BOLD_ON) and block.text.endswith(BOLD_OFF)
         party = _party_header(text, bold_only) if block.kind == "para" else None

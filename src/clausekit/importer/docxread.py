@@ -174,8 +174,9 @@ def word_numbers(data: bytes) -> list[WordNumber]:
     found: list[WordNumber] = []
     for p in document.iter(f"{W}p"):
         ppr = p.find(f"{W}pPr")
-        num = _num_pr(ppr.find(f"{W}numPr")) if ppr is not None else None
-        if num is None and ppr is not None:
+        own = ppr.find(f"{W}numPr") if ppr is not None else None
+        num = _num_pr(own)
+        if num is None and ppr is not None and own is None:  # numId 0: numbering turned off
             style = ppr.find(f"{W}pStyle")
             num = style_num.get(style.get(f"{W}val", "")) if style is not None else None
         if num is None or num[0] not in levels:
@@ -197,33 +198,59 @@ def _num_pr(num_pr: ET.Element | None) -> tuple[str, int] | None:
     return num_id.get(f"{W}val", ""), level
 
 
+def _level_map(parent: ET.Element) -> dict[int, tuple[str, str]]:
+    """The `w:lvl` children of an abstract list or a level override: ilvl -> (format, text)."""
+    lv: dict[int, tuple[str, str]] = {}
+    for lvl in parent.iter(f"{W}lvl"):
+        fmt = lvl.find(f"{W}numFmt")
+        text = lvl.find(f"{W}lvlText")
+        lv[int(lvl.get(f"{W}ilvl", "0"))] = (
+            fmt.get(f"{W}val", "decimal") if fmt is not None else "decimal",
+            text.get(f"{W}val", "") if text is not None else "",
+        )
+    return lv
+
+
 def _levels(numbering: ET.Element) -> dict[str, dict[int, tuple[str, str]]]:
-    abstract: dict[str, dict[int, tuple[str, str]]] = {}
-    for a in numbering.iter(f"{W}abstractNum"):
-        lv: dict[int, tuple[str, str]] = {}
-        for lvl in a.iter(f"{W}lvl"):
-            fmt = lvl.find(f"{W}numFmt")
-            text = lvl.find(f"{W}lvlText")
-            lv[int(lvl.get(f"{W}ilvl", "0"))] = (
-                fmt.get(f"{W}val", "decimal") if fmt is not None else "decimal",
-                text.get(f"{W}val", "") if text is not None else "",
-            )
-        abstract[a.get(f"{W}abstractNumId", "")] = lv
+    """numId -> its levels: the abstract list's, with the `w:lvlOverride` levels of the
+    `w:num` put over them (Word writes a restarted or restyled list that way)."""
+    abstract = {
+        a.get(f"{W}abstractNumId", ""): _level_map(a) for a in numbering.iter(f"{W}abstractNum")
+    }
     out: dict[str, dict[int, tuple[str, str]]] = {}
     for num in numbering.iter(f"{W}num"):
         ref = num.find(f"{W}abstractNumId")
-        if ref is not None and ref.get(f"{W}val") in abstract:
-            out[num.get(f"{W}numId", "")] = abstract[ref.get(f"{W}val", "")]
+        if ref is None or ref.get(f"{W}val") not in abstract:
+            continue
+        levels = dict(abstract[ref.get(f"{W}val", "")])
+        for override in num.iter(f"{W}lvlOverride"):
+            levels.update(_level_map(override))
+        out[num.get(f"{W}numId", "")] = levels
     return out
 
 
 def _style_numbering(styles: ET.Element) -> dict[str, tuple[str, int]]:
-    out: dict[str, tuple[str, int]] = {}
+    """styleId -> (numId, ilvl), a style without its own numbering taking its `w:basedOn`'s."""
+    own: dict[str, tuple[str, int] | None] = {}
+    based: dict[str, str] = {}
     for style in styles.iter(f"{W}style"):
+        sid = style.get(f"{W}styleId", "")
         ppr = style.find(f"{W}pPr")
-        num = _num_pr(ppr.find(f"{W}numPr")) if ppr is not None else None
-        if num is not None:
-            out[style.get(f"{W}styleId", "")] = num
+        own[sid] = _num_pr(ppr.find(f"{W}numPr")) if ppr is not None else None
+        base = style.find(f"{W}basedOn")
+        if base is not None:
+            based[sid] = base.get(f"{W}val", "")
+    out: dict[str, tuple[str, int]] = {}
+    for sid in own:
+        seen: set[str] = set()
+        cur: str | None = sid
+        while cur is not None and cur not in seen:  # a basedOn loop ends the walk
+            seen.add(cur)
+            num = own.get(cur)
+            if num is not None:
+                out[sid] = num
+                break
+            cur = based.get(cur)
     return out
 
 

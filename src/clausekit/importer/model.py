@@ -10,6 +10,11 @@ from typing import Any
 BOLD_ON = "\x01"
 BOLD_OFF = "\x02"
 BREAK = "\x0b"
+# A link: LINK_ON text LINK_MID target LINK_OFF; a `<label>` help text: LABEL_ON text LABEL_OFF.
+LINK_ON, LINK_MID, LINK_OFF = "\x03", "\x04", "\x05"
+LABEL_ON, LABEL_OFF = "\x06", "\x07"
+# A term a span marks as defined on the cover page (`<span class="coverpage_link">`).
+TERM_ON, TERM_OFF = "\x0e", "\x0f"
 
 
 @dataclass
@@ -24,6 +29,7 @@ class Para:
     item_no: int = 1  # the number of an ordered list item
     numtext: str = ""  # Word list numbering: the level's text ('%1.', 'Article %1')
     cells: list[list[str]] | None = None  # a table: rows of cells
+    check: bool | None = None  # a check-box item (`- [x]` True, `- [ ]` False)
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Block:
     number: str = ""  # the typed number as found ('（一）', '1.2'), for refs
     anchor: str = ""
     cells: list[list[str]] | None = None
+    checked: bool = False  # an `option` block: its box is ticked
 
 
 @dataclass
@@ -69,15 +76,25 @@ class Variable:
     """A typed variable found at a blank; `path` is ('party_a', 'name') for objects."""
 
     path: tuple[str, ...]
-    kind: str  # text | money | percent | date | integer
+    kind: str  # text | money | percent | date | integer | choice
     description: str
+    default: str | None = None  # an example value the source gave (`[California]`)
+    options: tuple[str, ...] = ()  # a choice's options, from a group of check boxes
+    shown: str | None = None  # what the blank form prints (the source's placeholder)
 
     @property
     def name(self) -> str:
         return ".".join(self.path)
 
     def schema(self) -> dict[str, Any]:
-        return {**_SCHEMAS[self.kind], "description": self.description}
+        if self.kind == "choice":
+            out: dict[str, Any] = {"type": "string", "enum": list(self.options)}
+        else:
+            out = dict(_SCHEMAS[self.kind])
+        out["description"] = self.description
+        if self.default is not None:
+            out["default"] = self.default
+        return out
 
 
 _SCHEMAS: dict[str, dict[str, Any]] = {

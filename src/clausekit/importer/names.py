@@ -125,6 +125,15 @@ TITLE_WORDS: list[tuple[str, str]] = [
     ("押金", "deposit"),
     ("交货", "delivery"),
     ("付款", "payment"),
+    ("授予", "grant"),
+    ("版权", "copyright"),
+    ("专利", "patent"),
+    ("商标", "trademark"),
+    ("许可", "license"),
+    ("分发", "distribution"),
+    ("限制", "restriction"),
+    ("免责", "disclaimer"),
+    ("语言", "language"),
 ]
 
 STOP = {
@@ -169,29 +178,46 @@ STOP = {
 }
 
 
+_LOWER_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
 def english_topic(before: str) -> str:
     """The last two meaningful words before an English blank (`monthly fee of USD`)."""
-    words = [w for w in re.findall(r"[a-z0-9]+", before.lower()) if w not in STOP]
+    words = [w for w in _LOWER_WORD.findall(before.lower()) if w not in STOP]
     return "_".join(words[-2:])
 
 
-def slug(text: str, limit: int = 4) -> str:
-    """`Defined Terms` -> `defined-terms`; Chinese goes through the glossary."""
-    words = re.findall(r"[A-Za-z0-9]+", text.lower())
+SLUG_LENGTH = 40
+
+
+def slug(text: str, limit: int = SLUG_LENGTH) -> str:
+    """`Defined Terms` -> `defined-terms`: the whole title, or as many whole words as fit
+    in `limit` characters, never ending on a short word (`of`, `for`); Chinese goes
+    through the glossary."""
+    words = _WORD.findall(text.lower())
     if words:
-        return "-".join(words[:limit])
-    found: list[str] = []
+        kept: list[str] = []
+        for word in words:
+            if kept and len("-".join([*kept, word])) > limit:
+                break
+            kept.append(word)
+        while len(kept) > 1 and kept[-1] in STOP:
+            kept.pop()
+        return "-".join(kept)
+    # Each English word at the first place one of its Chinese words occurs
+    # (`交付` and `交货` both give `delivery`; a word that is absent has no place).
+    first: dict[str, int] = {}
     for zh, en in TITLE_WORDS:
         pos = text.find(zh)
-        if pos >= 0 and en not in found:
-            found.append(en)
-    order = sorted(found, key=lambda en: min(text.find(z) for z, e in TITLE_WORDS if e == en))
-    return "-".join(order[:3])
+        if pos >= 0 and pos < first.get(en, len(text)):
+            first[en] = pos
+    return "-".join(sorted(first, key=first.__getitem__)[:3])
 
 
 def identifier(text: str, limit: int = 4) -> str:
     """A variable name from English words: `Legal name of employer` -> `legal_name_employer`."""
-    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP]
+    words = [w for w in _LOWER_WORD.findall(text.lower()) if w not in STOP]
     name = "_".join(words[:limit])
     if name and name[0].isdigit():
         name = "n_" + name
@@ -219,10 +245,17 @@ def party_name(label: str) -> str | None:
     return None
 
 
-def unique(name: str, taken: set[str], sep: str = "_") -> str:
-    candidate, n = name, 2
+def unique(
+    name: str, taken: set[str], sep: str = "_", counters: dict[str, int] | None = None
+) -> str:
+    """`name`, or `name_2`, `name_3` … the first not taken; `counters` remembers where the
+    last search for each name ended, so that 30,000 `days` blanks are not quadratic."""
+    n = counters.get(name, 2) if counters is not None else 2
+    candidate = name
     while candidate in taken:
         candidate = f"{name}{sep}{n}"
         n += 1
+    if counters is not None:
+        counters[name] = n
     taken.add(candidate)
     return candidate

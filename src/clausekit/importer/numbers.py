@@ -25,24 +25,26 @@ CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
-CN = "零〇一二两三四五六七八九十百"
+CN = "零〇一二两三四五六七八九十百千万"
+_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def parse_cn(text: str) -> int:
-    """`十二` -> 12, `二十` -> 20, `一百零五` -> 105; Arabic digits pass through."""
+    """`十二` -> 12, `二十` -> 20, `一百零五` -> 105, `一万零一` -> 10001; Arabic digits
+    pass through."""
     if text.isdigit():
         return int(text)
-    total, current = 0, 0
+    total, section, current = 0, 0, 0
     for ch in text:
         if ch in CN_DIGITS:
             current = CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
+        elif ch in _UNITS:
+            section += (current or 1) * _UNITS[ch]
             current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-    return total + current
+        elif ch == "万":
+            total += ((section + current) or 1) * 10000
+            section, current = 0, 0
+    return total + section + current
 
 
 @dataclass(frozen=True)
@@ -128,9 +130,9 @@ def detect_style(matches: list[NumberMatch]) -> str | None:
         ("legal", "legal"),
         ("decimal", "dec1"),
     ):
-        # An article sequence: at least two, starting at 1.
+        # An article sequence: at least two, starting at 1 (or 0: `0. Definitions`).
         ones = [m for m in matches if level_key(m) == first]
-        if len(ones) >= 2 and ones[0].values[-1] == 1 and first in schemes:
+        if len(ones) >= 2 and ones[0].values[-1] in (0, 1) and first in schemes:
             return style
     return None
 

@@ -15,11 +15,17 @@ from ..assemble.numbering import reference
 from .model import Document
 from .numbers import CN, parse_cn
 
+# Only references inside the document: a citation of an outside law (`《民法典》第五百条`,
+# `Kan. Stat. Section 44-130`, `Section 5 of the Securities Act`) is text.
+_CITED = r"(?<!》)(?<!》 )(?<!法)(?<!条例)(?<!规定)"
+_STATUTE = r"(?<!Stat\. )(?<!Code )(?<!U\.S\.C\. )(?<!C\.F\.R\. )(?<!§ )"
+_OF_LAW = r"(?!\s+of\s+(?:the\s+)?(?:[A-Z][\w.&'-]*\s+){0,6}(?:Act|Code|Law|Regulations?|Rules?)\b)"
 REF = re.compile(
-    rf"第\s*(?P<a>[{CN}]+|\d+)\s*条(?:\s*第\s*[（(]\s*(?P<b>[{CN}]+|\d+)\s*[）)]\s*款"
+    rf"{_CITED}第\s*(?P<a>[{CN}]+|\d+)\s*条(?:\s*第\s*[（(]\s*(?P<b>[{CN}]+|\d+)\s*[）)]\s*款"
     rf"|\s*第\s*(?P<c>[{CN}]+|\d+)\s*款)?"
-    r"|\b(?P<word>Section|section|Article|article|Clause|clause)\s+(?P<n>\d+(?:\.\d+)*)"
-    r"(?P<sub>(?:\([a-z]{1,4}\))*)"
+    rf"|{_STATUTE}\b(?P<word>Section|section|Article|article|Clause|clause)\s+"
+    r"(?P<n>\d+(?:\.\d+)*)(?![-–.]?\d)"
+    rf"(?P<sub>(?:\([a-z]{{1,4}}\))*){_OF_LAW}"
 )
 
 

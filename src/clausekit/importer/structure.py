@@ -12,7 +12,23 @@ import re
 
 from . import names
 from .blanks import TOKEN
-from .model import BOLD_OFF, BOLD_ON, BREAK, Article, Block, Document, Para, Review
+from .model import (
+    BOLD_OFF,
+    BOLD_ON,
+    BREAK,
+    LABEL_OFF,
+    LABEL_ON,
+    LINK_MID,
+    LINK_OFF,
+    LINK_ON,
+    TERM_OFF,
+    TERM_ON,
+    Article,
+    Block,
+    Document,
+    Para,
+    Review,
+)
 from .numbers import NumberMatch, detect_style, level_in, match_number, word_style
 
 _STARTERS = (
@@ -40,11 +56,17 @@ SIGNATURE = re.compile(
     r"^[\s(（]*以下无正文|^IN WITNESS|^签署页|^签字页|^(甲方|乙方)\s*[（(]?\s*(盖章|签章|签字)"
     r"|^Signed\b|^SIGNED\b|^Signature",
 )
-_PLAIN = str.maketrans("", "", BOLD_ON + BOLD_OFF)
+DEFINITION = re.compile(
+    r"^[“\"‘'「『][^“”\"「」]{1,80}[”\"’'」』]\s*"
+    r"(?:(?:means|shall mean|has the meaning|includes|refers to)\b|：?(?:是指|系指|指))",
+)
+_PLAIN = str.maketrans("", "", BOLD_ON + BOLD_OFF + LINK_ON + LINK_OFF + TERM_ON + TERM_OFF)
+_MARKS = re.compile(f"{LABEL_ON}[^{LABEL_OFF}]*{LABEL_OFF}|{LINK_MID}[^{LINK_OFF}]*")
 
 
 def plain(text: str) -> str:
-    return text.translate(_PLAIN).replace(BREAK, " ").strip()
+    """The text as read: no emphasis, link targets or help texts."""
+    return _MARKS.sub("", text).translate(_PLAIN).replace(BREAK, " ").strip()
 
 
 def is_zh(text: str) -> bool:
@@ -122,6 +144,8 @@ class _Builder:
             return p.list_level + 1
         if self.style and m and p.list_level is None:
             lvl = level_in(self.style, m)
+            if lvl == 1 and not self.articles and m.values[-1] == 0:
+                self.expected = 0  # articles numbered from 0 (`0. Definitions`)
             if lvl == 1 and m.values[-1] != self.expected:
                 return None  # not the next article: a list number in the text
             return lvl
@@ -130,6 +154,9 @@ class _Builder:
     def add(self, p: Para) -> None:
         if p.cells is not None:
             self.current.blocks.append(Block("table", "", p.line, cells=p.cells))
+            return
+        if p.check is not None:
+            self.current.blocks.append(Block("option", p.text, p.line, checked=p.check))
             return
         lead = BOLD_ON if p.text.startswith(BOLD_ON) else ""
         m = match_number(plain(p.text)) if self.style and p.list_level is None else None
@@ -166,11 +193,15 @@ class _Builder:
     def _article(self, rest: str, typed: str, line: int) -> None:
         title, body = self._split(rest, line)
         self.articles.append(Article(title, line, typed))
-        self.expected += 1
+        self.expected = self.expected + 1
         if body:
             self.current.blocks.append(Block("para", body, line))
 
     def _heading(self, rest: str, typed: str, line: int, level: int) -> None:
+        if DEFINITION.match(plain(rest)):
+            # `1.1 “Covered Inventions” means …` is one definition, not a titled section.
+            self.current.blocks.append(Block("para", rest.strip(), line, number=typed))
+            return
         title, body = self._split(rest, line)
         self.current.blocks.append(Block("heading", title, line, level, typed))
         if body:
@@ -198,10 +229,31 @@ class _Builder:
         return parts
 
 
+_BOX = re.compile(r"^\s*(?:\[\s*([xX✓✔]?)\s*\]|([☐☒☑]))\s*")
+
+
+def box(text: str) -> tuple[bool, str] | None:
+    """(ticked, text) of a line that starts with a check box, else None."""
+    m = _BOX.match(text)
+    if m is None or not text[m.end() :].strip():
+        return None
+    return bool(m.group(1)) or m.group(2) in ("☒", "☑"), text[m.end() :]
+
+
+def _boxes(paras: list[Para]) -> None:
+    """Check boxes typed as text (`[ x ]`, `[  ]`, `☒`, `☐`), as Word forms have them."""
+    for p in paras:
+        m = _BOX.match(p.text) if p.check is None and not p.cells else None
+        if m and p.text[m.end() :].strip():
+            p.check = bool(m.group(1)) or m.group(2) in ("☒", "☑")
+            p.text = p.text[m.end() :]
+
+
 def build(
     paras: list[Para], title: str | None, lang: str | None, reviews: list[Review]
 ) -> Document:
-    paras = [p for p in paras if p.cells or plain(p.text)]
+    paras = [p for p in paras if p.cells or plain(p.text) or LABEL_ON in p.text]
+    _boxes(paras)
     if title is None and paras:
         title = _title_of(paras)
         if title is not None:
@@ -217,10 +269,14 @@ def build(
     numbered_headings = [p for p in word_top if p.heading is not None]
     if len(numbered_headings) >= 2:
         word_top = numbered_headings
+    if style is None and len(word_top) < 2:
+        word_top = _list_articles(paras) or _heading_articles(paras)
+        numbered_headings = [p for p in word_top if p.heading is not None]
     word = style is None and len(word_top) >= 2
     if word:
         style = word_style(word_top[0].numtext)
-    b = _Builder(style, word, zh, reviews, headings_only=bool(numbered_headings))
+    headings_only = len(numbered_headings) >= 2
+    b = _Builder(style, word, zh, reviews, headings_only=headings_only)
     for p in paras:
         b.add(p)
     if not b.articles:
@@ -235,7 +291,7 @@ def build(
         whole.title = title or ("正文" if zh else "Text")
         whole.line = paras[0].line if paras else 1
         b.articles, b.preamble = [whole], Article("", 0, "")
-    signature = _signature(b.articles[-1]) if b.articles else None
+    signature = _signature(b.articles[-1], zh) if b.articles else None
     preamble = _preamble(b.preamble, zh)
     _slugs(b.articles)
     return Document(
@@ -248,14 +304,44 @@ def build(
     )
 
 
-def _signature(last: Article) -> Article | None:
+def _list_articles(paras: list[Para]) -> list[Para]:
+    """Top-level numbered list items that open with a bold title (`1. **Term**. Text`),
+    as Markdown standard terms number their articles; they get Word's `%1.` so that
+    they are read like Word list numbering, and nested lists stay inside them."""
+    top = [p for p in paras if p.list_level == 0 and p.ordered and not p.numtext]
+    titled = [p for p in top if p.text.startswith(BOLD_ON) and BOLD_OFF in p.text]
+    if len(titled) < 2 or len(titled) * 2 < len(top):
+        return []
+    for p in titled:
+        p.numtext = "%1."
+    return titled
+
+
+def _heading_articles(paras: list[Para]) -> list[Para]:
+    """Without numbers, the headings of the top level used more than once are articles.
+    A "heading" that is a sentence is a paragraph in a heading style: text, not a title."""
+    for p in paras:
+        text = plain(p.text)
+        if p.heading is not None and (not _short(text, is_zh(text)) or text.endswith(":")):
+            p.heading = None
+    levels = [p.heading for p in paras if p.heading is not None and p.list_level is None]
+    top = [lv for lv in sorted(set(levels)) if levels.count(lv) >= 2][:1]
+    if not top:
+        return []
+    found = [p for p in paras if p.heading == top[0] and p.list_level is None]
+    for p in found:
+        p.list_level, p.ordered, p.numtext = 0, True, "%1."
+    return found
+
+
+def _signature(last: Article, zh: bool) -> Article | None:
     for i, block in enumerate(last.blocks):
         if block.kind in ("para", "table") and (
             SIGNATURE.search(plain(block.text))
             or (block.cells and any(SIGNATURE.search(plain(c)) for row in block.cells for c in row))
         ):
             sig = Article(
-                "签署页" if is_zh(plain(block.text) or "签") else "Signatures",
+                "签署页" if zh else "Signatures",
                 block.line,
                 "",
                 last.blocks[i:],
@@ -267,30 +353,25 @@ def _signature(last: Article) -> Article | None:
 
 
 def _preamble(pre: Article, zh: bool) -> list[Article]:
+    """The text before the first article: one preamble, then (from the first table on,
+    a cover page's terms) one cover-terms clause."""
+    at = next((i for i, b in enumerate(pre.blocks) if b.kind == "table"), len(pre.blocks))
     out: list[Article] = []
-    current: Article | None = None
-    for block in pre.blocks:
-        if block.kind == "table":
-            out.append(
-                Article("基本条款" if zh else "Cover Terms", block.line, "", [block], "cover-terms")
-            )
-            current = None
-            continue
-        if current is None:
-            current = Article(
-                "首部" if zh else "Preamble",
-                block.line,
-                "",
-                [],
-                "preamble" if not out else f"preamble-{len(out) + 1}",
-            )
-            out.append(current)
-        current.blocks.append(block)
+    head, terms = pre.blocks[:at], pre.blocks[at:]
+    if head:
+        out.append(Article("首部" if zh else "Preamble", head[0].line, "", head, "preamble"))
+    if terms:
+        signs = any(SIGNATURE.search(plain(c)) for b in terms for row in b.cells or [] for c in row)
+        title = ("签署栏" if zh else "Cover Page Signatures") if signs else None
+        title = title or ("基本条款" if zh else "Cover Terms")
+        slug = "cover-signatures" if signs else "cover-terms"
+        out.append(Article(title, terms[0].line, "", terms, slug))
     return out
 
 
 def _slugs(articles: list[Article]) -> None:
-    taken = {"preamble", "cover-terms", "signature"}
+    taken = {"preamble", "cover-terms", "cover-signatures", "signature"}
+    counters: dict[str, int] = {}
     for i, art in enumerate(articles, 1):
         base = names.slug(art.title) or f"article-{i}"
-        art.slug = names.unique(base, taken, "-")
+        art.slug = names.unique(base, taken, "-", counters)

@@ -87,7 +87,24 @@ class DocumentCache:
         lock = self._file_digest(f"agreements/{agreement_id}.lock.json", absent_ok=True)
         if shared is None or own is None or lock is None:
             return None
+        if lock != "-" and not self._lock_is_current(agreement_id):
+            return None
         return digest("document", str(FORMAT), agreement_id, shared, own, lock)
+
+    def _lock_is_current(self, agreement_id: str) -> bool:
+        """Whether every version the agreement's lock names is the file as it is now.
+
+        A version found only in git history may be gone from it by the next build
+        (history rewritten, a shallow clone), and the full build then refuses the
+        agreement: a kept document must not outlive it, so such agreements are always
+        assembled afresh.  A lock this cannot read is left to the full build too."""
+        try:
+            path = self.root / "agreements" / f"{agreement_id}.lock.json"
+            content = json.loads(path.read_text(encoding="utf-8"))
+            entries = [content["template"], *content["clauses"].values()]
+            return all(self._file_digest(str(e["path"])) == e["sha256"] for e in entries)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return False
 
     def get(self, agreement_id: str, key: str) -> tuple[Document, dict[str, str]] | None:
         """The kept document and the settings it was built with, if kept under `key`."""

@@ -93,7 +93,7 @@ def _write_locked(
     jobs: int | None,
     fonts: list[str] | None,
 ) -> BuildReport:
-    fingerprint = renderer_fingerprint(fonts)
+    fingerprints = {fmt: renderer_fingerprint(fonts, fmt) for fmt in formats}
     cache = _read_json(outdir / CACHE)
     manifest = _read_json(outdir / MANIFEST)
     report = BuildReport(outdir=outdir, documents=list(docs))
@@ -105,7 +105,7 @@ def _write_locked(
             a = doc.assembled
             # The Word text, status (watermark) and agreement (properties) shape outputs too.
             content = "\0".join((a.markdown, a.word_markdown, a.status or "", a.agreement or ""))
-            key = _cache_key(content, fmt, fingerprint)
+            key = _cache_key(content, fmt, fingerprints[fmt])
             entry = cache.get(rel)
             if not force and _up_to_date(outdir / rel, entry, key):
                 report.unchanged.append(rel)

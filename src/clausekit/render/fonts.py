@@ -7,6 +7,7 @@ an error (exit 3 with the install command), not a silent fallback to another fac
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Sequence
@@ -96,3 +97,28 @@ def typst_fonts(paths: tuple[str, ...], required: Sequence[str] | None = None) -
 def required_families() -> list[str]:
     names = {f for fs in FONT_SETS.values() for f in (*fs.body, *fs.heading)}
     return sorted(names)
+
+
+def font_fingerprint(paths: Sequence[str]) -> str:
+    """Changes whenever a font file typst may load from `paths` changes.
+
+    Each file (folders walked as typst walks them, links followed) by its path, size,
+    modification and status-change times and inode: a font rewritten in place or
+    replaced gets a new ctime or inode even when its mtime is set back, and hashing
+    every CJK face (tens of MB) on each build would cost more than rendering.
+    """
+    h = hashlib.sha256()
+    for folder in paths:
+        h.update(f"{folder}\0".encode())
+        for parent, dirs, files in os.walk(folder, followlinks=True):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(parent, name)
+                try:
+                    st = os.stat(path)
+                except OSError as exc:
+                    h.update(f"{path}:{exc.errno}\0".encode())
+                    continue
+                stamp = f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+                h.update(f"{stamp}\0".encode())
+    return h.hexdigest()

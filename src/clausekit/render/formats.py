@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clausekit import __version__
-from clausekit.render.fonts import font_paths
+from clausekit.check.cache import installed_versions
+from clausekit.render.fonts import font_fingerprint, font_paths
 from clausekit.render.pandoc import INPUT_FORMAT, pandoc_path, source_date_epoch
 
 if TYPE_CHECKING:
     from clausekit.render.wordnative import WordDocument
 
 FORMATS = ("md", "docx", "pdf", "html")
+# The formats whose output typst lays out with the font files (bilingual HTML too).
+WITH_FONTS = ("pdf", "html")
 # The modules whose code decides what a DOCX or PDF holds, beside the assets.
 WRITERS = ("wordnative", "bilingual_word", "docx", "pdf", "parallel", "pandoc")
 
@@ -49,11 +52,13 @@ def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = Non
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def renderer_fingerprint(fonts: list[str] | None = None) -> str:
-    """Changes whenever something other than the Markdown could change an output:
-    clausekit, pandoc or typst versions, the templates, fonts, the timestamp."""
+def renderer_fingerprint(fonts: list[str] | None, fmt: str) -> str:
+    """Changes whenever something other than the Markdown could change an output in
+    format `fmt`: clausekit, pandoc or typst versions, the templates, the font files
+    (for the formats typst lays out), the timestamp."""
     h = hashlib.sha256()
     h.update(f"clausekit={__version__}\0".encode())
+    h.update("\0".join(installed_versions()).encode())  # typst and pypandoc among them
     # The pandoc and typst binaries themselves: a new version is a new file. (Their
     # package metadata would say the same, at the cost of importing its reader.)
     typst = importlib.util.find_spec("typst")
@@ -71,4 +76,6 @@ def renderer_fingerprint(fonts: list[str] | None = None) -> str:
     h.update(INPUT_FORMAT.encode())
     h.update(source_date_epoch().encode())
     h.update("\0".join(font_paths(fonts)).encode())
+    if fmt in WITH_FONTS:
+        h.update(font_fingerprint(font_paths(fonts)).encode())
     return h.hexdigest()

@@ -1,0 +1,282 @@
+"""`clausekit receive`: what the other side changed in a returned DOCX.
+
+The document's properties name the agreement and the content hash of the build
+that was sent.  That build is made again (from the working tree, or from the
+git history when the agreement has moved on), read with the same reader as the
+returned file, and compared with the returned text with every tracked change
+rejected: any difference was made without tracking.  Each change is placed in
+its clause by the heading bookmarks and the assembled outline, and labelled
+against the clause's playbook.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from clausekit.assemble.model import Assembled
+from clausekit.check import Checked
+from clausekit.errors import ClausekitError
+from clausekit.load.model import Library
+from clausekit.render.wordnative import content_hash, render_word_native
+from clausekit.review.gitrev import git, library_at
+from clausekit.review.locks import assemble_locked
+from clausekit.review.wordread import Paragraph, Returned, read_returned
+
+_BOOKMARK = re.compile(r"^_RefCk[A-Za-z]*(\d+)$")
+_HISTORY = 50  # commits searched for the version that was sent
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # value | clause | untracked | comment | format
+    clause: str | None
+    variable: str | None
+    before: str
+    after: str
+    author: str
+    date: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class Received:
+    agreement: str
+    sent_from: str  # "working tree" or a commit id
+    changes: tuple[Change, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agreement": self.agreement,
+            "sent_from": self.sent_from,
+            "changes": [asdict(c) for c in self.changes],
+        }
+
+
+def receive(lib: Library, file: Path, agreement: str | None) -> Received:
+    returned = read_returned(file)
+    named = returned.properties.get("clausekit-agreement")
+    sent_hash = returned.properties.get("clausekit-content-hash")
+    if named is None or sent_hash is None:
+        raise ClausekitError(f"{file}: not a document built by clausekit (no agreement property)")
+    if agreement is not None and agreement != named:
+        raise ClausekitError(f"{file}: was built from agreement {named!r}, not {agreement!r}")
+    if named not in lib.agreements:
+        raise ClausekitError(f"{file}: agreement {named!r} is not in this library")
+    for where, checked, doc in _candidates(lib, named):
+        if content_hash(doc) == sent_hash:
+            sent = _sent_paragraphs(doc, file)
+            return Received(named, where, tuple(_changes(checked, doc, returned, sent)))
+    raise ClausekitError(
+        f"{file}: no version of agreement {named!r} in the working tree or the last "
+        f"{_HISTORY} commits has content hash {sent_hash[:12]}"
+    )
+
+
+def _candidates(lib: Library, aid: str) -> Iterator[tuple[str, Checked, Assembled]]:
+    checked = Checked(lib)
+    yield "working tree", checked, assemble_locked(checked, aid)
+    try:
+        log = git(lib.root, "log", f"-n{_HISTORY}", "--format=%H", "--", ".").decode()
+    except ClausekitError:
+        return  # not a repository: only the working tree can match
+    for commit in log.split():
+        with library_at(lib.root, commit) as old:
+            if aid in old.agreements:
+                past = Checked(old)
+                yield commit, past, assemble_locked(past, aid)
+
+
+def _sent_paragraphs(doc: Assembled, file: Path) -> list[str]:
+    from clausekit.review.wordread import read_returned as read
+
+    with tempfile.TemporaryDirectory(prefix="clausekit-sent-") as tmp:
+        path = Path(tmp) / "sent.docx"
+        path.write_bytes(render_word_native(doc, str(file)))
+        return [p.accepted for p in read(path).paragraphs]
+
+
+def _clauses(doc: Assembled, paragraphs: tuple[Paragraph, ...]) -> list[str | None]:
+    """The clause each paragraph belongs to (by the last numbered heading before it)."""
+    out: list[str | None] = []
+    current: str | None = None
+    number: tuple[int, ...] = ()  # the current clause's heading number
+    for p in paragraphs:
+        for name in p.bookmarks:
+            m = _BOOKMARK.match(name)
+            if m is None or int(m.group(1)) - 1 >= len(doc.headings):
+                continue
+            heading = doc.headings[int(m.group(1)) - 1]
+            if heading.target is not None:
+                current = heading.target.split("#")[0]
+                number = number if "#" in heading.target else heading.number
+            elif heading.number[: len(number)] != number or not number:
+                current, number = None, ()  # a group heading; a clause's own stays in it
+        out.append(current)
+    return out
+
+
+def _changes(
+    checked: Checked, doc: Assembled, returned: Returned, sent: list[str]
+) -> Iterator[Change]:
+    paras = returned.paragraphs
+    owner = _clauses(doc, paras)
+    labels = _labels(checked, paras, owner)
+    values = _values(checked.lib.agreements[doc.agreement or ""].data)
+    for p, clause in zip(paras, owner, strict=True):
+        tracked = [m for m in p.marks if m.kind != "format"]
+        if (tracked and p.accepted != p.rejected) or p.new or p.gone:
+            who = tracked[0] if tracked else p.marks[0]
+            variable = _variable(p.rejected, p.accepted, values)
+            kind = "value" if variable is not None else "clause"
+            after = "" if p.gone else p.accepted
+            before = "" if p.new else p.rejected
+            if variable is not None:
+                before, after = variable[1], variable[2]
+            name = variable[0] if variable else None
+            label = None if variable else labels.get(clause)
+            yield Change(kind, clause, name, before, after, who.author, who.date, label)
+        for m in p.marks:
+            if m.kind == "format":
+                yield Change("format", clause, None, p.rejected, "", m.author, m.date, None)
+        for cid in p.comments:
+            note = returned.comments.get(cid)
+            if note is not None:
+                yield Change(
+                    "comment", clause, None, p.rejected, note.text, note.author, note.date, None
+                )
+    yield from _untracked(paras, owner, sent)
+
+
+def _untracked(
+    paras: tuple[Paragraph, ...], owner: list[str | None], sent: list[str]
+) -> Iterator[Change]:
+    """Differences between what was sent and the returned text with changes rejected."""
+    kept = [(p.rejected, c) for p, c in zip(paras, owner, strict=True) if not p.new]
+    got = [t for t, _ in kept]
+    matcher = difflib.SequenceMatcher(None, sent, got, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        before, after = "\n".join(sent[a1:a2]), "\n".join(got[b1:b2])
+        if before.strip() == after.strip():
+            continue
+        clause = kept[min(b1, len(kept) - 1)][1] if kept else None
+        yield Change("untracked", clause, None, before, after, "", "", "needs-approval")
+
+
+def _labels(
+    checked: Checked, paras: tuple[Paragraph, ...], owner: list[str | None]
+) -> dict[str | None, str]:
+    """Each changed clause's playbook label."""
+    texts: dict[str | None, tuple[list[str], list[str]]] = {}
+    for p, clause in zip(paras, owner, strict=True):
+        before, after = texts.setdefault(clause, ([], []))
+        if not p.new:
+            before.append(p.rejected)
+        if not p.gone:
+            after.append(p.accepted)
+    out: dict[str | None, str] = {}
+    for clause, (before, after) in texts.items():
+        out[clause] = _label(checked, clause, before[1:], after[1:])
+    return out
+
+
+def _label(checked: Checked, clause: str | None, before: list[str], after: list[str]) -> str:
+    if _norm(" ".join(before)) == _norm(" ".join(after)):
+        return "standard"
+    if not _norm(" ".join(after)):
+        return "removed"
+    found = checked.lib.clauses.get(clause or "")
+    playbook = found.data.get("playbook") if found is not None else None
+    fallbacks = playbook.get("fallback", []) if isinstance(playbook, dict) else []
+    patterns = [_pattern(str(fb.get("text", ""))) for fb in fallbacks if isinstance(fb, dict)]
+    # A fallback may word the whole clause or the paragraphs that changed.
+    changed = [_norm(a) for a in after if a not in before] or [_norm(" ".join(after))]
+    wording = _norm(" ".join(after))
+    for texts in ([wording], changed):
+        if patterns and all(any(re.fullmatch(p, t) for p in patterns) for t in texts):
+            return "fallback"
+    return "needs-approval"
+
+
+def _norm(text: str) -> str:
+    """Compare wordings, not typography: width, quotes, spaces and Markdown marks."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub("[\u2018\u2019\u201c\u201d'\"「」『』]", '"', text)
+    return re.sub(r"[\s*_]+", "", text)
+
+
+def _pattern(fallback: str) -> str:
+    """A fallback's wording as a pattern: each `{{ value }}` matches any printed value."""
+    parts = re.split(r"\{\{.*?\}\}", _raw(fallback))
+    return ".+?".join(re.escape(_norm(p)) for p in parts)
+
+
+def _raw(text: str) -> str:
+    return re.sub(r"\{\{(.*?)\}\}", lambda m: "{{" + m.group(1).replace(" ", "") + "}}", text)
+
+
+def _values(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if key in ("template", "status", "deviations", "lang"):
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_values(value, path + "."))
+        elif isinstance(value, str | int | float) and str(value).strip():
+            out[path] = str(value)
+    return out
+
+
+def _variable(before: str, after: str, values: dict[str, str]) -> tuple[str, str, str] | None:
+    """(variable, old, new) when the only edit lies inside text a value printed."""
+    ops = [
+        op
+        for op in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+        if op[0] != "equal"
+    ]
+    if not ops:
+        return None
+    lo, hi = ops[0][1], ops[-1][2]
+    for path, value in sorted(values.items(), key=lambda kv: -len(kv[1])):
+        start = before.find(value)
+        while start >= 0:
+            end = start + len(value)
+            if start <= lo and hi <= end:
+                new = after[start : end + (len(after) - len(before))]
+                return path, value, new
+            start = before.find(value, start + 1)
+    return None
+
+
+def report_text(result: Received) -> str:
+    """The changes grouped by clause, for a person."""
+    lines = [f"agreement {result.agreement} (sent from {result.sent_from})"]
+    if not result.changes:
+        return "\n".join([*lines, "no changes"]) + "\n"
+    groups: dict[str, list[Change]] = {}
+    for c in result.changes:
+        groups.setdefault(c.clause or "(outside any clause)", []).append(c)
+    for clause, changes in groups.items():
+        label = next((c.label for c in changes if c.kind == "clause" and c.label), None)
+        lines.append(f"\n{clause}" + (f" [{label}]" if label else ""))
+        for c in changes:
+            who = ", ".join(x for x in (c.author, c.date) if x)
+            head = {"untracked": "changed without tracking"}.get(c.kind, c.kind)
+            if c.variable:
+                head += f" {c.variable}"
+            lines.append(f"  - {head}" + (f" ({who})" if who else ""))
+            if c.kind == "comment":
+                lines.append(f"      on: {c.before}\n      says: {c.after}")
+            elif c.kind != "format":
+                lines.append(f"      before: {c.before or '(nothing)'}")
+                lines.append(f"      after:  {c.after or '(removed)'}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,145 @@
+"""The shapes real contracts take that `clausekit import` must hold: Markdown articles
+as bold-titled list items, cover pages with check boxes and help texts, HTML and links,
+placeholders, definitions, statute citations (issue cases, in our own words)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import TESTS, cli
+from import_helpers import fresh_library, import_ok
+
+FIXTURES = TESTS / "import_fixtures"
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    root = fresh_library(tmp_path_factory.mktemp("cases") / "lib")
+    outs = {
+        name: import_ok(root, FIXTURES / name) for name in ("nda-cover.md", "assignment-form.txt")
+    }
+    return root, outs
+
+
+def _clause(root: Path, cid: str) -> tuple[dict[str, object], str]:
+    text = (root / "clauses" / f"{cid}.md").read_text(encoding="utf-8")
+    _, meta, body = text.split("---\n", 2)
+    return yaml.safe_load(meta), body
+
+
+def _template(root: Path, tid: str) -> dict[str, object]:
+    data: dict[str, object] = yaml.safe_load(
+        (root / "templates" / f"{tid}.yaml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def test_markdown_list_articles_html_and_links(lib: tuple[Path, dict[str, str]]) -> None:
+    root, outs = lib
+    template = _template(root, "nda-cover")
+    assert template["body"] == ["nda-cover/scope", "nda-cover/use", "nda-cover/law"]
+    assert [_clause(root, c)[0]["title"] for c in template["body"]] == ["Scope", "Use", "Law"]  # type: ignore[union-attr]
+    _, scope = _clause(root, "nda-cover/scope")
+    # The nested (a), (b) stay in their article; the span is the cover page's value;
+    # the link is a link.
+    assert "(a) Notes and drafts are included." in scope
+    assert "{{ purpose | default(" in scope and "span" not in scope
+    assert "[our site](<https://example.com/form>)" in scope
+    _, use = _clause(root, "nda-cover/use")
+    assert "{{ ref('nda-cover/scope') }}" in use
+    _, law = _clause(root, "nda-cover/law")
+    assert "{{ governing_law | default('[Fill in state]') }}" in law and "<b>" not in law
+    out = outs["nda-cover.md"]
+    assert "nda-cover.md:32: HTML markup dropped: </b>, <b>" in out
+    assert "nda-cover.md:26: cover-page term 'Purpose' is 'purpose'" in out
+    # In the DOCX the link is a hyperlink, not `[our site](…)` text.
+    result = cli("-C", root, "build", "--blank", "nda-cover", "--to", "docx", "-o", root / "out")
+    assert result.code == 0, result
+    with zipfile.ZipFile(root / "out" / "blank" / "nda-cover.docx") as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+        rels = docx.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert "<w:hyperlink" in xml and 'Target="https://example.com/form"' in rels
+    text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+    assert "our site" in text and "](" not in text and "<span" not in text
+
+
+def test_cover_page_check_boxes_labels_and_signature(lib: tuple[Path, dict[str, str]]) -> None:
+    root, outs = lib
+    meta, body = _clause(root, "nda-cover/preamble")
+    variables = meta["variables"]
+    assert isinstance(variables, dict)
+    term = variables["agreement_term"]
+    assert term["enum"] == [
+        "Ends [2 year(s)] after the Effective Date.",
+        "Runs until either party ends it.",
+    ]
+    assert term["default"] == "Ends [2 year(s)] after the Effective Date."  # the ticked box
+    assert term["description"] == "How long this agreement lasts"  # the <label>
+    assert not any(n == "x" or n.startswith(("x_", "label")) for n in variables)
+    assert "{{ agreement_term }}" in body and "label" not in body
+    template = _template(root, "nda-cover")
+    assert template["variables"]["purpose"]["description"] == "What the information may be used for"  # type: ignore[index]
+    # One preamble; the signature table is its own clause, in English, holding no article.
+    assert template["preamble"] == ["nda-cover/preamble", "nda-cover/cover-signatures"]
+    sig, sig_body = _clause(root, "nda-cover/cover-signatures")
+    assert sig["title"] == "Cover Page Signatures" and "Scope" not in sig_body
+    assert "check boxes became the choice 'agreement_term' (2 options)" in outs["nda-cover.md"]
+
+
+def test_word_form_placeholders_definitions_ids_and_citations(
+    lib: tuple[Path, dict[str, str]],
+) -> None:
+    root, outs = lib
+    template = _template(root, "assignment-form")
+    assert template["body"] == [
+        "assignment-form/definitions",
+        "assignment-form/license-to-company-for-prior-inventions",
+        "assignment-form/notice-under-state-law",
+        "assignment-form/governing-law",
+    ]
+    assert template["preamble"] == ["assignment-form/preamble"]
+    # The same descriptive placeholder twice is one variable, described by its text,
+    # printed as the source wrote it.
+    employer = template["variables"]["legal_name_employer"]  # type: ignore[index]
+    assert employer == {"type": "string", "minLength": 1, "description": "Legal name of employer"}
+    _, definitions = _clause(root, "assignment-form/definitions")
+    assert "“Covered Inventions” means all inventions" in definitions  # one paragraph
+    assert not re.search(r"^#", definitions, re.M)
+    assert "{{ list_prior_inventions_excluded | default(" in definitions
+    # An example value is a variable of its own whose default is the example.
+    law, _ = _clause(root, "assignment-form/governing-law")
+    assert law["variables"]["california"]["default"] == "California"  # type: ignore[index]
+    # A statute is cited, not referred to; `Section 2` is this document's.
+    _, notice = _clause(root, "assignment-form/notice-under-state-law")
+    assert "Kan. Stat. Section 44-130" in notice
+    assert "{{ ref('assignment-form/license-to-company-for-prior-inventions') }}" in notice
+    out = outs["assignment-form.txt"]
+    assert "assignment-form.txt:7: '[Legal name of employer]' again: the same value" in out
+    assert "assignment-form.txt:11: '[California]' taken as an example value" in out
+    blank = cli("-C", root, "build", "--blank", "assignment-form", "--to", "md", "-o", root / "b")
+    assert blank.code == 0, blank
+    text = (root / "b" / "blank" / "assignment-form.md").read_text(encoding="utf-8")
+    assert (
+        text.count(r"\[Legal name of employer\]") == 2 and "[●]" not in text.split("IN WITNESS")[0]
+    )
+
+
+def test_check_notes_markup_that_prints_as_typed(tmp_path: Path) -> None:
+    root = fresh_library(tmp_path / "lib")
+    import_ok(root, FIXTURES / "assignment-form.txt")
+    path = root / "clauses" / "assignment-form" / "governing-law.md"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "\nSee \\<b\\>this\\</b\\> and \\[x\\](https://e.com).\n",
+        encoding="utf-8",
+    )
+    result = cli("-C", root, "check")
+    assert result.code == 0, result.out
+    notes = [line for line in result.out.splitlines() if "note[markup]" in line]
+    assert len(notes) == 3, result.out
+    assert notes[0].startswith("clauses/assignment-form/governing-law.md:")
