@@ -5,15 +5,20 @@ Pandoc takes styles, page setup, headers and footers from a reference DOCX. We
 start from the reference.docx of the Pandoc that clausekit runs (so the style
 names match what its writer emits) and edit the XML:
 
-* A4 paper, 2.54 cm top/bottom and 3.17 cm left/right margins (Word's defaults for
-  Chinese documents);
+* the page of `clausekit.render.page`, which the Typst template is set from too, so
+  that the DOCX and the PDF break their pages alike: A4 paper, 2.54 cm top/bottom and
+  3.17 cm left/right margins (Word's defaults for Chinese documents), text sizes, a
+  fixed line pitch ("at least"), the space after paragraphs and around headings, and
+  the first-line indent of body paragraphs (two characters in Chinese);
 * real fonts instead of theme fonts: Word resolves `w:asciiTheme` / `w:eastAsiaTheme`
   *before* `w:ascii` / `w:eastAsia`, so a theme attribute left in place silently wins
   and Chinese text comes out in the theme's font. We remove every theme attribute and
   set SimSun (body) / SimHei (headings) for zh, Times New Roman for en;
 * black, bold headings with a size per level, kept with the next paragraph;
 * a centred, bold title;
-* a bordered default table style (the signature table);
+* a bordered default table style (a signature table is set without borders by
+  `clausekit.render.signature` unless the template asks for them);
+* list items and table cells (`Compact`) without space between them or an indent;
 * a `Lines` paragraph style, left aligned, for lines broken by hand (party blocks);
 * a footer with the page number field: `第 X 页 共 Y 页` / `Page X of Y`;
 * one Word multilevel list per numbering style (docs/word.md; abstractNumId and numId
@@ -42,6 +47,16 @@ ET.register_namespace("w", W)
 ET.register_namespace("r", R)
 
 ASSETS = Path(__file__).resolve().parent.parent / "src" / "clausekit" / "assets"
+sys.path.insert(0, str(ASSETS.parent.parent))
+from clausekit.render.page import (  # noqa: E402  (the source tree, not an installed copy)
+    MARGIN_SIDE_TWIPS,
+    MARGIN_TOP_TWIPS,
+    PAGE_HEIGHT_TWIPS,
+    PAGE_STYLES,
+    PAGE_WIDTH_TWIPS,
+    twips,
+)
+
 FOOTER_REL_ID = "rIdClausekitFooter"
 THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 
@@ -51,18 +66,12 @@ LANGS: dict[str, dict[str, object]] = {
         "body": ("Times New Roman", "SimSun"),
         "heading": ("SimHei", "SimHei"),
         "lang": ("en-US", "zh-CN"),
-        "body_size": 24,  # 小四 (12 pt)
-        "title_size": 36,  # 小二 (18 pt)
-        "heading_sizes": (28, 24, 24, 24),  # 四号, then 小四
         "footer": ("第 ", "PAGE", " 页 共 ", "NUMPAGES", " 页"),
     },
     "en": {
         "body": ("Times New Roman", "Times New Roman"),
         "heading": ("Times New Roman", "Times New Roman"),
         "lang": ("en-GB", "zh-CN"),
-        "body_size": 24,
-        "title_size": 32,
-        "heading_sizes": (26, 24, 24, 24),
         "footer": ("Page ", "PAGE", " of ", "NUMPAGES", ""),
     },
 }
@@ -160,9 +169,26 @@ def child(parent: ET.Element, tag: str) -> ET.Element:
     return new
 
 
-def set_size(rpr: ET.Element, half_points: int) -> None:
+def set_size(rpr: ET.Element, points: float) -> None:
     for tag in ("sz", "szCs"):
-        child(rpr, tag).set(w("val"), str(half_points))
+        child(rpr, tag).set(w("val"), str(round(points * 2)))
+
+
+def set_spacing(ppr: ET.Element, before: float, after: float, pitch: float) -> None:
+    """Space before and after in points, and the line pitch "at least" `pitch`."""
+    sp = child(ppr, "spacing")
+    sp.set(w("before"), str(twips(before)))
+    sp.set(w("after"), str(twips(after)))
+    sp.set(w("line"), str(twips(pitch)))
+    sp.set(w("lineRule"), "atLeast")
+
+
+def set_indent(ppr: ET.Element, chars: int, points: float) -> None:
+    """The first-line indent: in characters for Word (`firstLineChars`, hundredths),
+    in twips for readers that do not know characters."""
+    ind = child(ppr, "ind")
+    ind.set(w("firstLineChars"), str(chars * 100))
+    ind.set(w("firstLine"), str(twips(points)))
 
 
 def set_bold_black(rpr: ET.Element) -> None:
@@ -173,17 +199,21 @@ def set_bold_black(rpr: ET.Element) -> None:
     child(rpr, "bCs")
 
 
-def edit_styles(xml: bytes, cfg: dict[str, object]) -> bytes:
+def edit_styles(xml: bytes, lang: str) -> bytes:
+    cfg = LANGS[lang]
     root = ET.fromstring(xml)
     body_latin, body_ea = cfg["body"]  # type: ignore[misc]
     head_latin, head_ea = cfg["heading"]  # type: ignore[misc]
     lang_val, lang_ea = cfg["lang"]  # type: ignore[misc]
-    heading_sizes: tuple[int, ...] = cfg["heading_sizes"]  # type: ignore[assignment]
+    page = PAGE_STYLES[lang]
 
     defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
     assert defaults is not None
     set_fonts(defaults, body_latin, body_ea)
-    set_size(defaults, int(cfg["body_size"]))  # type: ignore[call-overload]
+    set_size(defaults, page.body_size)
+    pdefaults = root.find(f"{w('docDefaults')}/{w('pPrDefault')}/{w('pPr')}")
+    assert pdefaults is not None
+    set_spacing(pdefaults, 0, 0, page.line_pitch)
     lang = child(defaults, "lang")
     lang.set(w("val"), lang_val)
     lang.set(w("eastAsia"), lang_ea)
@@ -203,30 +233,27 @@ def edit_styles(xml: bytes, cfg: dict[str, object]) -> bytes:
             for el in rpr.findall(w("spacing")):
                 rpr.remove(el)
             if sid.startswith("Title"):
-                set_size(rpr, int(cfg["title_size"]))  # type: ignore[call-overload]
+                set_size(rpr, page.title_size)
             elif m:
                 level = int(m.group(1))
-                set_size(rpr, heading_sizes[min(level, len(heading_sizes)) - 1])
+                set_size(rpr, page.heading_sizes[min(level, 4) - 1])
         if sid == "Title" and ppr is not None:
             child(ppr, "jc").set(w("val"), "center")
-            sp = child(ppr, "spacing")
-            sp.set(w("before"), "0")
-            sp.set(w("after"), "360")
+            set_spacing(ppr, 0, 18, page.line_pitch)
         if m and m.group(2) is None and ppr is not None:
             if int(m.group(1)) <= 4:  # Heading 1-4 carry the document's numbering
                 num = child(ppr, "numPr")
                 child(num, "ilvl").set(w("val"), str(int(m.group(1)) - 1))
                 child(num, "numId").set(w("val"), "1")
-            sp = child(ppr, "spacing")
-            sp.set(w("before"), "240" if m.group(1) == "1" else "120")
-            sp.set(w("after"), "120")
+            before = page.heading_before[0 if m.group(1) == "1" else 1]
+            set_spacing(ppr, before, page.heading_after, page.line_pitch)
         if sid == "BodyText" and ppr is not None:
-            sp = child(ppr, "spacing")
-            sp.set(w("before"), "0")
-            sp.set(w("after"), "120")
-            sp.set(w("line"), "360" if cfg is LANGS["zh"] else "276")
-            sp.set(w("lineRule"), "auto")
+            set_spacing(ppr, 0, page.space_after, page.line_pitch)
             child(ppr, "jc").set(w("val"), "both")
+            set_indent(ppr, page.indent_chars, page.indent)
+        if sid == "Compact" and ppr is not None:
+            set_spacing(ppr, 0, 0, page.line_pitch)
+            set_indent(ppr, 0, 0)
         if sid == "Table":
             add_table_borders(style)
     root.append(lines_style())
@@ -243,7 +270,8 @@ def lines_style() -> ET.Element:
     style = ET.fromstring(
         f'<w:style xmlns:w="{W}" w:type="paragraph" w:customStyle="1" w:styleId="Lines">'
         '<w:name w:val="Lines"/><w:basedOn w:val="BodyText"/><w:qFormat/>'
-        '<w:pPr><w:jc w:val="left"/></w:pPr></w:style>'
+        '<w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr>'
+        "</w:style>"
     )
     return style
 
@@ -358,8 +386,9 @@ def no_stretched_line_breaks(settings: bytes) -> bytes:
 SECT_PR = (
     f'<w:sectPr><w:footerReference w:type="default" r:id="{FOOTER_REL_ID}"/>'
     '<w:footnotePr><w:numRestart w:val="eachSect"/></w:footnotePr>'
-    '<w:pgSz w:w="11906" w:h="16838"/>'
-    '<w:pgMar w:top="1440" w:right="1797" w:bottom="1440" w:left="1797" '
+    f'<w:pgSz w:w="{PAGE_WIDTH_TWIPS}" w:h="{PAGE_HEIGHT_TWIPS}"/>'
+    f'<w:pgMar w:top="{MARGIN_TOP_TWIPS}" w:right="{MARGIN_SIDE_TWIPS}" '
+    f'w:bottom="{MARGIN_TOP_TWIPS}" w:left="{MARGIN_SIDE_TWIPS}" '
     'w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>'
 )
 
@@ -376,7 +405,7 @@ def build(default: bytes, lang: str) -> bytes:
             is_footer = name == "word/footer1.xml"
             data = footer_xml(cfg["footer"]) if is_footer else src.read(name)  # type: ignore[arg-type]
             if name == "word/styles.xml":
-                data = edit_styles(data, cfg)
+                data = edit_styles(data, lang)
             elif name == "word/document.xml":
                 text = data.decode()
                 text, n = re.subn(r"<w:sectPr>.*?</w:sectPr>", SECT_PR, text, flags=re.S)

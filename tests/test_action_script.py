@@ -102,6 +102,42 @@ def test_review_reports_builds_and_redlines(library: Path, tmp_path: Path) -> No
     assert any(p.name.endswith(".redline.docx") for p in out.rglob("*")), sorted(out.rglob("*"))
 
 
+@pytest.mark.parametrize("kind", ["folder-link", "file-link", "folder"])
+def test_review_refuses_an_output_folder_the_repository_holds(
+    library: Path, tmp_path: Path, kind: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = library / "review-dist"
+    if kind == "folder-link":
+        out.symlink_to(outside)
+    else:
+        out.mkdir()
+        if kind == "file-link":
+            (out / "review.md").symlink_to(outside / "stolen.md")
+    code, log, _, _ = _step("run", library, tmp_path, COMMAND="review", BASE="HEAD")
+    assert code == 1 and "already exists in the repository" in log
+    assert list(outside.iterdir()) == []
+
+
+def test_build_and_redline_refuse_a_linked_output_folder(library: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (library / "review-out").symlink_to(outside)
+    agreement = next(p for p in (library / "agreements").rglob("*.yaml"))
+    aid = agreement.relative_to(library / "agreements").with_suffix("").as_posix()
+    link = library / "review-out"
+    for argv in (
+        ["build", aid, "--to", "md", "-o", link],
+        ["build", "--to", "md", "-o", link / "x"],
+        ["redline", aid, "--base", "HEAD", "-o", link],
+    ):
+        result = cli("-C", library, *argv)
+        assert result.code == 1, (argv, result.err)
+        assert "is a symbolic link" in result.err and "Traceback" not in result.err
+    assert list(outside.iterdir()) == []
+
+
 def test_check_with_base_fails_on_a_change_without_a_version_bump(
     library: Path, tmp_path: Path
 ) -> None:

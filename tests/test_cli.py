@@ -117,6 +117,23 @@ def test_new_clause_and_agreement_pass_check(tmp_path: Path) -> None:
     assert doc["status"] == "draft" and "party_a" in doc["variables"]
 
 
+def test_new_clause_shows_the_syntax_as_typed(tmp_path: Path) -> None:
+    (tmp_path / "clauses").mkdir()
+    assert cli("-C", tmp_path, "new", "clause", "extra").code == 0
+    text = (tmp_path / "clauses" / "extra.md").read_text("utf-8")
+    assert "{{ 变量名 }}" in text and "'{{'" not in text
+    assert "no problems found" in cli("-C", tmp_path, "check").out
+
+
+@pytest.mark.parametrize("ident", ["a" * 300, "con", "x/aux", "nul", "com1", "lpt9"])
+def test_new_clause_refuses_long_and_reserved_ids(tmp_path: Path, ident: str) -> None:
+    (tmp_path / "clauses").mkdir()
+    result = cli("-C", tmp_path, "new", "clause", ident)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "invalid id" in result.err
+    assert not any((tmp_path / "clauses").iterdir())
+
+
 def test_check_changes_no_file() -> None:
     before = snapshot(REPO / "clauses")
     assert cli("-C", REPO, "check").code == 0

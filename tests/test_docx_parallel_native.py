@@ -63,10 +63,14 @@ def pdf_text(pdf: Path, column: str | None = None) -> str:
     crop: list[str] = []
     if column is not None:
         x, width = COLUMNS[column]
-        crop = ["-x", str(x), "-y", "0", "-W", str(width), "-H", "842"]
-    return subprocess.run(
+        # Down to the bottom margin: a row may break across pages, and the footer
+        # ("第 1 页 共 9 页") would come between a reference's two lines.
+        crop = ["-x", str(x), "-y", "0", "-W", str(width), "-H", "770"]
+    text = subprocess.run(
         ["pdftotext", "-layout", *crop, str(pdf), "-"], check=True, capture_output=True
     ).stdout.decode("utf-8")
+    # The header row (中文 · English) repeats on each page, inside a row broken there.
+    return "\n".join(line for line in text.splitlines() if line.strip() not in ("中文", "English"))
 
 
 def column_numbers(text: str, style: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,17 @@ def test_no_numbered_headings_is_one_clause_and_a_review_item(tmp_path: Path) ->
     assert "memo.txt:2: no numbered headings found" in out
 
 
+def _zip_bomb(path: Path, mebibytes: list[int]) -> None:
+    """A DOCX whose members inflate to the given sizes (zeros compress ~1000:1)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        for i, size in enumerate(mebibytes):
+            name = "word/document.xml" if i == 0 else f"word/media/image{i}.bin"
+            with zf.open(name, "w", force_zip64=True) as member:
+                for _ in range(size):
+                    member.write(bytes(2**20))
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
@@ -188,14 +200,29 @@ def test_no_numbered_headings_is_one_clause_and_a_review_item(tmp_path: Path) ->
         ("encrypted.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "encrypted"),
         ("binary.txt", b"\xff\xfe\x00\x81\x30\xff" * 10, "not text in UTF-8 or GB18030"),
         ("contract.pdf", b"%PDF-1.7", "cannot import .pdf"),
+        (
+            "japanese.txt",
+            "第一条 本契約は、甲と乙の間で締結される。".encode("shift_jis"),
+            "Shift-JIS",
+        ),
+        ("bomb.docx", "bomb", "inflates to 65 MiB (the limit is 64 MiB)"),
+        ("bombs.docx", "bombs", "the DOCX inflates to 300 MiB (the limit is 256 MiB)"),
+        ("dtd.docx", "dtd", "word/numbering.xml holds a DTD"),
     ],
 )
 def test_bad_input_is_one_line_exit_1(
-    tmp_path: Path, name: str, data: bytes | None, message: str
+    tmp_path: Path, name: str, data: bytes | str | None, message: str
 ) -> None:
     lib = fresh_library(tmp_path / "lib")
     source = tmp_path / name
-    if data is not None:
+    if data in ("bomb", "bombs"):
+        _zip_bomb(source, [65] if data == "bomb" else [60] * 5)
+    elif data == "dtd":
+        _zip_bomb(source, [0])
+        laughs = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><w>&b;</w>'
+        with zipfile.ZipFile(source, "a") as zf:
+            zf.writestr("word/numbering.xml", laughs)
+    elif isinstance(data, bytes):
         source.write_bytes(data)
     before = snapshot(lib)
     result = cli("-C", lib, "import", source)

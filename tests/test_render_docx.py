@@ -153,3 +153,14 @@ def test_reference_styles_keep_schema_element_order() -> None:
                 continue
             names = [module.local(c.tag) for c in el if module.local(c.tag) in order]
             assert names == sorted(names, key=order.index), (lang, module.local(el.tag), names)
+
+
+def test_pandoc_runs_under_a_memory_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clausekit.render import pandoc
+
+    # The real cap, made small: a document that needs more is a one-line error.
+    monkeypatch.setattr(pandoc, "MEMORY_CAP", ["+RTS", "-M64m", "-RTS"])
+    with pytest.raises(pandoc.BuildError, match="Heap exhausted") as exc:
+        pandoc.run_pandoc("word " * 3_000_000, "html", [], "big/doc")
+    assert "\n" not in str(exc.value) and str(exc.value).startswith("big/doc: pandoc -t html")
+    assert pandoc.run_pandoc("word", "html", [], "small/doc") == b"<p>word</p>\n"

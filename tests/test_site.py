@@ -25,9 +25,26 @@ from site_fixtures import FIXTURES, REPO, Built, copy_library, mkdocs_build
 def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The example library's site, without downloads (the browser tests build those)."""
     root = copy_library(tmp_path_factory.mktemp("site") / "lib", downloads=False)
+    # A hostile clause title (a pull request could hold one): it must stay text.
+    clause = root / "clauses/common/confidentiality-zh.md"
+    text = clause.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.*)$", text, re.M)
+    assert title is not None
+    clause.write_text(text.replace(title.group(0), f"title: '{title.group(1)}{HOSTILE}'"), "utf-8")
     built = mkdocs_build(root, root / "site")
     assert built.code == 0, built.output
     return built
+
+
+HOSTILE = "X</title><script>alert(1)</script><title>"
+
+
+def test_titles_are_plain_text_on_every_page(site: Built) -> None:
+    pages = list(site.site.rglob("*.html"))
+    assert not [p for p in pages if "<script>alert(1)" in p.read_text(encoding="utf-8")]
+    page = _page(site, "clauses/common/confidentiality-zh")
+    head = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert head is not None and "X&lt;/title&gt;&lt;script&gt;alert(1)" in head.group(1)
 
 
 def _page(site: Built, url: str) -> str:

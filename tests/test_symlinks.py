@@ -137,3 +137,40 @@ def test_site_refuses_a_docs_page_linked_outside(lib: Path, outside: Path, tmp_p
     assert "docs/secret.md:1:1: error[symlink]:" in built.output
     assert "Traceback" not in built.output
     assert not any(SECRET in p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html"))
+
+
+def test_base_revision_with_an_escaping_link_is_one_error(tmp_path: Path) -> None:
+    # A small library whose base commit held a clause linked to a file outside.
+    from conftest import TESTS, cli, make_library
+
+    root = make_library(tmp_path / "lib", TESTS / "bad" / "_base")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@e",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@e",
+    }
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
+
+    evil = root / "clauses" / "base" / "evil.md"
+    git("init", "-q")
+    evil.symlink_to("/etc/passwd")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    evil.unlink()
+    git("commit", "-qam", "head")
+    out = tmp_path / "out"
+    for argv in (
+        ["check", "--base", "HEAD~1"],
+        ["diff", "--base", "HEAD~1"],
+        ["build", "--changed-since", "HEAD~1", "--to", "md", "-o", str(out)],
+        ["redline", "base/ok", "--base", "HEAD~1", "-o", str(out)],
+    ):
+        result = cli("-C", root, *argv)
+        lines = (result.out + result.err).strip().splitlines()
+        assert result.code == 1 and "Traceback" not in result.err, (argv, result)
+        assert lines[0].startswith("clauses/base/evil.md:1:1: error[symlink]: at "), lines
+    assert not out.exists() or not any(out.rglob("*.md"))

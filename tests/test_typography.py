@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from clausekit.assemble import assemble_agreement
 from clausekit.check import Checked
-from clausekit.language.typography import smarten
+from clausekit.language.typography import drop_notes, smarten
 from clausekit.load import load_library
 from clausekit.publish.site.markup import clause_html, commonmark, strip_front_matter
 from clausekit.render.pdf import render_pdf
@@ -50,6 +50,11 @@ def test_smarten_rules(source: str, expected: str) -> None:
     assert smarten(source) == expected
 
 
+def test_drop_notes_keeps_lines_and_code() -> None:
+    text = "a <!-- x\n-- y --> b `<!-- c -->`\n```\n<!-- d -->\n```\n"
+    assert drop_notes(text) == "a \n b `<!-- c -->`\n```\n<!-- d -->\n```\n"
+
+
 CLAUSE = """
 ---
 title: {title}
@@ -67,6 +72,8 @@ ZH_BODY = "本协议所称\"保密信息\"，指甲方的'商业秘密'。备注
 TEMPLATE = "title: T\nversion: 1.0.0\nlang: {lang}\nbody:\n  - c/{key}\n"
 AGREEMENT = "template: {key}\nstatus: final\nvariables:\n  note: '{note}'\n"
 NOTE = 'He said "hi" -- it\'s 5\'11"'
+# A lawyer's note, on several lines: it never prints.
+DRAFTING_NOTE = "<!-- DRAFTNOTE: check -- with\nthe client {{ note }} before\n-- signing -->"
 EN_TEXT = "This Agreement (the “Agreement”) covers the Client’s staff in 2026–2027."
 ZH_TEXT = "本协议所称“保密信息”，指甲方的‘商业秘密’。"
 
@@ -75,6 +82,7 @@ def _library(tmp: Path) -> Checked:
     files = {}
     for lang, body in (("en", EN_BODY), ("zh-CN", ZH_BODY)):
         key = lang[:2]
+        body += "\n\n" + DRAFTING_NOTE
         files[f"clauses/c/{key}.md"] = CLAUSE.format(title="Terms", lang=lang, body=body)
         files[f"templates/{key}.yaml"] = TEMPLATE.format(lang=lang, key=key)
         note = NOTE.replace("'", "''")
@@ -107,9 +115,10 @@ def test_quotes_and_dashes_agree_in_markdown_site_docx_and_pdf(tmp_path: Path) -
             assert _flat(expected) in flat, (lang, name, text)
             # The value prints exactly as typed: straight quotes, two hyphens.
             assert NOTE in flat, (lang, name, text)
+            assert "DRAFTNOTE" not in text and "signing" not in text, (lang, name, text)
         # The site's clause page shows the clause text with the same quotes.
         html, _ = clause_html(checked.lib.clauses[f"c/{lang[:2]}"].body, lang, {})
-        assert _flat(expected) in _flat(html)
+        assert _flat(expected) in _flat(html) and "DRAFTNOTE" not in html
         if lang == "zh-CN":
             # Word sets a quote in a hinted run in the East Asian font (full width).
             xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()

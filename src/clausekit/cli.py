@@ -214,7 +214,7 @@ def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
         return commands.lock(lib, ids, args.update, out)
     if args.command == "diff":
         return commands.diff(lib, args.base, args.head, args.format, out)
-    outdir = args.output or _default_outdir(lib)
+    outdir = _real_folder(args.output or _default_outdir(lib), lib.root)
     aid = resolve_arg(lib, args.agreement, "agreements")
     return commands.redline(lib, aid, args.base, args.head, outdir, args.author, out)
 
@@ -243,6 +243,18 @@ def _receive(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _real_folder(outdir: Path, root: Path | None = None) -> Path:
+    """The output folder, refused when it or a parent is a symbolic link."""
+    from clausekit.load.files import linked_output
+
+    link = linked_output(outdir, Path.cwd(), *([root] if root else []))
+    if link is not None:
+        raise ClausekitError(
+            f"{outdir}: not written: {link} is a symbolic link; give a real folder as output"
+        )
+    return outdir
+
+
 def _default_outdir(lib: Library) -> Path:
     from clausekit.publish.build import default_outdir
 
@@ -269,7 +281,8 @@ def _quick_build(args: argparse.Namespace) -> QuickBuild | None:
     from clausekit.publish.quick import QuickBuild, Request
 
     formats = _formats(args)
-    request = Request(args.agreements, formats, args.output, args.force, args.wait)
+    output = _real_folder(args.output, args.root) if args.output else None
+    request = Request(args.agreements, formats, output, args.force, args.wait)
     return QuickBuild.start(_root(args), request)
 
 
@@ -299,7 +312,7 @@ def _build(
         from clausekit.publish.selection import shard_ids
 
         agreements, blanks = shard_ids(args.shard, agreements, blanks)
-    outdir = args.output or default_outdir(lib)
+    outdir = _real_folder(args.output or default_outdir(lib), lib.root)
     checked = _checked(lib)
     if args.changed_since is None:
         report = build(

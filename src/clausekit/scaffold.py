@@ -41,10 +41,12 @@ def new_clause(lib: Library, ident: str, lang: str | None) -> Path:
     zh = lang.startswith("zh")
     today = datetime.date.today().isoformat()
     title, note = ("新条款", "首次起草") if zh else ("New clause", "First draft")
+    # The hint is a comment ({## … ##}, never printed), so the syntax shows as it is typed.
     body = (
-        "本条款的正文。使用 {{ '{{' }} 变量名 {{ '}}' }} 引用协议变量。"
+        "本条款的正文。\n\n{## 使用 {{ 变量名 }} 引用协议变量，例如 {{ party_a.name }}。 ##}"
         if zh
-        else "The text of the clause. Use {{ '{{' }} name {{ '}}' }} to print a variable."
+        else "The text of the clause.\n\n{## Use {{ name }} to print a variable, "
+        "e.g. {{ party_a.name }}. ##}"
     )
     text = (
         f"---\ntitle: {title}\nversion: 0.1.0\nstatus: draft\nlang: {lang}\nsummary: ''\n"

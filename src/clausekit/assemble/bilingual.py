@@ -87,6 +87,8 @@ def render_bilingual(
             layout=template.layout,
             languages=(first.lang, second.lang),
             numberings=(first.numbering, second.numbering),
+            signature_borders=template.signature_borders,
+            first_line_indent=template.first_line_indent,
         ),
         [],
     )

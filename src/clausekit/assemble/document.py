@@ -31,13 +31,21 @@ from clausekit.assemble.outline import Counters, Numbered, number_entries
 from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
 from clausekit.language.headings import ANCHOR, find_headings, heading_text
+from clausekit.language.marks import (
+    HEADING_CLOSE,
+    HEADING_OPEN,
+    REF_CLOSE,
+    REF_OPEN,
+    XREF_CLOSE,
+    XREF_OPEN,
+)
 from clausekit.language.sandbox import CHOICES, MarkdownSafe, md_escape
 from clausekit.load.model import Clause, Template
 from clausekit.load.outline import Entry
 
-PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
-HEADING_MARK = re.compile("^(#+) \ue002(\\d+)\ue003(.*)$", re.M)
-REF_MARK = re.compile("\ue004(\\d+)\ue005")
+PLACEHOLDER = re.compile(f"{REF_OPEN}(\\d+){REF_CLOSE}")
+HEADING_MARK = re.compile(f"^(#+) {HEADING_OPEN}(\\d+){HEADING_CLOSE}(.*)$", re.M)
+REF_MARK = re.compile(f"{XREF_OPEN}(\\d+){XREF_CLOSE}")
 
 
 @dataclass
@@ -73,7 +81,7 @@ class _Doc:
         self.headings.append(NumberedHeading(number, title, target))
         if target is not None:
             self.numbers[target] = number
-        return f"{'#' * len(number)} \ue002{len(self.headings) - 1}\ue003{title}"
+        return f"{'#' * len(number)} {HEADING_OPEN}{len(self.headings) - 1}{HEADING_CLOSE}{title}"
 
     def markdown(self, text: str, refs: list[tuple[int, ...]]) -> str:
         """The text with typed heading numbers and references."""
@@ -176,6 +184,8 @@ def render(
         meta + "\n" + joined(word_parts) + "\n",
         sections=md_parts,
         word_sections=word_parts,
+        signature_borders=template.signature_borders,
+        first_line_indent=template.first_line_indent,
     )
     return assembled, []
 
@@ -254,7 +264,7 @@ def _body(doc: _Doc, clause: Clause, number: tuple[int, ...] | None) -> str:
 
     def ref(target: str) -> MarkdownSafe:
         doc.refs.append((str(target), clause))
-        return MarkdownSafe(f"\ue000{len(doc.refs) - 1}\ue001")
+        return MarkdownSafe(f"{REF_OPEN}{len(doc.refs) - 1}{REF_CLOSE}")
 
     try:
         tpl = doc.checked.compiled_body(clause, doc.scope.template.lang, doc.values.lenient)
@@ -335,7 +345,7 @@ def _resolve(doc: _Doc, index: int, resolved: list[tuple[int, ...]]) -> str:
     number = doc.numbers.get(target)
     if number is not None:
         resolved.append(number)
-        return f"\ue004{len(resolved) - 1}\ue005"
+        return f"{XREF_OPEN}{len(resolved) - 1}{XREF_CLOSE}"
     line = next((i for i, t in enumerate(clause.body.split("\n")) if target in t), 0)
     doc.problems.append(
         Problem(

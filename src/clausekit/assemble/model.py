@@ -51,6 +51,8 @@ class Assembled:
     layout: str | None = None  # a bilingual document's: "parallel" | "sequential"
     languages: tuple[str, ...] = ()  # a bilingual document's, its first language first
     numberings: tuple[str, ...] = ()  # a bilingual document's, one style per language
+    signature_borders: bool = False  # the template's `print.signature_borders`
+    first_line_indent: bool | None = None  # `print.first_line_indent`; None: by language
 
     def as_data(self) -> dict[str, Any]:
         """The document as JSON values (`from_data` reads them back equal)."""

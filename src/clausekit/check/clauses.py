@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from clausekit.check import schemas
 from clausekit.check.analysis import Analysis
 from clausekit.check.context import CheckContext
+from clausekit.check.markup import raw_markup
+from clausekit.check.reserved import reserved_characters
 from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem
 from clausekit.load.model import Clause
@@ -21,9 +23,13 @@ Rule = Callable[[CheckContext, Clause], Iterator[Problem]]
 
 
 def clause_problems(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
+    reserved = list(reserved_characters(clause.source))
+    if reserved:
+        yield from reserved
+        return
     schema_problems = list(front_matter_schema(ctx, clause))
     yield from schema_problems
-    rules: tuple[Rule, ...] = (syntax, sandbox, dynamic_refs, unused_variables)
+    rules: tuple[Rule, ...] = (syntax, sandbox, markup, dynamic_refs, unused_variables)
     if not schema_problems:
         rules = (changelog_rule, alternatives, *rules)
     for rule in rules:
@@ -101,6 +107,10 @@ def sandbox(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
             f"{{% {use.name} %}} is not allowed in clauses: a clause cannot read other files; "
             "use ref('clause-id') to refer to another clause",
         )
+
+
+def markup(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
+    yield from raw_markup(clause)
 
 
 def dynamic_refs(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:

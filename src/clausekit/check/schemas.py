@@ -193,8 +193,36 @@ def problems(
                     msg = f"{dotted(path)}: required {name!r} is not set"
                     yield Problem(source.path, pos.line, pos.col, "schema", msg)
             continue
+        unknown = _unknown_keys(err, path)
+        if unknown:
+            # One line per unknown key, at the key itself: the likely typo is there.
+            for key, msg in unknown:
+                at = located.key_pos((*path, key))
+                yield Problem(source.path, at.line, at.col, "schema", msg)
+            continue
         raw = _written(source.text, pos.line, pos.col)
         yield Problem(source.path, pos.line, pos.col, "schema", describe(err, path, raw))
+
+
+def _unknown_keys(err: ValidationError, path: JsonPath) -> list[tuple[str, str]]:
+    """For an `additionalProperties` error in a value (not in a variable's definition,
+    which `describe` explains): each unknown key with its message and a suggestion."""
+    v = err.instance
+    if err.validator != "additionalProperties" or not isinstance(v, dict):
+        return []
+    allowed = set((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else [])
+    if allowed >= KEYWORDS_OF_A_VARIABLE:
+        return []
+    missing = [k for k in allowed if k not in v]
+    return [
+        (
+            str(k),
+            f"{dotted(path)}: unknown key {k!r}"
+            + (did_you_mean(str(k), missing) or did_you_mean(str(k), allowed)),
+        )
+        for k in sorted(map(str, v))
+        if k not in allowed
+    ]
 
 
 def _written(text: str, line: int, col: int) -> str | None:

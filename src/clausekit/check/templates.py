@@ -19,6 +19,7 @@ from clausekit.check.compose import declarations
 from clausekit.check.context import CheckContext
 from clausekit.check.keydates import KINDS, Typing, kind_of, unknown_filters
 from clausekit.check.names import chain_problem
+from clausekit.check.reserved import reserved_characters
 from clausekit.check.suggest import did_you_mean
 from clausekit.errors import Problem
 from clausekit.language.sandbox import environment
@@ -32,7 +33,9 @@ ANCHOR_IN_BODY = re.compile(r"\{#([a-z0-9][a-z0-9-]*)\}")
 
 def template_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
     validator = ctx.file_validator("template")
-    found = list(schemas.problems(validator, template.doc.value, template.source, template.doc))
+    found = list(reserved_characters(template.source))
+    if not found:
+        found = list(schemas.problems(validator, template.doc.value, template.source, template.doc))
     if found:
         yield from found
         return

@@ -15,6 +15,7 @@ from jinja2 import TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 
 from clausekit.check import schemas
+from clausekit.check.reserved import reserved_characters
 from clausekit.check.scope import TemplateScope
 from clausekit.errors import Problem
 from clausekit.language.sandbox import environment
@@ -42,7 +43,8 @@ def agreement_values(
     whole = doc.value
     if draft and isinstance(whole, dict) and isinstance(whole.get("variables"), dict):
         whole = {**whole, "variables": given}  # a draft's null is a value not set yet
-    found = list(schemas.problems(scope.validator(draft, base), whole, src, doc))
+    found = list(reserved_characters(src))
+    found = found or list(schemas.problems(scope.validator(draft, base), whole, src, doc))
     if found:
         return None, found
     values = Values(_context(scope, given), lenient=draft)
@@ -109,7 +111,8 @@ def _rules(scope: TemplateScope, agreement: Agreement, values: Values) -> Iterat
     for i, rule in enumerate(template.rules):
         expr, message = str(rule.get("assert", "")), str(rule.get("message", ""))
         try:
-            ok = scope.evaluate(expr, values.context)
+            # bool() here: an undefined result (a refused attribute) raises when tested.
+            ok = bool(scope.evaluate(expr, values.context))
         except UndefinedError:
             continue  # needs a value a draft has not set yet: skipped, not failed
         except (TemplateSyntaxError, SecurityError):

@@ -13,7 +13,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from ..errors import ToolMissing
-from ..render.pandoc import INSTALL_HINT, pandoc_env, pandoc_path
+from ..render.pandoc import INSTALL_HINT, MEMORY_CAP, pandoc_env, pandoc_path
 from .decode import ImportFailed
 from .model import BOLD_OFF, BOLD_ON, BREAK, Para
 
@@ -36,7 +36,11 @@ def read_docx(data: bytes, shown: str) -> tuple[list[Para], str | None]:
     _blocks(ast.get("blocks", []), paras, None)
     for i, p in enumerate(paras, 1):
         p.line = i
-    _apply_numbering(paras, word_numbers(data))
+    try:
+        numbers = word_numbers(data)
+    except ET.ParseError as exc:
+        raise ImportFailed(f"{shown}: not a valid DOCX file (damaged XML: {exc})") from None
+    _apply_numbering(paras, numbers)
     meta = ast.get("meta", {}).get("title")
     title = _meta_text(meta) if meta else None
     return paras, title or None
@@ -66,7 +70,7 @@ def merge_fields(data: bytes) -> bytes:
 
 
 def _pandoc_json(data: bytes, shown: str) -> dict[str, Any]:
-    cmd = [str(pandoc_path()), "--sandbox", "-f", "docx", "-t", "json"]
+    cmd = [str(pandoc_path()), *MEMORY_CAP, "--sandbox", "-f", "docx", "-t", "json"]
     try:
         proc = subprocess.run(cmd, input=data, capture_output=True, env=pandoc_env(), check=False)
     except OSError as exc:

@@ -22,7 +22,6 @@ UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 UPPER_UNITS = ("", "拾", "佰", "仟")
 LOWER_DIGITS = "零一二三四五六七八九"
 LOWER_UNITS = ("", "十", "百", "千")
-BIG_UNITS = ("", "万", "亿", "万亿")
 
 
 @cache
@@ -72,27 +71,26 @@ def format_day(value: date, lang: str = "zh-CN") -> str:
 
 def _chinese_integer(n: int, digits: str, units: tuple[str, ...]) -> str:
     """Chinese numerals for a non-negative integer, with the zero rules of
-    financial writing: 100005 -> 壹拾万零伍, 1050 -> 壹仟零伍拾."""
+    financial writing: 100005 -> 壹拾万零伍, 1050 -> 壹仟零伍拾,
+    1000100000000 -> 壹万零壹亿 (a count of 亿 is itself written with 万)."""
     if n == 0:
         return digits[0]
-    sections: list[int] = []
-    while n:
-        sections.append(n % 10000)
-        n //= 10000
-    if len(sections) > len(BIG_UNITS):
+    if n >= 10**16:
         raise ValueError("number too large for Chinese numerals")
-    out = ""
-    gap = False  # a zero section was skipped since the last one written
-    for k in range(len(sections) - 1, -1, -1):
-        sec = sections[k]
-        if sec == 0:
-            gap = bool(out)
-            continue
-        if out and (gap or sec < 1000):
-            out += digits[0]
-        out += _section(sec, digits, units) + BIG_UNITS[k]
-        gap = False
-    return out
+    return _grouped(n, digits, units)
+
+
+def _grouped(n: int, digits: str, units: tuple[str, ...]) -> str:
+    """n (0 < n < 10**16) as [count of 亿]亿[count of 万]万[rest], with 零 where a
+    group is shorter than its place (1_0005 -> 壹万零伍, 1_0000_0005 -> 壹亿零伍)."""
+    for size, unit in ((10**8, "亿"), (10**4, "万")):
+        if n >= size:
+            high, low = divmod(n, size)
+            out = _grouped(high, digits, units) + unit
+            if low:
+                out += (digits[0] if low < size // 10 else "") + _grouped(low, digits, units)
+            return out
+    return _section(n, digits, units)
 
 
 def _section(n: int, digits: str, units: tuple[str, ...]) -> str:

@@ -13,6 +13,7 @@ it is compiled (`typography.Typography`).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
@@ -22,10 +23,13 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from jinja2 import ChainableUndefined, StrictUndefined, Undefined
+from jinja2 import ChainableUndefined, StrictUndefined, Template, Undefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from clausekit.language import dates, filters
+from clausekit.language import dates, filters, limits
 from clausekit.language.typography import Typography
 
 
@@ -158,6 +162,72 @@ def _cents(value: Any) -> Any:
     return filters.cents(value)
 
 
+class _Template(Template):
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        token = limits.BUDGET.set(limits.Budget())  # each rendering has its own
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            limits.BUDGET.reset(token)
+
+
+class _CodeGenerator(CodeGenerator):
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        # Every loop's items pass through `limits.counted` (a copy of the node: the
+        # tree may be the one `check` analysed).
+        counted = copy.copy(node)
+        counter = nodes.EnvironmentAttribute("ck_counted", lineno=node.lineno)
+        counted.iter = nodes.Call(counter, [node.iter], [], None, None, lineno=node.lineno)
+        super().visit_For(counted, frame)
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with values that are only values: a method (`name.format_map`,
+    `party.items`) is not one, and printing it would show a Python address; and
+    with bounds on the work a template may ask for (`limits`)."""
+
+    template_class = _Template
+    code_generator_class = _CodeGenerator
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    ck_counted = staticmethod(limits.counted)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        limits.check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> None:
+        return None  # str.format is a method like any other: not available
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        budget = limits.BUDGET.get() or limits.Budget()
+        budget.step()
+        for arg in (*args, *kwargs.values()):
+            limits.check_size(arg)
+        if budget.depth >= limits.MAX_DEPTH:
+            raise limits.LimitExceeded(f"calls nested deeper than {limits.MAX_DEPTH}")
+        budget.depth += 1
+        try:
+            return super().call(__context, __obj, *args, **kwargs)
+        finally:
+            budget.depth -= 1
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if callable(value) and not isinstance(value, Undefined):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        if attribute.startswith("_") or not callable(getattr(obj, attribute, None)):
+            return super().unsafe_undefined(obj, attribute)
+        kind = "text" if isinstance(obj, str) else f"a {type(obj).__name__}"
+        return self.undefined(
+            f"{attribute!r} is a method of {kind}, not a value",
+            name=attribute,
+            obj=obj,
+            exc=SecurityError,
+        )
+
+
 # The filters that compute a date; `check` requires a key date to end with one of them
 # (or with a date value).
 DATE_FILTERS = ("add_days", "add_months", "add_years", "workdays")
@@ -176,13 +246,25 @@ def environment(
             return str(value)  # a blank, or StrictUndefined raising UndefinedError
         if isinstance(value, MarkdownSafe):
             return value
-        return md_escape(to_text(value, lang))
+        if callable(value):
+            name = getattr(value, "__name__", type(value).__name__)
+            raise SecurityError(f"{name!r} is a method, not a value")
+        text = md_escape(to_text(value, lang))
+        budget = limits.BUDGET.get()
+        if budget is not None:
+            budget.emit(text)
+        return text
 
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         undefined=undefined,
         finalize=finalize,
         autoescape=False,
         keep_trailing_newline=True,
+        # A block tag alone on its line (`{% for %}`, `{% endfor %}`) leaves no line
+        # behind: a loop over list items prints a tight list, not one item per
+        # paragraph with blank lines between them.
+        trim_blocks=True,
+        lstrip_blocks=True,
         # Clause text gets typographic quotes and dashes; values never do.
         extensions=[Typography],
         # `{#id}` after a heading is an anchor for ref() (Pandoc's attribute

@@ -23,6 +23,8 @@ CJK font sets them full width):
   that is open in the paragraph, else it opens one;
 * `'` between two letters is an apostrophe ’ (Party’s), unless both are CJK; `'`
   after a word closes (’), before one opens (‘);
+* drafting notes, `<!-- … -->` comments (on one line or many), are removed before
+  all of this (`drop_notes`): a note never prints;
 * `--` is an en dash – (ranges, `1--3`), `---` an em dash —;
 * untouched: code spans and fenced code, backslash escapes (`\\"` stays a straight
   quote, `\\-\\-` two hyphens), autolinks and HTML, link destinations, `{…}`
@@ -39,11 +41,11 @@ from jinja2.exceptions import TemplateSyntaxError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
+from clausekit.language.marks import JOIN_MARK, LETTER_MARK, RESERVED
+
 # An opaque piece of text (a Jinja expression, a site placeholder): a letter for
 # the quote rules.  Every private-use character is treated the same way.
-LETTER_MARK = "\ue020"
-# The boundary between two Jinja tokens: invisible to the rules.
-JOIN_MARK = "\ue021"
+# (LETTER_MARK; JOIN_MARK, the boundary between two Jinja tokens, is invisible to the rules.)
 # Markdown punctuation that sits between a quote and its word without changing
 # which side of the word the quote is on: `"**Agreement**"`, `["x"](#a)`.
 _TRANSPARENT = frozenset("*_~[]" + JOIN_MARK)
@@ -61,10 +63,27 @@ _OPAQUE = re.compile(
     """,
     re.M | re.X,
 )
+# Drafting notes: HTML comments outside code, found before anything else reads the
+# text (the dash rule would make `<!--` `<!–`, and a comment spanning lines is not one
+# opaque span).  Code is matched first so that a comment shown in code stays.
+_NOTES = re.compile(
+    r"(?P<fence>^[ ]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n(?:.*\n)*?[ ]{0,3}(?P=f)[`~]*[ \t]*$)"
+    r"|(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`)"
+    r"|(?P<note><!--[\s\S]*?-->)",
+    re.M,
+)
 _DASHES = re.compile(r"(?<!-)(-{2,3})(?!-)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 SPACE, PUNCT, LETTER = 0, 1, 2
+
+
+def drop_notes(text: str) -> str:
+    """The text without its drafting notes (`<!-- … -->`): each note is replaced by
+    its line breaks, so that every later line keeps its number."""
+    if "<!--" not in text:
+        return text
+    return _NOTES.sub(lambda m: "\n" * m.group(0).count("\n") if m["note"] else m[0], text)
 
 
 def smarten(text: str) -> str:
@@ -142,7 +161,7 @@ def _neighbour(text: str, i: int, step: int) -> str:
 def _kind(c: str) -> int:
     if not c or c.isspace():
         return SPACE
-    if "\ue000" <= c <= "\uf8ff" or c == "`":  # an expression, a code span: a word
+    if c == "`" or RESERVED.match(c):  # an expression, a code span: a word
         return LETTER
     return PUNCT if unicodedata.category(c)[0] in "PS" else LETTER
 
@@ -153,7 +172,11 @@ def _cjk(c: str) -> bool:
 
 class Typography(Extension):
     """Jinja extension: smarten the template text of a clause body, never the output
-    of `{{ … }}` (values) and never Jinja code itself."""
+    of `{{ … }}` (values) and never Jinja code itself.  Drafting notes are removed
+    from the source first: they never print, in any output."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return drop_notes(source)
 
     def filter_stream(self, stream: TokenStream) -> Iterable[Token]:
         # The rules need the text after a quote, so the tokens are read ahead.  The

@@ -96,3 +96,19 @@ def read_inside(root: Path, path: Path) -> str:
     if not inside(root, path):
         raise PermissionError(0, "resolves outside the repository", str(path))
     return path.read_text(encoding="utf-8")
+
+
+def linked_output(path: Path, *stops: Path) -> Path | None:
+    """The symbolic link among an output folder and its parents below any of `stops`
+    (the working folder, the repository), if any.  A repository can commit a link
+    where a command will write (`-o review-out`, `review-out -> /home/runner`):
+    output goes to real folders."""
+    current = Path(os.path.abspath(path))
+    tops = [Path(os.path.abspath(s)) for s in stops]
+    while True:
+        if current.is_symlink():
+            return current
+        parent = current.parent
+        if current in tops or parent == current or not any(parent.is_relative_to(t) for t in tops):
+            return None
+        current = parent

@@ -142,6 +142,19 @@ class Template(_Versioned):
         return str(self.data.get("layout", "parallel"))
 
     @property
+    def signature_borders(self) -> bool:
+        """`print.signature_borders`: rule the signature table (default no borders)."""
+        v = self.data.get("print")
+        return isinstance(v, dict) and v.get("signature_borders") is True
+
+    @property
+    def first_line_indent(self) -> bool | None:
+        """`print.first_line_indent`; None for the language's default."""
+        v = self.data.get("print")
+        flag = v.get("first_line_indent") if isinstance(v, dict) else None
+        return flag if isinstance(flag, bool) else None
+
+    @property
     def numbering(self) -> str:
         v = self.data.get("numbering")
         if isinstance(v, dict):

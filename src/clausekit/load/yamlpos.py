@@ -106,18 +106,36 @@ class YamlError(Exception):
         super().__init__(problem.message)
 
 
+# Numbers a contract can hold: amounts, rates, counts (a trillion has 13 digits).
+MAX_DIGITS = 40
+MAX_EXPONENT = 40
+
+
+def _not_a_number(node: yaml.ScalarNode, message: str) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+
+
 class _ScalarConstructor(yaml.constructor.SafeConstructor):
     """safe_load's scalar rules, with exact decimals and dates kept as text."""
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> Decimal:  # type: ignore[override]
         text = str(self.construct_scalar(node)).replace("_", "").lower()
-        special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
         try:
-            return Decimal(special.get(text, text))
-        except InvalidOperation as exc:  # the resolver matched, so this is unexpected
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {text!r} as a number", node.start_mark
-            ) from exc
+            value = Decimal(text)
+        except InvalidOperation:  # .nan, .inf: no amount, date or count is one
+            raise _not_a_number(
+                node, f"{node.value!r} is not a number a contract can hold"
+            ) from None
+        if value and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+            # 1.0e+999999999 is exact, but every sum or comparison with it fails.
+            raise _not_a_number(node, f"{node.value!r} is too large or too small a number")
+        return value
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        if len(node.value) > MAX_DIGITS:  # Python refuses to read over 4,300 digits
+            raise _not_a_number(node, f"a number of more than {MAX_DIGITS} digits")
+        value: int = super().construct_yaml_int(node)
+        return value
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
         return str(self.construct_scalar(node))

@@ -31,14 +31,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from clausekit.assemble.numbering import STYLES, bookmark_tag
+from clausekit.language.marks import BLOCK_CLOSE, BLOCK_OPEN
 from clausekit.render.docx import reference_docx
 from clausekit.render.fonts import lang_key
+from clausekit.render.page import page_style
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 PARALLEL_STYLE = "ParallelTable"
-BLOCK = re.compile("\ue032(\\d+)\ue033")
+BLOCK = re.compile(f"{BLOCK_OPEN}(\\d+){BLOCK_CLOSE}")
 # A paragraph Pandoc wrote for a placeholder of a block (it holds nothing else).
-BLOCK_P = re.compile("<w:p>(?:(?!</w:p>).)*?\ue032(\\d+)\ue033(?:(?!</w:p>).)*?</w:p>", re.S)
+BLOCK_P = re.compile(
+    f"<w:p>(?:(?!</w:p>).)*?{BLOCK_OPEN}(\\d+){BLOCK_CLOSE}(?:(?!</w:p>).)*?</w:p>", re.S
+)
 # The fences `assemble.bilingual` writes (`_div`), with the cell fence they sit by.
 ROW_OPEN = re.compile(r'^:::: \{\.ck-row [^}\n]*\}\n(::: \{lang="[^"\n]*"\})$', re.M)
 NEXT_CELL = re.compile(r'^:::\n\n(::: \{lang="[^"\n]*"\})$', re.M)
@@ -48,6 +52,10 @@ TITLE = re.compile(r"^::: \{\.ck-title\}$", re.M)
 COLUMN = (11906 - 2 * 1797) // 2
 CELL = f'<w:tc><w:tcPr><w:tcW w:w="{COLUMN}" w:type="dxa"/></w:tcPr>'
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+# A body paragraph as Pandoc writes it: its style alone in its properties.
+BODY_P = re.compile(r'(<w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph)" ?/>)(</w:pPr>)')
+KEEP_HEADING = re.compile(rb'(<w:pStyle w:val="Heading[1-9](?:Second)?" ?/>)')
+RELEASE = b'<w:keepNext w:val="0"/><w:keepLines w:val="0"/>'
 # A cell must end in a paragraph: after a table (the signature's) or when empty.
 CELL_END = re.compile(r"(</w:tbl>|</w:tcPr>)(\s*</w:tc>)")
 
@@ -59,11 +67,25 @@ class BilingualWord:
     blocks: list[str] = field(default_factory=list)
     second_tag: str = ""  # the language in the second text's bookmark names
     second_num: int = 0  # the numId of the second text's list
+    parallel: bool = False  # the texts side by side in a table
+    # Per column: the first-line indent (characters) of its body paragraphs where
+    # its language's differs from the reference DOCX's Body Text (None: as styled).
+    indents: tuple[int | None, int | None] = (None, None)
+
+    def release_headings(self, xml: bytes) -> bytes:
+        """A parallel table's headings without "keep with next" and "keep lines
+        together": in a table cell they keep the whole row with the next one (Word,
+        LibreOffice), which pushed each article's row to a new page and left the
+        page before it half empty.  Run after `wordnative.edit_document` puts its
+        numPr after the style: these go between the two, where the schema wants them."""
+        if not self.parallel:
+            return xml
+        return KEEP_HEADING.sub(rb"\1" + RELEASE, xml)
 
     def marker(self, xml: str) -> str:
         """A Markdown paragraph standing for a block of OpenXML."""
         self.blocks.append(xml)
-        return f"\n\ue032{len(self.blocks) - 1}\ue033\n"
+        return f"\n{BLOCK_OPEN}{len(self.blocks) - 1}{BLOCK_CLOSE}\n"
 
     def apply(self, xml: bytes) -> bytes:
         """document.xml with the blocks in place and the second text's headings listed."""
@@ -71,6 +93,14 @@ class BilingualWord:
         if BLOCK.search(text):
             raise ValueError("a placeholder of the bilingual layout is not a paragraph of its own")
         text = CELL_END.sub(r"\1<w:p/>\2", text)
+        if self.parallel and self.indents != (None, None):
+            cells = text.split(CELL)
+            for k in range(1, len(cells)):
+                chars = self.indents[(k - 1) % 2]  # two cells a row, first language first
+                if chars is not None:
+                    ind = f'<w:ind w:firstLineChars="{chars * 100}" w:firstLine="{chars * 240}"/>'
+                    cells[k] = BODY_P.sub(rf"\1{ind}\2", cells[k])
+            text = CELL.join(cells)
         return number_second_text(text, self.second_tag, self.second_num).encode("utf-8")
 
 
@@ -88,6 +118,12 @@ def bilingual_layout(
         second_tag=bookmark_tag(languages[1]), second_num=second_list(numberings[1])
     )
     if layout == "parallel":
+        word.parallel = True
+        own = page_style(lang).indent_chars
+        word.indents = tuple(  # type: ignore[assignment]
+            None if page_style(x).indent_chars == own else page_style(x).indent_chars
+            for x in languages[:2]
+        )
         return _table(text, word, languages, lang), word
     out = TITLE.sub(lambda _: word.marker(PAGE_BREAK) + '\n::: {custom-style="Title"}', text)
     return out, word

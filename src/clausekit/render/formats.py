@@ -24,7 +24,7 @@ FORMATS = ("md", "docx", "pdf", "html")
 # The formats whose output typst lays out with the font files (bilingual HTML too).
 WITH_FONTS = ("pdf", "html")
 # The modules whose code decides what a DOCX or PDF holds, beside the assets.
-WRITERS = ("wordnative", "bilingual_word", "docx", "pdf", "parallel", "pandoc")
+WRITERS = ("wordnative", "bilingual_word", "docx", "pdf", "parallel", "pandoc", "page", "signature")
 
 
 def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
@@ -41,10 +41,14 @@ def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = Non
         return render_word_native(doc, what)
     if fmt == "pdf":
         from clausekit.render.pdf import render_pdf
+        from clausekit.render.signature import mark_signature
         from clausekit.render.wordnative import watermark_text
 
         mark = watermark_text(doc.status, doc.lang)
-        return render_pdf(doc.markdown, doc.lang, what, fonts, mark)
+        text = mark_signature(doc.markdown, doc.sections)
+        return render_pdf(
+            text, doc.lang, what, fonts, mark, doc.first_line_indent, doc.signature_borders
+        )
     if fmt == "html":
         from clausekit.render.docx import render_html
 

@@ -84,6 +84,12 @@ def pandoc_env() -> dict[str, str]:
     return env
 
 
+# Pandoc's heap is capped (GHC's runtime option): a document that would need more is
+# an error (exit 251, "Heap exhausted") instead of the machine's memory.  A
+# 600-page contract needs a fraction of it.
+MEMORY_CAP = ["+RTS", "-M1536m", "-RTS"]
+
+
 def run_pandoc(
     markdown: str, to: str, args: list[str], what: str, source_format: str = INPUT_FORMAT
 ) -> bytes:
@@ -92,7 +98,7 @@ def run_pandoc(
     `what` names the document in error messages (its agreement id or file);
     `source_format` is "json" for a Pandoc AST that clausekit rewrote.
     """
-    cmd = [str(pandoc_path()), "--sandbox", "-f", source_format, "-t", to, *args]
+    cmd = [str(pandoc_path()), *MEMORY_CAP, "--sandbox", "-f", source_format, "-t", to, *args]
     try:
         proc = subprocess.run(
             cmd,
@@ -104,6 +110,6 @@ def run_pandoc(
     except OSError as exc:
         raise ToolMissing(f"cannot run pandoc ({exc}); reinstall it with: {INSTALL_HINT}") from exc
     if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
+        err = " ".join(proc.stderr.decode("utf-8", "replace").split())
         raise BuildError(f"{what}: pandoc -t {to} failed (exit {proc.returncode}): {err}")
     return proc.stdout

@@ -27,6 +27,7 @@ from typing import Any
 
 from clausekit.render.bilingual_word import LANGUAGE_NAMES
 from clausekit.render.fonts import FONT_SETS, lang_key
+from clausekit.render.page import page_style
 from clausekit.render.pandoc import run_pandoc
 from clausekit.render.pdf import compile_typst, template_path
 
@@ -163,7 +164,9 @@ def _set_language(lang: str) -> str:
         f"#show heading: set text(font: ({heading},))\n"
         # A half-width column justified spreads a line of long Latin words (addresses,
         # e-mails) into gaps; ragged right reads better in both languages.
-        "#set par(justify: false)"
+        "#set par(justify: false)\n"
+        # Each language's own first-line indent (two characters in Chinese).
+        f"#set par(first-line-indent: (amount: {page_style(lang).indent}pt, all: true))"
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from clausekit.errors import BuildError, ToolMissing
 from clausekit.render.fonts import FONT_SETS, font_paths, lang_key, typst_fonts
+from clausekit.render.page import typst_inputs
 from clausekit.render.pandoc import creation_time, run_pandoc
 
 TEMPLATE_NAME = "clausekit.typst"
@@ -62,8 +63,11 @@ def compile_typst(
     what: str,
     fonts: Sequence[str | Path] | None = None,
     watermark: str | None = None,
+    indent: bool | None = None,
+    signature_borders: bool = False,
 ) -> bytes:
-    """Compile Typst source (from `markdown_to_typst`) to PDF bytes."""
+    """Compile Typst source (from `markdown_to_typst`) to PDF bytes; `indent` turns the
+    first-line indent of body paragraphs on or off (None: the language's default)."""
     import typst
 
     paths = font_paths(fonts)
@@ -74,6 +78,8 @@ def compile_typst(
         "body-fonts": "|".join(fontset.body),
         "heading-fonts": "|".join(fontset.heading),
         "watermark": watermark or "",
+        "signature-borders": "yes" if signature_borders else "",
+        **typst_inputs(lang, indent),
     }
     try:
         pdf, warnings = compiler.compile_with_warnings(
@@ -103,7 +109,10 @@ def render_pdf(
     what: str = "document",
     fonts: Sequence[str | Path] | None = None,
     watermark: str | None = None,
+    indent: bool | None = None,
+    signature_borders: bool = False,
 ) -> bytes:
     """PDF bytes of an assembled Markdown document; `watermark` (`DRAFT`) is set
     diagonally behind the text of every page."""
-    return compile_typst(markdown_to_typst(markdown, what), lang, what, fonts, watermark)
+    source = markdown_to_typst(markdown, what)
+    return compile_typst(source, lang, what, fonts, watermark, indent, signature_borders)

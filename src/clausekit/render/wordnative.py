@@ -32,15 +32,19 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from typing import Protocol
 
 from clausekit.assemble.numbering import STYLES
 from clausekit.errors import BuildError
+from clausekit.language.marks import PIECE_CLOSE, PIECE_OPEN
 from clausekit.render.bilingual_word import BilingualWord, bilingual_layout
 from clausekit.render.docx import link_headings, reference_docx, rewrite_members, set_lines
 from clausekit.render.fonts import lang_key
+from clausekit.render.page import page_style, twips
 from clausekit.render.pandoc import creation_time, run_pandoc
+from clausekit.render.signature import hold_signature, mark_signature
 
 # The markers of `clausekit.assemble.document._Doc.word` (a bilingual document's
 # bookmarks carry their text's language: `_RefCkEn5`).
@@ -78,13 +82,21 @@ class WordDocument(Protocol):
     def languages(self) -> tuple[str, ...]: ...
     @property
     def numberings(self) -> tuple[str, ...]: ...
+    @property
+    def sections(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def word_sections(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def signature_borders(self) -> bool: ...
+    @property
+    def first_line_indent(self) -> bool | None: ...
 
 
 # A placeholder: U+E030, the index of its OpenXML piece, U+E031.
-PIECE = re.compile(r"\ue030(\d+)\ue031")
+PIECE = re.compile(PIECE_OPEN + r"(\d+)" + PIECE_CLOSE)
 RUN_WITH_PIECE = re.compile(
     r'<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: xml:space="preserve")?>'
-    r"([^<]*\ue030[^<]*)</w:t></w:r>",
+    r"([^<]*" + PIECE_OPEN + r"[^<]*)</w:t></w:r>",
     re.S,
 )
 
@@ -101,7 +113,7 @@ def word_openxml(text: str) -> tuple[str, list[str]]:
 
     def piece(xml: str) -> str:
         pieces.append(xml)
-        return f"\ue030{len(pieces) - 1}\ue031"
+        return f"{PIECE_OPEN}{len(pieces) - 1}{PIECE_CLOSE}"
 
     def heading(m: re.Match[str]) -> str:
         hashes, title = m.group(1).split(" ", 1)
@@ -144,7 +156,7 @@ def put_pieces(xml: bytes, pieces: list[str]) -> bytes:
         return "".join(out)
 
     text = RUN_WITH_PIECE.sub(run, xml.decode("utf-8"))
-    if "\ue030" in text:
+    if PIECE_OPEN in text:
         raise ValueError("a placeholder of the Word text is not inside a text run")
     return text.encode("utf-8")
 
@@ -193,13 +205,17 @@ def render_word_native(doc: WordDocument, what: str = "document") -> bytes:
     layout = None
     if doc.layout:
         text, layout = bilingual_layout(text, doc.layout, doc.languages, doc.numberings, doc.lang)
+    else:
+        text = mark_signature(text, doc.word_sections)
     text, pieces = word_openxml(text)
     args = [f"--reference-doc={reference_docx(doc.lang)}", "-o", "-"]
     docx = run_pandoc(text, "docx", args, what)
     num_id = STYLES.index(doc.numbering) + 1 if doc.numbering in STYLES else 0
     mark = watermark_text(doc.status, doc.lang)
     try:
-        return finish(docx, num_id, mark, pieces, layout)
+        indent = body_indent(doc.lang, doc.first_line_indent)
+        print_ = Print(doc.signature_borders, indent, page_style(doc.lang).body_size)
+        return finish(docx, num_id, mark, pieces, layout, print_)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise BuildError(f"{what}: pandoc wrote an unexpected DOCX: {exc}") from exc
 
@@ -210,6 +226,7 @@ def finish(
     watermark: str | None,
     pieces: list[str] | None = None,
     layout: BilingualWord | None = None,
+    print_: Print | None = None,
 ) -> bytes:
     """One pass over Pandoc's zip: numbering link, opt-outs, watermark, dates, and a
     bilingual document's layout.
@@ -217,14 +234,25 @@ def finish(
     `num_id` 0 unlinks the heading styles (a document whose headings carry typed
     numbers, such as the redline)."""
     stamp = creation_time().strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    setting = print_ or Print()
 
     def document(xml: bytes) -> bytes:
         xml = put_pieces(xml, pieces or [])
-        return edit_document(layout.apply(xml) if layout else xml, watermark is not None)
+        if layout is None:
+            xml = edit_document(xml, watermark is not None)
+        else:
+            xml = layout.release_headings(edit_document(layout.apply(xml), watermark is not None))
+        return hold_signature(xml, setting.signature_borders)
+
+    def styles(xml: bytes) -> bytes:
+        xml = link_headings(xml, num_id, layout.second_num if layout else 0)
+        if setting.indent is None:
+            return xml
+        return set_body_indent(xml, setting.indent, setting.size)
 
     changes: dict[str, Callable[[bytes], bytes]] = {
         "docProps/core.xml": lambda d: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, d),
-        "word/styles.xml": lambda d: link_headings(d, num_id, layout.second_num if layout else 0),
+        "word/styles.xml": styles,
         "word/document.xml": document,
     }
     added: dict[str, bytes] = {}
@@ -233,6 +261,38 @@ def finish(
         changes["[Content_Types].xml"] = add_header_type
         added[WATERMARK_PART] = watermark_header(watermark)
     return rewrite_members(docx, changes, added)
+
+
+@dataclass(frozen=True)
+class Print:
+    """The template's `print` settings: signature rules, and the body's first-line
+    indent in characters (None: the reference DOCX's own)."""
+
+    signature_borders: bool = False
+    indent: int | None = None
+    size: float = 12  # the body text's, in points: one character of the indent
+
+
+def body_indent(lang: str, option: bool | None) -> int | None:
+    """The indent to write into the Body Text style when the template's option
+    differs from the language's default (the reference DOCX's)."""
+    if option is None or option == bool(page_style(lang).indent_chars):
+        return None
+    return 2 if option else 0
+
+
+BODY_INDENT = re.compile(
+    rb'(<w:style [^>]*w:styleId="BodyText"[^>]*>(?:(?!</w:style>).)*?)<w:ind [^>]*?/>', re.S
+)
+
+
+def set_body_indent(styles: bytes, chars: int, size: float) -> bytes:
+    """styles.xml with Body Text's first line indented by `chars` characters of `size`."""
+    ind = f'<w:ind w:firstLineChars="{chars * 100}" w:firstLine="{twips(chars * size)}" />'
+    out, n = BODY_INDENT.subn(rb"\1" + ind.encode(), styles, count=1)
+    if n != 1:
+        raise ValueError("styles.xml has no Body Text style with an indent")
+    return out
 
 
 # A heading paragraph as Pandoc writes it; numbered ones hold our bookmark.

@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from clausekit.errors import BuildError
+from clausekit.language.marks import DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN, PARA_DEL, PARA_INS
 from clausekit.render.docx import rewrite_member
 
 # Markers are letters of an ancient script (Linear B) that no contract contains: CommonMark
 # reads a letter, unlike punctuation or private-use characters, as part of a word, so a
 # marker next to `**` leaves bold text bold.
-DEL_OPEN, DEL_CLOSE = "\U00010000", "\U00010001"
-INS_OPEN, INS_CLOSE = "\U00010002", "\U00010003"
-PARA_INS, PARA_DEL = "\U00010004", "\U00010005"  # the whole paragraph (its mark too) is new/gone
+# (PARA_INS, PARA_DEL: the whole paragraph, its mark too, is new/gone.)
 MARKERS = DEL_OPEN + DEL_CLOSE + INS_OPEN + INS_CLOSE + PARA_INS + PARA_DEL
 _MODE_AFTER = {DEL_OPEN: "del", INS_OPEN: "ins", DEL_CLOSE: None, INS_CLOSE: None}
 _SPLIT = re.compile(f"([{DEL_OPEN}{DEL_CLOSE}{INS_OPEN}{INS_CLOSE}])")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from clausekit.errors import ClausekitError
+from clausekit.errors import ClausekitError, Problem, ProblemsFound
 from clausekit.load import load_library
 from clausekit.load.model import Library
 
@@ -116,11 +116,21 @@ def library_at(root: Path, rev: str, agreements: bool = True) -> Iterator[Librar
             data = git(root, "archive", "--format=tar", f"{commit}:{where}", "--", *parts)
             with tarfile.open(fileobj=io.BytesIO(data)) as tar:
                 # The "data" filter refuses links and paths leaving the folder.
-                tar.extractall(folder, filter="data")
+                try:
+                    tar.extractall(folder, filter="data")
+                except tarfile.FilterError as exc:
+                    raise _escaping(exc, rev) from None
         for part in ("clauses", "templates", "agreements"):
             (folder / part).mkdir(exist_ok=True)
         lib = load_library(folder, agreements=agreements)
         yield replace(lib, origin=(root, commit))
+
+
+def _escaping(exc: tarfile.FilterError, rev: str) -> ProblemsFound:
+    """A file of the revision that the extraction refused, as a problem at its path."""
+    name = exc.tarinfo.name
+    message = f"at {rev!r}: is a symbolic link or path that leads outside the repository"
+    return ProblemsFound([Problem(name, 1, 1, "symlink", message)])
 
 
 def blobs_in_history(git_root: Path, commit: str | None, path: str) -> tuple[tuple[str, str], ...]:

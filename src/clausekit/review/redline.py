@@ -18,18 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from clausekit.language.marks import DEL_CLOSE, DEL_OPEN, INS_CLOSE, INS_OPEN, PARA_DEL, PARA_INS
 from clausekit.render.atomic import atomic_write
 from clausekit.render.docx import render_docx, render_html
-from clausekit.review.docxtrack import (
-    DEL_CLOSE,
-    DEL_OPEN,
-    INS_CLOSE,
-    INS_OPEN,
-    MARKERS,
-    PARA_DEL,
-    PARA_INS,
-    track_changes,
-)
+from clausekit.review.docxtrack import MARKERS, track_changes
 from clausekit.review.textdiff import align_lines, inline_diff
 
 META = re.compile(r"\A---\ntitle: (?P<title>.*)\nlang: (?P<lang>.*)\n---\n", re.DOTALL)

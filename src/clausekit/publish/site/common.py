@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 from clausekit.assemble import left_out, number_entries
 from clausekit.check import Checked
+from clausekit.language.marks import HREF_CLOSE, HREF_OPEN
 from clausekit.load.outline import Entry
 from clausekit.publish.site.markup import md_code, md_text
 
 _BLOCK = re.compile(r'<div data-ck-block="(\d+)"></div>')
 # A link target in a block of HTML: a path relative to the page, as `rel` gives it,
 # made the page's URL when the block goes in (`GeneratedPage.fill`).
-_HREF = re.compile("\ue000([^\ue001]*)\ue001")
+_HREF = re.compile(f"{HREF_OPEN}([^{HREF_CLOSE}]*){HREF_CLOSE}")
 # Where an agreement page's preview goes, inside its (unsearchable) block.
 PREVIEW_MARK = "<!-- ck-preview -->"
 
@@ -138,7 +139,7 @@ def html_link(from_uri: str, to_uri: str, text: str) -> str:
     """A link between docs pages in a block of HTML: Python-Markdown never parses it
     (a clause's where-used list holds a link to each of its agreements), so the plugin
     makes its target a URL, and checks it, when the block goes in."""
-    return f'<a href="\ue000{rel(from_uri, to_uri)}\ue001">{html.escape(text)}</a>'
+    return f'<a href="{HREF_OPEN}{rel(from_uri, to_uri)}{HREF_CLOSE}">{html.escape(text)}</a>'
 
 
 def html_code(text: str) -> str:

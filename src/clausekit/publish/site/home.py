@@ -52,6 +52,7 @@ def home_page(
     out.append(
         " · ".join(link(uri, INDEXES[k], w(key)) for key, k in zip(keys, targets, strict=True))
     )
+    out += [f"\n{more}\n" for more in more_links]
     return make_page(uri, title, out)
 
 

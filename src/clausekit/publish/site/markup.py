@@ -24,15 +24,16 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from clausekit.language.headings import ANCHOR
+from clausekit.language.marks import EXPR_CLOSE, EXPR_OPEN
 from clausekit.language.sandbox import environment
-from clausekit.language.typography import smarten
+from clausekit.language.typography import drop_notes, smarten
 
 # Python-Markdown's escapable characters (plus `|` for table cells and `<`/`&`,
 # which are written as entities instead).
 _PYMD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%-?(.*?)-?%\}", re.DOTALL)
 _COMMENT = re.compile(r"\{##.*?##\}", re.DOTALL)
-_TOKEN = re.compile("\ue010(\\d+)\ue011")
+_TOKEN = re.compile(f"{EXPR_OPEN}(\\d+){EXPR_CLOSE}")
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
@@ -123,9 +124,9 @@ def clause_html(body: str, lang: str, describe: dict[str, str]) -> tuple[str, li
             found.append(Placeholder("{% " + " ".join(stmt.split()) + " %}", "", "stmt"))
         else:
             found.append(_placeholder(expr, lang, describe))
-        return f"\ue010{len(found) - 1}\ue011"
+        return f"{EXPR_OPEN}{len(found) - 1}{EXPR_CLOSE}"
 
-    text = _EXPRESSION.sub(hold, _COMMENT.sub("", body))
+    text = _EXPRESSION.sub(hold, _COMMENT.sub("", drop_notes(body)))
     # The placeholders are private-use characters, which read as words: the quotes
     # come out as in every assembled document (clausekit.language.typography).
     rendered = commonmark(smarten(text))

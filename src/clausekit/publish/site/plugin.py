@@ -9,6 +9,7 @@ written.  `on_files` then only adds what is ready.
 
 from __future__ import annotations
 
+import html
 import logging
 import posixpath
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -73,6 +75,10 @@ class ClausekitConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs: untyp
     # Folder of the generated pages below docs/; default `library/` when the site has
     # its own docs/index.md, else the top.
     prefix = c.Optional(c.Type(str))
+
+
+def _plain_text(value: object) -> str:
+    return html.escape(Markup(str(value)).striptags())
 
 
 class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-call]
@@ -162,6 +168,10 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
     ) -> Environment | None:
         self.files = files  # as the pages are written with them (`on_post_page`)
+        # The theme prints `page.title | striptags` into <title> unescaped, and striptags
+        # un-escapes: a title `X</title><script>…` became a live script.  Titles are
+        # plain text everywhere: what striptags gives is escaped again.
+        env.filters["striptags"] = _plain_text
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
