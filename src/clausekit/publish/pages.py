@@ -18,6 +18,7 @@ from clausekit.publish.site.files import (
     read_mkdocs_yml,
     write_pages,
 )
+from clausekit.publish.site.form import Repository
 from clausekit.publish.site.source import (
     SiteOptions,
     checked_library,
@@ -43,6 +44,7 @@ def options_from(config: dict[str, object], downloads: bool) -> SiteOptions:
         history=bool(plugin.get("history", True)),
         agreement_pages=str(plugin.get("agreement_pages", "all")),
         per_page=int(str(plugin.get("agreements_per_page", 100))),
+        repo=Repository.from_config(config.get("repo_url"), config.get("edit_uri")),
     )
 
 

@@ -35,6 +35,7 @@ from clausekit.publish.site.common import (
     table,
     template_uri,
 )
+from clausekit.publish.site.form import new_agreement_link
 from clausekit.publish.site.markup import (
     html_block,
     md_code,
@@ -95,6 +96,7 @@ def template_page(
     out.append(" · ".join(facts) + "\n")
     if template.data.get("summary"):
         out.append(f"> {md_text(text_in(template.data['summary'], template.lang))}\n")
+    out.append(f"{new_agreement_link(uri, template)}\n")
     blank = download_links(uri, f"blank/{template.id}", formats, t["blank"])
     if blank:
         out.append(RawHtml(blank))

@@ -34,6 +34,7 @@ from clausekit.publish.site.documents import (
     template_index,
     template_page,
 )
+from clausekit.publish.site.form import Repository, asset_files, form_page
 from clausekit.publish.site.home import home_page
 from clausekit.publish.site.words import Words, site_words
 from clausekit.publish.verify import Preview
@@ -225,6 +226,7 @@ def generate(
     agreement_pages: str = "all",
     previews: Mapping[str, Preview] | None = None,
     per_page: int = 100,
+    repo: Repository | None = None,
 ) -> SiteContent:
     """Every page; raises `ProblemsFound` if an agreement does not assemble.
 
@@ -262,6 +264,7 @@ def generate(
         for cid in sorted(lib.clauses)
     ]
     pages += [template_page(lib, lib.templates[t], used, formats) for t in sorted(lib.templates)]
+    pages += [form_page(checked, lib.templates[t], repo) for t in sorted(lib.templates)]
     pages += agreement_lists(lib, used, per_page)
     kept = previews or {}
     pages += [
@@ -296,7 +299,11 @@ def generate(
             downloads[download_uri(f"blank/{tid}", fmt)] = f"blank/{tid}.{fmt}"
     _check_unique(pages)
     return SiteContent(
-        pages, sections, downloads, files=dict(calendars.files), words=site_words(lib)
+        pages,
+        sections,
+        downloads,
+        files={**calendars.files, **asset_files()},
+        words=site_words(lib),
     )
 
 

@@ -24,6 +24,7 @@ from clausekit.publish.site.common import (
     template_uri,
 )
 from clausekit.publish.site.documents import download_links
+from clausekit.publish.site.form import new_agreement_link
 from clausekit.publish.site.markup import md_text
 from clausekit.publish.site.words import Words, site_words
 
@@ -66,6 +67,7 @@ def template_entry(
     use_when = _text(template, "use_when")
     if use_when:
         out.append(f"**{w('use_when')}:** {md_text(use_when)}\n")
+    out.append(f"{new_agreement_link(uri, template)}\n")
     blank = download_links(uri, f"blank/{template.id}", formats, w("blank"))
     if blank:
         out.append(RawHtml(blank))

@@ -34,6 +34,7 @@ from clausekit.load.files import escape_problem, inside
 from clausekit.publish.build import build, default_outdir
 from clausekit.publish.site.common import PREVIEW_MARK, GeneratedPage
 from clausekit.publish.site.files import generated_before
+from clausekit.publish.site.form import Repository
 from clausekit.publish.site.generate import (
     AGREEMENT_PAGES,
     STYLESHEET,
@@ -100,6 +101,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
             history=self.config.history,
             agreement_pages=self.config.agreement_pages,
             per_page=self.config.agreements_per_page,
+            repo=Repository.from_config(config.repo_url, config.edit_uri),
         )
         docs = Path(config.docs_dir)
         try:

@@ -13,6 +13,7 @@ from clausekit.check import Checked
 from clausekit.errors import ProblemsFound
 from clausekit.load import load_library
 from clausekit.publish.site.documents import preview_of
+from clausekit.publish.site.form import Repository
 from clausekit.publish.site.generate import SiteContent, generate
 from clausekit.publish.verify import Preview, unread_agreements, verify
 
@@ -26,6 +27,7 @@ class SiteOptions:
     history: bool = True
     agreement_pages: str = "all"
     per_page: int = 100
+    repo: Repository | None = None  # where the forms' `#propose` opens a new file
 
 
 def checked_library(root: Path) -> tuple[Checked, dict[str, Preview]]:
@@ -57,6 +59,7 @@ def site_content(
         agreement_pages=options.agreement_pages,
         previews=previews,
         per_page=max(1, options.per_page),
+        repo=options.repo,
     )
     return content.with_prefix(prefix)
 
