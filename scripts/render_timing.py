@@ -20,6 +20,7 @@ from pathlib import Path
 from clausekit.assemble import Assembled
 from clausekit.render.docx import reference_docx, render_docx
 from clausekit.render.fonts import FONT_SETS, font_paths, lang_key
+from clausekit.render.page import typst_inputs
 from clausekit.render.pandoc import INPUT_FORMAT, creation_time, pandoc_env, pandoc_path
 from clausekit.render.pdf import markdown_to_typst, render_pdf, template_path
 from clausekit.render.wordnative import render_word_native
@@ -88,6 +89,8 @@ def raw_pdf(markdown: str, lang: str, workdir: Path) -> bytes:
         "lang": lang_key(lang),
         "body-fonts": "|".join(fontset.body),
         "heading-fonts": "|".join(fontset.heading),
+        # The page figures clausekit sets: the same template, the same layout.
+        **typst_inputs(lang, None),
     }
     pdf: bytes = typst.compile(
         str(typ),
