@@ -12,25 +12,19 @@ part of `make build`: run it after changing the tutorial and commit the pictures
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from browser import CHROMIUM, CHROMIUM_ARGS, served
 from docs_library import Block, replay, run_cli, titled_blocks
 
 REPO = Path(__file__).resolve().parents[1]
 IMG = REPO / "docs" / "img"
 AGREEMENT = "acme/2027-support-review"
 ZH_AGREEMENT = "shenzhen/2027-kefu"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Legal Team",
     "GIT_AUTHOR_EMAIL": "legal@acme.example",
@@ -126,19 +120,6 @@ def review_report(root: Path) -> str:
     return f"<!doctype html><meta charset=utf-8><style>{REPORT_CSS}</style><body>{body}"
 
 
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def screenshots(root: Path, report_html: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -150,7 +131,7 @@ def screenshots(root: Path, report_html: Path) -> None:
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     with sync_playwright() as p, served(site) as url:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 760})
             page.goto(report_html.as_uri())

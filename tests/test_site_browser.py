@@ -6,11 +6,9 @@ installs it, so these run in CI.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,23 +17,12 @@ import pytest
 
 from site_fixtures import REPO, copy_library, mkdocs_build
 
-CHROMIUM = Path("/usr/bin/chromium")
+sys.path.insert(0, str(REPO / "scripts"))
+from browser import CHROMIUM, CHROMIUM_ARGS, served
+
 pytestmark = pytest.mark.needs("chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 CLAUSE = "clauses/common/confidentiality-zh/"
 AGREEMENT = "agreements/customer-service-training/2026-shenzhen-final/"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep the test output readable; failures show in assertions
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +36,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +45,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield b
         finally:

@@ -8,13 +8,10 @@ serves every test.  What the form gives is saved as an agreement and held to
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import os
 import subprocess
 import sys
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,13 +20,14 @@ from typing import Any
 import pytest
 import yaml
 
-from site_fixtures import copy_library, mkdocs_build
+from site_fixtures import REPO, copy_library, mkdocs_build
 from test_site_pages import build_plain, plain_config
 
-CHROMIUM = Path("/usr/bin/chromium")
+sys.path.insert(0, str(REPO / "scripts"))
+from browser import CHROMIUM, CHROMIUM_ARGS, served
+
 CLAUSEKIT = Path(sys.executable).parent / "clausekit"
 pytestmark = pytest.mark.needs("chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 REPO_URL = "https://github.com/example/contracts"
 
 EXTRA_CLAUSE = """\
@@ -118,7 +116,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(library: Path) -> Iterator[str]:
     built = mkdocs_build(library, library.parent / "site")
     assert built.code == 0, built.output
-    yield from _served(built.site)
+    yield from _serve(built.site)
 
 
 @pytest.fixture(scope="module")
@@ -133,25 +131,7 @@ def pages_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config = plain_config(root, root / "docs" / ".nav.yml")
     built = build_plain(config, root / "site", engine=engine)
     assert built.returncode == 0, built.stdout + built.stderr
-    yield from _served(root / "site")
-
-
-def _served(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    yield from _serve(root / "site")
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +139,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield b
         finally:
@@ -434,3 +414,8 @@ def test_form_from_clausekit_pages_files(browser: Any, pages_url: str) -> None:
         assert f.errors == []
     finally:
         f.close()
+
+
+def _serve(site: Path) -> Iterator[str]:
+    with served(site) as url:
+        yield url
