@@ -190,10 +190,25 @@ class FormPage:
         self.page.select_option("#status", status)
 
     def yaml_text(self) -> str:
-        return str(self.page.inner_text("#agreement-yaml"))
+        """The YAML once it has settled: the editor reports a typed value a moment
+        after the keystroke, so read until two reads 200 ms apart agree."""
+        text = str(self.page.inner_text("#agreement-yaml"))
+        for _ in range(50):
+            self.page.wait_for_timeout(200)
+            again = str(self.page.inner_text("#agreement-yaml"))
+            if again == text:
+                break
+            text = again
+        return text
 
     def invalid(self) -> dict[str, str]:
-        """Field name -> its message, for every field marked invalid."""
+        """Field name -> its message, for every field marked invalid (once every mark
+        has its message: the editor may be drawing a field again)."""
+        self.yaml_text()  # the values settled first
+        self.page.wait_for_function(
+            "() => [...document.querySelectorAll('#ck-form [aria-invalid=true]')].every("
+            "e => document.getElementById(e.getAttribute('aria-describedby')))"
+        )
         return dict(
             self.page.eval_on_selector_all(
                 "#ck-form [aria-invalid=true]",

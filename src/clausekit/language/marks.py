@@ -21,6 +21,8 @@ XREF_OPEN, XREF_CLOSE = "\ue004", "\ue005"
 HREF_OPEN, HREF_CLOSE = "\ue006", "\ue007"
 # publish.site.markup: a Jinja expression shown on a clause page.
 EXPR_OPEN, EXPR_CLOSE = "\ue010", "\ue011"
+# publish.site.form: a value's place in the preview of a template's text.
+FILL_OPEN, FILL_CLOSE = "\ue012", "\ue013"
 # language.typography: an opaque piece of text (a letter), a token boundary.
 LETTER_MARK, JOIN_MARK = "\ue020", "\ue021"
 # render.wordnative: a piece of Word XML; render.bilingual_word: a parallel block.

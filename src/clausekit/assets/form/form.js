@@ -364,8 +364,9 @@
         shown.setAttribute("role", "alert");
         shown.id = "ck-alert-" + (input.name || input.id).replace(/[^\w-]/g, "-");
         container.appendChild(shown);
-        input.setAttribute("aria-describedby", shown.id);
       }
+      // Always: the editor may have drawn a new input beside an alert already shown.
+      input.setAttribute("aria-describedby", shown.id);
       shown.textContent = message;
     } else {
       input.removeAttribute("aria-invalid");

@@ -18,6 +18,7 @@ from typing import Any
 
 from clausekit.check import Checked
 from clausekit.ids import ID_RE
+from clausekit.language.marks import FILL_CLOSE, FILL_OPEN
 from clausekit.language.typography import smarten
 from clausekit.load.model import Library, Template
 from clausekit.publish.site.common import GeneratedPage, RawHtml, link, make_page
@@ -28,7 +29,7 @@ ASSET_DIR = "assets/form/"
 _EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%-?(.*?)-?%\}", re.DOTALL)
 _COMMENT = re.compile(r"\{##.*?##\}", re.DOTALL)
 _PATH = re.compile(r"\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*(\|.*)?", re.DOTALL)
-_TOKEN = re.compile("\ue010(\\d+)\ue011")
+_TOKEN = re.compile(f"{FILL_OPEN}(\\d+){FILL_CLOSE}")
 
 # Loads form.css and the scripts, in order, from `assets/form/` beside the generated
 # pages: the page's URL ends with its own path (`new/<id>/`, `new/<id>/index.html` or
@@ -209,7 +210,7 @@ def _fillable(body: str, described: dict[str, str], lang: str) -> str:
                 f'data-blank="{html.escape(blank)}" title="{html.escape(path)}">'
                 f"{html.escape(blank)}</span>"
             )
-        return f"\ue010{len(spans) - 1}\ue011"
+        return f"{FILL_OPEN}{len(spans) - 1}{FILL_CLOSE}"
 
     text = _EXPRESSION.sub(hold, _COMMENT.sub("", body))
     rendered = commonmark(smarten(text))
