@@ -18,7 +18,7 @@ import pytest
 from site_fixtures import REPO, copy_library, mkdocs_build
 
 sys.path.insert(0, str(REPO / "scripts"))
-from browser import CHROMIUM, CHROMIUM_ARGS, served
+from browser import chromium, served
 
 pytestmark = pytest.mark.needs("chromium")
 CLAUSE = "clauses/common/confidentiality-zh/"
@@ -42,14 +42,8 @@ def base_url(site_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture

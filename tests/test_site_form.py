@@ -24,7 +24,7 @@ from site_fixtures import REPO, copy_library, mkdocs_build
 from test_site_pages import build_plain, plain_config
 
 sys.path.insert(0, str(REPO / "scripts"))
-from browser import CHROMIUM, CHROMIUM_ARGS, served
+from browser import chromium, served
 
 CLAUSEKIT = Path(sys.executable).parent / "clausekit"
 pytestmark = pytest.mark.needs("chromium")
@@ -136,14 +136,8 @@ def pages_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 class FormPage:
