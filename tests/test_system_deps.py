@@ -25,8 +25,13 @@ def _as_unprivileged(path: str | None = None) -> subprocess.CompletedProcess[str
             pytest.fail("needs runuser (util-linux) to run the script unprivileged")
         prefix = [runuser, "-u", "nobody", "--"]
     env = ["env", f"PATH={path}"] if path else []
+    # A copy `nobody` may read, wherever the checkout is (a 0700 folder, say).
+    copy = Path(tempfile.mkdtemp()) / SCRIPT.name
+    copy.parent.chmod(0o755)
+    shutil.copy2(SCRIPT, copy)
+    copy.chmod(0o755)
     return subprocess.run(
-        [*prefix, *env, "bash", str(SCRIPT)],
+        [*prefix, *env, "bash", str(copy)],
         capture_output=True,
         text=True,
         timeout=60,
