@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import TESTS, cli
-from import_helpers import fresh_library, import_ok
+from import_helpers import docx_text, fresh_library, import_ok
 
 FIXTURES = TESTS / "import_fixtures"
 
@@ -21,7 +21,13 @@ FIXTURES = TESTS / "import_fixtures"
 def lib(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = fresh_library(tmp_path_factory.mktemp("cases") / "lib")
     outs = {
-        name: import_ok(root, FIXTURES / name) for name in ("nda-cover.md", "assignment-form.txt")
+        name: import_ok(root, FIXTURES / name)
+        for name in (
+            "nda-cover.md",
+            "assignment-form.txt",
+            "services-exhibits.txt",
+            "supply-annex.zh.txt",
+        )
     }
     return root, outs
 
@@ -127,6 +133,51 @@ def test_word_form_placeholders_definitions_ids_and_citations(
     assert (
         text.count(r"\[Legal name of employer\]") == 2 and "[●]" not in text.split("IN WITNESS")[0]
     )
+
+
+def test_exhibits_after_the_signature_are_clauses_of_their_own(
+    lib: tuple[Path, dict[str, str]],
+) -> None:
+    root, _ = lib
+    template = _template(root, "services-exhibits")
+    assert template["signature"] == "services-exhibits/signature"
+    assert template["annexes"] == [
+        "services-exhibits/exhibit-a-statement-of-work",
+        "services-exhibits/schedule-1-fees",
+    ]
+    assert len(template["body"]) == 3  # type: ignore[arg-type]
+    _, sig_body = _clause(root, "services-exhibits/signature")
+    assert "PROVIDER" in sig_body and "EXHIBIT" not in sig_body and "Schedule" not in sig_body
+    exhibit, exhibit_body = _clause(root, "services-exhibits/exhibit-a-statement-of-work")
+    assert exhibit["title"] == "EXHIBIT A – Statement of Work"
+    assert exhibit_body.startswith("**EXHIBIT A**\n\n**Statement of Work**\n")
+    assert "training_course_days" in exhibit["variables"]  # type: ignore[operator]
+    # In the DOCX the exhibits follow the signature block, in the source's order.
+    out = root / "out-exhibits"
+    result = cli("-C", root, "build", "--blank", "services-exhibits", "--to", "docx", "-o", out)
+    assert result.code == 0, result
+    text = docx_text((out / "blank" / "services-exhibits.docx").read_bytes())
+    order = [
+        text.index(s)
+        for s in (
+            "This agreement lasts",
+            "IN WITNESS",
+            "PROVIDER",
+            "EXHIBIT A",
+            "Schedule 1 – Fees",
+        )
+    ]
+    assert order == sorted(order), text
+    # Chinese: the 附件 after the signature are annexes; the article that lists them keeps
+    # its list.
+    zh = _template(root, "supply-annex")
+    assert zh["annexes"] == ["supply-annex/equipment", "supply-annex/acceptance"]
+    titles = [_clause(root, c)[0]["title"] for c in zh["annexes"]]  # type: ignore[union-attr]
+    assert titles == ["附件一：设备清单", "附件二：验收标准"]
+    _, listing = _clause(root, "supply-annex/article-3")
+    assert "附件一：设备清单" in listing and "附件二：验收标准" in listing
+    _, zh_sig = _clause(root, "supply-annex/signature")
+    assert "乙方（盖章）" in zh_sig and "附件" not in zh_sig and "国家标准" not in zh_sig
 
 
 def test_check_notes_markup_that_prints_as_typed(tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ from .model import (
     Variable,
 )
 from .refs import REF, Targets
-from .structure import box, plain
+from .structure import box
+from .text import plain
 
 # Markdown syntax anywhere in a line (emphasis, links, HTML, code, tables, math,
 # sub/superscript, citations) and at the start of one (headings, quotes, lists).

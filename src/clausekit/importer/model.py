@@ -63,6 +63,7 @@ class Document:
     preamble: list[Article]
     articles: list[Article]
     signature: Article | None
+    annexes: list[Article] = field(default_factory=list)  # after the signature
 
 
 @dataclass(frozen=True)
