@@ -80,21 +80,66 @@ def test_cover_page_check_boxes_labels_and_signature(lib: tuple[Path, dict[str, 
     variables = meta["variables"]
     assert isinstance(variables, dict)
     term = variables["agreement_term"]
+    # The blank inside an option is a value of its own, named in the option's text,
+    # whose default is the source's example.
     assert term["enum"] == [
-        "Ends [2 year(s)] after the Effective Date.",
+        "Ends {agreement_term_period} after the Effective Date.",
         "Runs until either party ends it.",
     ]
-    assert term["default"] == "Ends [2 year(s)] after the Effective Date."  # the ticked box
+    assert term["default"] == "Ends {agreement_term_period} after the Effective Date."  # ticked
     assert term["description"] == "How long this agreement lasts"  # the <label>
+    period = variables["agreement_term_period"]
+    assert period["default"] == "2 year(s)" and period["description"] == "2 year(s)"
     assert not any(n == "x" or n.startswith(("x_", "label")) for n in variables)
-    assert "{{ agreement_term }}" in body and "label" not in body
+    assert (
+        "{% if agreement_term == 'Ends {agreement_term_period} after the Effective Date.' %}"
+        "Ends {{ agreement_term_period | default('[2 year(s)]') }} after the Effective Date."
+    ) in body
+    assert "label" not in body
     template = _template(root, "nda-cover")
     assert template["variables"]["purpose"]["description"] == "What the information may be used for"  # type: ignore[index]
     # One preamble; the signature table is its own clause, in English, holding no article.
     assert template["preamble"] == ["nda-cover/preamble", "nda-cover/cover-signatures"]
     sig, sig_body = _clause(root, "nda-cover/cover-signatures")
     assert sig["title"] == "Cover Page Signatures" and "Scope" not in sig_body
-    assert "check boxes became the choice 'agreement_term' (2 options)" in outs["nda-cover.md"]
+    out = outs["nda-cover.md"]
+    assert "check boxes became the choice 'agreement_term' (2 options)" in out
+    assert "nda-cover.md:10: the blank in option 'Ends [2 year(s)] after the Effective " in out
+
+
+def test_a_blank_in_a_chosen_option_prints_its_value(lib: tuple[Path, dict[str, str]]) -> None:
+    root, _ = lib
+    blank = cli("-C", root, "build", "--blank", "nda-cover", "--to", "md", "-o", root / "opt")
+    assert blank.code == 0, blank
+    text = (root / "opt" / "blank" / "nda-cover.md").read_text(encoding="utf-8")
+    # Not chosen: both boxes, the blank as the source wrote it.
+    assert r"☐ Ends \[2 year(s)\] after the Effective Date. ☐ Runs until either party" in text
+    draft = cli("-C", root, "assemble", "nda-cover/draft")
+    assert draft.code == 0, draft
+    assert "Ends 2 year(s) after the Effective Date." in draft.out  # the defaults
+    agreement = root / "agreements" / "nda-cover" / "signed.yaml"
+    agreement.write_text(
+        "template: nda-cover\nstatus: draft\ntitle: T\nvariables:\n"
+        "  agreement_term: 'Ends {agreement_term_period} after the Effective Date.'\n"
+        "  agreement_term_period: 3 years\n",
+        encoding="utf-8",
+    )
+    check = cli("-C", root, "check")
+    assert check.code == 0, check.out
+    chosen = cli("-C", root, "assemble", "nda-cover/signed")
+    assert chosen.code == 0, chosen
+    assert "Ends 3 years after the Effective Date." in chosen.out
+    assert "Runs until" not in chosen.out and "☐" not in chosen.out
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace(
+            "'Ends {agreement_term_period} after the Effective Date.'",
+            "Runs until either party ends it.",
+        ),
+        encoding="utf-8",
+    )
+    other = cli("-C", root, "assemble", "nda-cover/signed")
+    assert "Runs until either party ends it." in other.out and "3 years" not in other.out
+    agreement.unlink()
 
 
 def test_word_form_placeholders_definitions_ids_and_citations(

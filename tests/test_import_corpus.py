@@ -50,7 +50,9 @@ CASES = [
             "purpose": ("string", "How Confidential Information may be used"),
             "effective_date": ("string", "Today’s date"),
             "mnda_term": ("enum", "The length of this MNDA"),
+            "mnda_term_period": ("string", "1 year(s)"),
             "term_confidentiality": ("enum", "How long Confidential Information is protected"),
+            "term_confidentiality_period": ("string", "1 year(s)"),
             "governing_law": ("string", "Fill in state"),
             "jurisdiction": (
                 "string",
@@ -59,9 +61,11 @@ CASES = [
         },
         [],
         {
-            "mnda_term": "Expires [1 year(s)] from Effective Date.",
+            "mnda_term": "Expires {mnda_term_period} from Effective Date.",
+            "mnda_term_period": "1 year(s)",
+            "term_confidentiality_period": "1 year(s)",
             "term_confidentiality": (
-                "[1 year(s)] from Effective Date, but in the "
+                "{term_confidentiality_period} from Effective Date, but in the "
                 "case of trade secrets until Confidential Information is no longer "
                 "considered a trade secret under applicable laws."
             ),
@@ -74,7 +78,12 @@ CASES = [
         {
             "purpose": ("string", "purpose (placeholder)"),
             "effective_date": ("string", "effective_date (placeholder)"),
-            "mnda_term": ("enum", "Period for sharing Confidential Information"),
+            # The `{mnda_term}` blank inside an option keeps its name; the choice is
+            # `mnda_term_choice`.
+            "mnda_term": ("string", "mnda_term (placeholder)"),
+            "mnda_term_choice": ("enum", "Period for sharing Confidential Information"),
+            "confidentiality_term": ("string", "confidentiality_term (placeholder)"),
+            "confidentiality_term_start": ("string", "confidentiality_term_start (placeholder)"),
             "term_confidentiality": ("enum", "How long Confidential Information is Protected"),
             "governing_law": ("string", "governing_law (placeholder)"),
             "jurisdiction": ("string", "jurisdiction (placeholder)"),
@@ -90,7 +99,7 @@ CASES = [
         },
         [],
         {
-            "mnda_term": "Expires {mnda_term} from Effective Date.",
+            "mnda_term_choice": "Expires {mnda_term} from Effective Date.",
             "term_confidentiality": (
                 "{confidentiality_term} from "
                 "{confidentiality_term_start}, but in the case of trade secrets, until "
@@ -107,7 +116,10 @@ CASES = [
             "discloser_name_and_address": ("string", "discloser_name_and_address (placeholder)"),
             "purpose": ("string", "purpose (placeholder)"),
             "effective_date": ("string", "effective_date (placeholder)"),
-            "nda_term": ("enum", "Period for sharing Confidential Information"),
+            "nda_term": ("string", "nda_term (placeholder)"),
+            "nda_term_choice": ("enum", "Period for sharing Confidential Information"),
+            "confidentiality_term": ("string", "confidentiality_term (placeholder)"),
+            "confidentiality_term_start": ("string", "confidentiality_term_start (placeholder)"),
             "term_confidentiality": ("enum", "How long Confidential Information is Protected"),
             "governing_law": ("string", "governing_law (placeholder)"),
             "jurisdiction": ("string", "jurisdiction (placeholder)"),
@@ -125,7 +137,7 @@ CASES = [
         },
         [],
         {
-            "nda_term": "Expires {nda_term} from Effective Date.",
+            "nda_term_choice": "Expires {nda_term} from Effective Date.",
             "term_confidentiality": (
                 "{confidentiality_term} from "
                 "{confidentiality_term_start}, but in the case of trade secrets, until "

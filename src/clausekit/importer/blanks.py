@@ -71,12 +71,14 @@ class Registry:
     guesses: list[str] = field(default_factory=list)  # for review, at the blank's line
     counters: dict[str, int] = field(default_factory=dict)  # for names.unique
     fields: dict[str, set[str]] = field(default_factory=dict)  # object -> its field names
+    option: str = ""  # the choice whose option text is being read: names its blanks
 
     def term(self, words: str, clause: str) -> Variable | None:
         """The value a cover page defines for a term (`Governing Law`), if any."""
         var = self.variables.get(names.identifier(words, 5))
         if var is not None:
-            self.used_in.setdefault(var.path[0], set()).add(clause)
+            for name in (var.path[0], *var.inner):
+                self.used_in.setdefault(name, set()).add(clause)
         return var
 
     def describe(self, fallback: str) -> str:
@@ -238,6 +240,9 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
     return reg.add((base,), kind, _describe(before, label, after, m.group(0)), clause)
 
 
+_DURATION = re.compile(
+    r"^\d+\s*(?:years?|months?|weeks?|days?|business days)\b|^\d+\s*(?:年|个月|日|天)"
+)
 _GENERIC = {"name", "date", "address", "company", "title", "signature", "party", "amount"}
 _EN_LABEL = re.compile(r"([A-Za-z][\w '&/-]{0,40}?)\s*:")
 
@@ -281,6 +286,9 @@ def _bracketed(
         or names.topic(before + after)
         or "blank"
     )
+    if reg.option and example:
+        # `Expires [1 year(s)] from …` in a check box: the choice's period
+        base = f"{reg.option}_{'period' if _DURATION.match(words) else 'value'}"
     if kind == "date" and "date" not in base:
         base += "_date"
     var = reg.add(
@@ -298,9 +306,17 @@ def _bracketed(
     return var
 
 
+def choice_name(reg: Registry) -> str:
+    """The name of the choice the check boxes under the current heading offer."""
+    return names.identifier(reg.section, 5) or "choice"
+
+
 def choice(reg: Registry, options: tuple[str, ...], ticked: str | None, clause: str) -> Variable:
-    """The choice a group of check boxes offers, named after its heading."""
-    base = names.identifier(reg.section, 5) or "choice"
+    """The choice a group of check boxes offers, named after its heading (`_choice` when
+    a blank in its options has that name already: `Expires {mnda_term} from …`)."""
+    base = choice_name(reg)
+    if base in reg.taken:
+        base += "_choice"
     name = names.unique(base, reg.taken, counters=reg.counters)
     var = Variable((name,), "choice", reg.describe(reg.section or base))
     var.options, var.default = options, ticked
@@ -309,7 +325,7 @@ def choice(reg: Registry, options: tuple[str, ...], ticked: str | None, clause: 
     return var
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
     """A template-language string literal."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -317,6 +333,8 @@ def _literal(text: str) -> str:
 def jinja_for(var: Variable, m: re.Match[str]) -> str:
     """The template text replacing the match (the 大写 of a money blank via rmb_upper)."""
     name = var.name
+    if var.printed:
+        return var.printed
     group = kind_of(m) if m.re is TOKEN else ""
     if group == "money":
         whole, start = m.group(0), m.start()
@@ -329,5 +347,5 @@ def jinja_for(var: Variable, m: re.Match[str]) -> str:
     filt = {"date": " | date", "percent": " | percent", "money": " | money"}.get(var.kind, "")
     if var.shown and var.kind == "text":
         # The blank form prints the source's placeholder, not a bare blank.
-        filt = f" | default({_literal(var.shown)})"
+        filt = f" | default({literal(var.shown)})"
     return f"{{{{ {name}{filt} }}}}"

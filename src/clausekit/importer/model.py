@@ -82,6 +82,10 @@ class Variable:
     default: str | None = None  # an example value the source gave (`[California]`)
     options: tuple[str, ...] = ()  # a choice's options, from a group of check boxes
     shown: str | None = None  # what the blank form prints (the source's placeholder)
+    # A choice whose options hold blanks: the template text printing it, and the
+    # names of those blanks (a clause printing the choice uses them too).
+    printed: str = ""
+    inner: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
