@@ -173,8 +173,10 @@ _KINDS = ("money", "money1", "date", "percent", "int", "ph2", "ph1", "merge", "b
 
 
 def kind_of(m: re.Match[str]) -> str:
-    """Which alternative of TOKEN matched (`lastgroup` would name an inner group)."""
-    return next(k for k in _KINDS if m.group(k) is not None)
+    """Which alternative of TOKEN matched.  The group that closed last is the
+    alternative itself, except for the unit an integer blank looks ahead to."""
+    group = m.lastgroup or ""
+    return "int" if group == "unit" else group
 
 
 def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: str) -> Variable:
