@@ -209,6 +209,36 @@ CASES = [
         {},
     ),
     Expected(
+        "agilebyte-tech-support.zh.md",
+        "agilebyte",
+        [
+            "概述",
+            "价格及付款方式",
+            "双方的基本权利和基本义务",
+            "变更",
+            "知识产权和保密约定",
+            "合同的解除",
+            "违约责任",
+            "不可抗力",
+            "争议的解决",
+            "合同效力",
+        ],
+        {
+            "blank": ("string", "甲方（委托方）：____"),
+            "blank_2": ("string", "委托内容：____"),
+            "term": ("string", "合同履行期限：____"),
+            "salary_amount": ("number", "乙方采取小时工资制度，按照人民币____元/小时"),
+            "hours": ("integer", "乙方每周总工作时长需控制在 ____小时 以内"),
+            "blank_3": ("string", "委托方（盖章）：____"),
+            "blank_4": ("string", "授权代表签字：____"),
+            "date": ("string", "签字日期：____"),
+            "blank_5": ("string", "授权代表签字：____"),
+            "date_2": ("string", "签字日期：____"),
+        },
+        [],
+        {},
+    ),
+    Expected(
         "mulan-psl-v2.zh.txt",
         "mulan-zh",
         [
@@ -308,3 +338,22 @@ def test_corpus_document(library: dict[str, object], case: Expected) -> None:
     ratio = similarity(_source_text(case), body_of(blank))
     print(f"{case.file}: {len(titles)} articles, {len(variables)} variables, {ratio:.3f}")
     assert ratio >= 0.95, ratio
+
+
+def test_unnumbered_chinese_articles_and_their_signature_part(
+    library: dict[str, object],
+) -> None:
+    """The AgileByte contract: `##` headings printed `第 N 条` by its site, a signature
+    part of bullets under a bold party label, after a thematic break."""
+    lib = library["lib"]
+    assert isinstance(lib, Path)
+    template = yaml.safe_load((lib / "templates" / "agilebyte.yaml").read_text(encoding="utf-8"))
+    assert template["numbering"] == "zh-CN-article"
+    assert template["signature"] == "agilebyte/signature"
+    sig = (lib / "clauses" / "agilebyte" / "signature.md").read_text(encoding="utf-8")
+    body = sig.split("---\n", 2)[2]
+    assert body.startswith("**甲**\n") and "受托方（盖章）" in body and "合同法" not in body
+    last = (lib / "clauses" / "agilebyte" / f"{template['body'][-1].split('/')[1]}.md").read_text(
+        encoding="utf-8"
+    )
+    assert "盖章）" not in last and r"\---" not in last

@@ -18,8 +18,8 @@ from .model import BOLD_OFF, BOLD_ON, BREAK, Variable
 B = r"(?:_{2,}|＿{2,}|\[●\]|【\s*】|\[\s*\]|…{3,})"
 CUR = r"人民币|RMB|CNY|USD|US\$|\$|￥|¥"
 UNIT = (
-    r"个工作日|个自然日|工作日|自然日|日|天|年|个月|月|分|份|人|名|次|"
-    r"business days|working days|days?|years?|months?"
+    r"个工作日|个自然日|工作日|自然日|日|天|年|个月|月|个小时|小时|分|份|人|名|次|"
+    r"business days|working days|days?|years?|months?|hours?"
 )
 TOKEN = re.compile(
     rf"(?P<money>(?:{CUR})\s*(?P<m1>{B})(?P<mid>\s*元?\s*[（(]\s*大写\s*[:：]\s*)"
@@ -46,6 +46,10 @@ _UNIT_SUFFIX = {
     "月": "months",
     "months": "months",
     "month": "months",
+    "小时": "hours",
+    "个小时": "hours",
+    "hours": "hours",
+    "hour": "hours",
     "分": "score",
     "份": "copies",
     "人": "people",

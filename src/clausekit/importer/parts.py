@@ -13,6 +13,8 @@ SIGNATURE = re.compile(
     r"^[\s(（]*以下无正文|^IN WITNESS|^签署页|^签字页|^(甲方|乙方)\s*[（(]?\s*(盖章|签章|签字)"
     r"|^Signed\b|^SIGNED\b|^Signature",
 )
+# A party's line to seal or sign (`委托方（盖章）：`), a list item in some forms.
+SEAL = re.compile(r"^[\u4e00-\u9fff]{1,4}方\s*[（(]\s*(?:盖章|签章|签字)")
 # An exhibit, schedule or annex after the signature: `EXHIBIT A`, `Schedule 2 – Fees`,
 # `附件一：设备清单`, `附件 2`.
 ANNEX = re.compile(
@@ -23,22 +25,32 @@ ANNEX = re.compile(
 
 
 def signature(last: Article, zh: bool) -> Article | None:
-    """The signature block at the end of the last article, cut from it, if there is one."""
+    """The signature block at the end of the last article, cut from it, if there is one;
+    it opens with the party's label just before it (`**甲**`), if there is one."""
     for i, block in enumerate(last.blocks):
-        if block.kind in ("para", "table") and (
-            SIGNATURE.search(plain(block.text))
-            or (block.cells and any(SIGNATURE.search(plain(c)) for row in block.cells for c in row))
-        ):
+        if _signs(block):
+            if i and _label_line(last.blocks[i - 1]):
+                i -= 1
             sig = Article(
-                "签署页" if zh else "Signatures",
-                block.line,
-                "",
-                last.blocks[i:],
-                "signature",
+                "签署页" if zh else "Signatures", last.blocks[i].line, "", last.blocks[i:]
             )
+            sig.slug = "signature"
             last.blocks = last.blocks[:i]
             return sig
     return None
+
+
+def _signs(block: Block) -> bool:
+    text = plain(block.text)
+    if block.kind in ("bullet", "item"):
+        return bool(SEAL.match(text))
+    if block.kind == "table":
+        return any(SIGNATURE.search(plain(c)) for row in block.cells or [] for c in row)
+    return block.kind == "para" and bool(SIGNATURE.search(text) or SEAL.match(text))
+
+
+def _label_line(block: Block) -> bool:
+    return block.kind == "para" and _bold_line(block.text) and len(plain(block.text)) <= 12
 
 
 def _is_annex(block: Block, anywhere: bool) -> bool:

@@ -313,8 +313,11 @@ def _heading_articles(paras: list[Para]) -> list[Para]:
     if not top:
         return []
     found = [p for p in paras if p.heading == top[0] and p.list_level is None]
+    # Chinese articles without numbers are most often printed `第一条` (a stylesheet's
+    # counter, as Markdown contract sites number them).
+    numtext = "第%1条" if is_zh(" ".join(plain(p.text) for p in found)) else "%1."
     for p in found:
-        p.list_level, p.ordered, p.numtext = 0, True, "%1."
+        p.list_level, p.ordered, p.numtext = 0, True, numtext
     return found
 
 
