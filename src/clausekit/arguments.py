@@ -313,7 +313,13 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     rc.add_argument(
         "--apply",
         action="store_true",
-        help="write the changed values into the agreement's YAML (clause changes are reported)",
+        help="write the changed values, and the changed clauses as deviations, into the "
+        "agreement's YAML (never into the library's clauses)",
+    )
+    rc.add_argument(
+        "--accept-untracked",
+        action="store_true",
+        help="with --apply, also write the clauses changed without tracking",
     )
 
 
