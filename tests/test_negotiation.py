@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from lxml import etree
 
 from conftest import REPO, cli
 from import_helpers import docx_text
@@ -221,3 +224,47 @@ def test_check_flags_outdated_and_unapproved(sent: Path, tmp_path: Path) -> None
     fixed = final.read_text("utf-8").replace("0.9.0", "1.0.0") + "    approved_by: Head of Legal\n"
     final.write_text(fixed, "utf-8")
     assert cli("--root", lib, "check").code == 0
+
+
+@pytest.mark.needs("git")
+def test_deviations_in_review_redline_and_site(sent: Path, tmp_path: Path) -> None:
+    """A pull request that takes a returned file in: `diff` lists the new deviations
+    redlined against the standard clause, `redline` shows them as Word tracked changes,
+    and the site shows them on the agreement's page and the "Negotiated terms" page."""
+    lib = tmp_path / "lib"
+    shutil.copytree(sent, lib, ignore=shutil.ignore_patterns("sent"))
+    git = ["git", "-C", str(lib), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "sent"], check=True)
+    returned = tmp_path / "returned.docx"
+    edit_docx(sent / "sent" / f"{EN}.docx", returned, _en)
+    assert cli("--root", lib, "receive", returned, "--apply").code == 0
+
+    review = cli("--root", lib, "diff", "--base", "HEAD", "--format", "json")
+    assert review.code == 0, review.err
+    found = {d["clause"]: d for d in json.loads(review.out)["deviations"]}
+    assert set(found) == {"en/assessment-acceptance", "en/provider-duties"}
+    duties = found["en/provider-duties"]
+    assert (duties["change"], duties["label"]) == ("added", "needs-approval")
+    pieces = [(p["op"], p["text"]) for line in duties["diff"] for p in line["pieces"]]
+    assert ("delete", "professional") in pieces and ("insert", "certified") in pieces
+    text = cli("--root", lib, "diff", "--base", "HEAD").out
+    assert "### Deviations" in text and "<del>professional</del><ins>certified</ins>" in text
+
+    out = tmp_path / "redline"
+    assert cli("--root", lib, "redline", EN, "--base", "HEAD", "-o", out).code == 0
+    with zipfile.ZipFile(out / f"{EN}.redline.docx") as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    inserted = "".join(body.xpath("//w:ins//w:t/text()", namespaces=ns))
+    deleted = "".join(body.xpath("//w:del//w:delText/text()", namespaces=ns))
+    assert "certified" in inserted and "refresher session" in inserted
+    assert "professional" in deleted
+
+    assert cli("--root", lib, "pages", "--out", tmp_path / "site", "--no-downloads").code == 0
+    negotiated = (tmp_path / "site" / "negotiated.md").read_text("utf-8")
+    assert "`en/provider-duties`" in negotiated and "needs\\-approval" in negotiated
+    assert f"(agreements/{EN}.md)" in negotiated
+    page = (tmp_path / "site" / "agreements" / f"{EN}.md").read_text("utf-8")
+    assert "{#deviations}" in page and "<del>professional</del><ins>certified</ins>" in page
