@@ -30,6 +30,7 @@ from wordedit import (
 
 EN = "customer-service-training-en/2026-draft"
 ZH = "customer-service-training/2026-draft"
+BI = "customer-service-training-bilingual/2026-draft"
 NEW_EN = "The Provider shall also deliver one refresher session within three months."
 NEW_ZH = "双方同意，协商期间各自承担己方费用。"
 
@@ -41,7 +42,7 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root.mkdir()
     for part in ("clauses", "templates", "agreements", "schema"):
         shutil.copytree(REPO / part, root / part)
-    result = cli("--root", root, "build", EN, ZH, "--to", "docx", "-o", root / "sent")
+    result = cli("--root", root, "build", EN, ZH, BI, "--to", "docx", "-o", root / "sent")
     assert result.code == 0, result.err
     return root
 
@@ -72,7 +73,7 @@ def _round(sent: Path, tmp: Path, aid: str, edits: Callable[[Any], str], *flags:
     """A copy of the library after the returned file was applied, with what it printed."""
     lib = tmp / "lib"
     shutil.copytree(sent, lib)
-    returned = tmp / f"returned-{'zh' if aid == ZH else 'en'}.docx"
+    returned = tmp / f"returned-{ {ZH: 'zh', EN: 'en'}.get(aid, 'bi') }.docx"
     edit_docx(sent / "sent" / f"{aid}.docx", returned, edits)
     report = cli("--root", lib, "receive", returned)
     applied = cli("--root", lib, "receive", returned, "--apply", "--format", "json", *flags)
@@ -166,6 +167,21 @@ def test_chinese_report(chinese: Any) -> None:
     assert "value variables.party_b.name" in report and "before: ______" in report
     assert "common/dispute-resolution-zh [needs-approval]" in report
     assert "changed without tracking" in report
+
+
+def test_bilingual_round_trip(sent: Path, tmp_path: Path) -> None:
+    """Each text of a bilingual document changes its own language's clause."""
+
+    def edits(root: Any) -> str:
+        replace(root, "应先行友好协商", "应先行协商", "Acme Legal")
+        replace(root, "If the dispute is not resolved", "If it is not resolved", "Acme Legal")
+        return ""
+
+    lib, returned, _, data = _round(sent, tmp_path, BI, edits)
+    assert data["deviations"] == ["common/dispute-resolution-zh", "en/dispute-resolution"]
+    assert _lines(lib / "again" / f"{BI}.docx") == _lines(returned)
+    again = cli("--root", lib, "receive", returned)
+    assert again.code == 0 and "nothing to apply" in again.out
 
 
 def test_unknown_clause_in_deviations(sent: Path, tmp_path: Path) -> None:

@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from clausekit.assemble.model import Assembled
+from clausekit.assemble.numbering import bookmark_tag
 from clausekit.check import Checked
 from clausekit.errors import ClausekitError
+from clausekit.load.bilingual import translation_id
 from clausekit.load.model import Library
 from clausekit.render.wordnative import content_hash, render_word_native
 from clausekit.review.deviate import (
@@ -39,7 +41,7 @@ from clausekit.review.locks import assemble_locked
 from clausekit.review.wording import filled_blank
 from clausekit.review.wordread import Paragraph, Returned, read_returned
 
-_BOOKMARK = re.compile(r"^_RefCk[A-Za-z]*(\d+)$")
+_BOOKMARK = re.compile(r"^_RefCk([A-Za-z]*)(\d+)$")
 _BLANKS = re.compile(r"\[●\]|_{2,}")
 _HISTORY = 50  # commits searched for the version that was sent
 
@@ -140,19 +142,23 @@ def _sent_paragraphs(doc: Assembled, file: Path) -> list[str]:
         return [p.accepted for p in read(path).paragraphs]
 
 
-def _clauses(doc: Assembled, paragraphs: tuple[Paragraph, ...]) -> list[str | None]:
-    """The clause each paragraph belongs to (by the last numbered heading before it)."""
+def _clauses(lib: Library, doc: Assembled, paragraphs: tuple[Paragraph, ...]) -> list[str | None]:
+    """The clause each paragraph belongs to (by the last numbered heading before it); in
+    the second text of a bilingual document, the translation of the first's clause."""
+    second = doc.languages[1] if len(doc.languages) > 1 else None
     out: list[str | None] = []
     current: str | None = None
     number: tuple[int, ...] = ()  # the current clause's heading number
     for p in paragraphs:
         for name in p.bookmarks:
             m = _BOOKMARK.match(name)
-            if m is None or int(m.group(1)) - 1 >= len(doc.headings):
+            if m is None or int(m.group(2)) - 1 >= len(doc.headings):
                 continue
-            heading = doc.headings[int(m.group(1)) - 1]
+            heading = doc.headings[int(m.group(2)) - 1]
             if heading.target is not None:
                 current = heading.target.split("#")[0]
+                if second is not None and m.group(1) == bookmark_tag(second):
+                    current = translation_id(lib, current, second) or current
                 number = number if "#" in heading.target else heading.number
             elif heading.number[: len(number)] != number or not number:
                 current, number = None, ()  # a group heading; a clause's own stays in it
@@ -164,7 +170,7 @@ def _changes(
     checked: Checked, doc: Assembled, returned: Returned, sent: list[str]
 ) -> tuple[list[Change], list[Wording]]:
     paras = returned.paragraphs
-    owner = _clauses(doc, paras)
+    owner = _clauses(checked.lib, doc, paras)
     aid = doc.agreement or ""
     aligned = aligned_clauses(checked.lib, aid, paras, owner)
     before = preamble(checked.lib, aid, paras, owner)
