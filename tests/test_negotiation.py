@@ -284,3 +284,24 @@ def test_deviations_in_review_redline_and_site(sent: Path, tmp_path: Path) -> No
     assert f"(agreements/{EN}.md)" in negotiated
     page = (tmp_path / "site" / "agreements" / f"{EN}.md").read_text("utf-8")
     assert "{#deviations}" in page and "<del>professional</del><ins>certified</ins>" in page
+
+
+@pytest.mark.needs("soffice", "pdftotext")
+def test_libreoffice_prints_the_negotiated_text(english: Any, tmp_path: Path) -> None:
+    """The document built after --apply, opened by LibreOffice: the negotiated wording
+    prints in place of the standard one."""
+    lib = english[0]
+    docx = lib / "again" / f"{EN}.docx"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp_path, docx],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", tmp_path / "2026-draft.pdf", "-"], check=True, capture_output=True
+    ).stdout.decode()
+    flat = " ".join(pdf.split())
+    assert "high-quality, certified customer service training" in flat
+    assert "high-quality, professional" not in flat
+    assert NEW_EN in flat and "Globex Corporation" in flat and "Daniel Lin" in flat

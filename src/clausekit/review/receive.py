@@ -354,8 +354,8 @@ def report_text(result: Received) -> str:
     """The changes grouped by clause, for a person."""
     if result.sent_from == "already applied":
         return (
-            f"agreement {result.agreement} already reads as {result.source or 'this file'} "
-            "with its changes accepted\nnothing to apply\n"
+            f"agreement {result.agreement}: {result.source or 'this file'} was applied "
+            "already\nnothing to apply\n"
         )
     lines = [f"agreement {result.agreement} (sent from {result.sent_from})"]
     if not result.changes:
