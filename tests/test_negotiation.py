@@ -33,6 +33,11 @@ ZH = "customer-service-training/2026-draft"
 BI = "customer-service-training-bilingual/2026-draft"
 NEW_EN = "The Provider shall also deliver one refresher session within three months."
 NEW_ZH = "双方同意，协商期间各自承担己方费用。"
+# Their words are words: no value, template code, Markdown or HTML comes to life.
+TRICKY = (
+    "Fees stay {{ fee.total }} and {% if x %}{# c #}; *not* **bold**, <b>raw</b>, "
+    '[link](http://e.vil), "straight" quotes -- and # hash.'
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +56,7 @@ def _en(root: Any) -> str:
     replace(root, "Daniel Lim", "Daniel Lin", "Acme Legal")
     replace(root, "high-quality, professional", "high-quality, certified", "Acme Legal")
     insert_paragraph(root, "The Provider shall assign a team of trainers", NEW_EN, "Acme Legal")
+    insert_paragraph(root, "The Provider shall prepare a detailed training plan", TRICKY, "Acme")
     move(root, "Communication assessment: an overall", "Theory test: a written", "Acme Legal")
     # A blank of the draft filled in: the Client's name, not set yet.
     replace(root, "[●]", "Globex Corporation", "Acme Legal", within="Name: [●]")
@@ -114,6 +120,7 @@ def test_english_round_trip(english: Any) -> None:
         for line in _lines(returned)
     ]
     assert _lines(lib / "again" / f"{EN}.docx") == expected
+    assert TRICKY in expected
     again = cli("--root", lib, "receive", returned)
     assert again.code == 0 and "nothing to apply" in again.out
     assert "changed without tracking" in report and "[needs-approval]" in report
