@@ -284,6 +284,12 @@ def test_deviations_in_review_redline_and_site(sent: Path, tmp_path: Path) -> No
     deleted = "".join(body.xpath("//w:del//w:delText/text()", namespaces=ns))
     assert "certified" in inserted and "refresher session" in inserted
     assert "professional" in deleted
+    # Against the standard clauses: the deviations, and not the values they changed.
+    assert cli("--root", lib, "redline", EN, "--standard", "-o", out / "std").code == 0
+    with zipfile.ZipFile(out / "std" / f"{EN}.redline.docx") as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    inserted = "".join(body.xpath("//w:ins//w:t/text()", namespaces=ns))
+    assert "certified" in inserted and "Daniel Lin" not in inserted
 
     assert cli("--root", lib, "pages", "--out", tmp_path / "site", "--no-downloads").code == 0
     negotiated = (tmp_path / "site" / "negotiated.md").read_text("utf-8")

@@ -216,6 +216,8 @@ def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
         return commands.diff(lib, args.base, args.head, args.format, out)
     outdir = _real_folder(args.output or _default_outdir(lib), lib.root)
     aid = resolve_arg(lib, args.agreement, "agreements")
+    if args.standard and args.head is not None:
+        raise UsageError("redline: --standard compares the work tree; leave out --head")
     return commands.redline(lib, aid, args.base, args.head, outdir, args.author, out)
 
 

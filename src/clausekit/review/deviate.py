@@ -11,13 +11,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from clausekit.load.model import Library
+from clausekit.errors import ClausekitError
+from clausekit.load.model import Agreement, Library, Source
+from clausekit.load.yamlpos import YamlError, load_yaml
 from clausekit.review.wording import Unit, list_mark, literal, rewrite, units
 from clausekit.review.wordread import Paragraph
 
 _ORDERED = re.compile(r"^(\s*)(\d+)(?=[.)]\s)")
+
+
+def without_deviations(lib: Library, agreement_id: str) -> Library:
+    """The library with the agreement's `deviations` left out of its file: the agreement
+    as the standard clauses word it.  Its text differs, so nothing derived from the
+    agreement itself (cached problems) is taken for the other."""
+    agreement = lib.agreements[agreement_id]
+    lines = agreement.source.text.split("\n")
+    start = next((i for i, x in enumerate(lines) if re.match(r"^deviations:", x)), None)
+    if start is None:
+        return lib
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith((" ", "#"))):
+        end += 1
+    text = "\n".join(lines[:start] + lines[end:])
+    try:
+        doc = load_yaml(text)
+    except YamlError as exc:
+        raise ClausekitError(f"{agreement.source.path}: cannot leave out its deviations") from exc
+    if isinstance(doc.value, dict) and "deviations" in doc.value:
+        raise ClausekitError(f"{agreement.source.path}: cannot leave out its deviations")
+    standard = Agreement(agreement.id, Source(agreement.source.path, text), doc)
+    return replace(lib, agreements={**lib.agreements, agreement_id: standard})
 
 
 @dataclass(frozen=True)
