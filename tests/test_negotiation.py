@@ -318,3 +318,22 @@ def test_libreoffice_prints_the_negotiated_text(english: Any, tmp_path: Path) ->
     assert "high-quality, certified customer service training" in flat
     assert "high-quality, professional" not in flat
     assert NEW_EN in flat and "Globex Corporation" in flat and "Daniel Lin" in flat
+
+
+def test_apply_that_cannot_be_written_writes_nothing(sent: Path, tmp_path: Path) -> None:
+    """An agreement whose `deviations` the writer cannot extend in place: one line,
+    exit 1, no report, the file as it was."""
+    lib = tmp_path / "lib"
+    shutil.copytree(sent, lib, ignore=shutil.ignore_patterns("sent"))
+    path = lib / "agreements" / f"{EN}.yaml"
+    path.write_text(path.read_text("utf-8") + "deviations: {}\n", "utf-8")
+    before = path.read_bytes()
+    returned = tmp_path / "returned.docx"
+    edit_docx(sent / "sent" / f"{EN}.docx", returned, _en)
+    result = cli("--root", lib, "receive", returned, "--apply")
+    assert result.code == 1 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and "nothing written" in result.err
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob(".clausekit-*"))
+    usage = cli("--root", lib, "receive", returned, "--accept-untracked")
+    assert usage.code == 2 and path.read_bytes() == before

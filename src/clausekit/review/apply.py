@@ -136,6 +136,12 @@ def _with_deviations(
         return text
     lines = text.rstrip("\n").split("\n")
     block = _deviations_block(lines)
+    if block is None and "deviations" in agreement.data:
+        at = agreement.doc.key_pos(("deviations",))
+        raise ApplyError(
+            f"{agreement.source.path}:{at.line}:{at.col}: deviations: write it as a block "
+            "(one clause a line, as receive writes it) to add to it; nothing written"
+        )
     if block is None:
         lines.append("deviations:")
         block = (len(lines), len(lines))
@@ -202,7 +208,7 @@ def _verify(agreement: Agreement, text: str, values: list[Change], wordings: lis
         data: Any = load_yaml(text).value
     except YamlError as exc:
         raise ApplyError(
-            f"{agreement.source.path}: the rewritten file would not parse: {exc}"
+            f"{agreement.source.path}: the rewritten file would not parse: {exc}; nothing written"
         ) from exc
     for change in values:
         value = data
