@@ -239,3 +239,25 @@ def test_check_notes_markup_that_prints_as_typed(tmp_path: Path) -> None:
     notes = [line for line in result.out.splitlines() if "note[markup]" in line]
     assert len(notes) == 3, result.out
     assert notes[0].startswith("clauses/assignment-form/governing-law.md:")
+
+
+def test_an_unknown_annex_is_reported_at_its_line(tmp_path: Path) -> None:
+    root = fresh_library(tmp_path / "lib")
+    import_ok(root, FIXTURES / "services-exhibits.txt")
+    path = root / "templates" / "services-exhibits.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("- services-exhibits/schedule-1-fees", "- services-exhibits/schedule-9"),
+        encoding="utf-8",
+    )
+    line = next(
+        n
+        for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "schedule-9" in t
+    )
+    result = cli("-C", root, "check")
+    assert result.code == 1
+    assert (
+        f"templates/services-exhibits.yaml:{line}:3: error[missing-id]: "
+        "no clause 'services-exhibits/schedule-9'"
+    ) in result.out
