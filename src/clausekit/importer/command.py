@@ -65,11 +65,13 @@ def import_contract(
         f"{len(reviews)} items to review",
         file=out,
     )
+    # Write first, then list: a reader that stops early (a closed pipe) must not leave
+    # a report of files that were never written.
+    if not dry_run:
+        write.write_all(root, files)
     verb = "would write" if dry_run else "wrote"
     for rel in files:
         print(f"  {verb} {rel}", file=out)
-    if not dry_run:
-        write.write_all(root, files)
     for item in sorted(set(reviews), key=lambda r: (r.line, r.message)):
         print(f"{shown}:{item.line}: {item.message}", file=out)
     return 0
