@@ -58,6 +58,10 @@ def import_contract(
         )
     files, reg = _render(doc, tid, pre, file.name, reviews)
     clauses = [k for k in files if k.startswith("clauses/")]
+    # Write first, then report: a reader that stops early (a closed pipe) must not stop
+    # the import half-way or leave a report of files that were never written.
+    if not dry_run:
+        write.write_all(root, files)
     print(f"{shown}: {what}; template {tid} (numbering {doc.numbering}, lang {doc.lang})", file=out)
     print(
         f"  {len(doc.articles)} articles, {len(clauses)} clauses, "
@@ -65,10 +69,6 @@ def import_contract(
         f"{len(reviews)} items to review",
         file=out,
     )
-    # Write first, then list: a reader that stops early (a closed pipe) must not leave
-    # a report of files that were never written.
-    if not dry_run:
-        write.write_all(root, files)
     verb = "would write" if dry_run else "wrote"
     for rel in files:
         print(f"  {verb} {rel}", file=out)
