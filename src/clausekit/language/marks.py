@@ -28,6 +28,8 @@ LETTER_MARK, JOIN_MARK = "\ue020", "\ue021"
 # render.wordnative: a piece of Word XML; render.bilingual_word: a parallel block.
 PIECE_OPEN, PIECE_CLOSE = "\ue030", "\ue031"
 BLOCK_OPEN, BLOCK_CLOSE = "\ue032", "\ue033"
+# review.wording: a `{{ … }}` aligned as one piece with the text it printed.
+CODE_PIECE = "\ue040"
 # review.docxtrack: deleted and inserted runs, inserted and deleted paragraphs
 # (outside the BMP private-use area: Linear B, which no contract holds).
 DEL_OPEN, DEL_CLOSE = "\U00010000", "\U00010001"

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from clausekit.language.marks import CODE_PIECE
 from clausekit.language.sandbox import md_escape
 
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\|)")
@@ -82,7 +83,7 @@ def _printed(source: str, sent: str) -> Ops:
     for m in _JINJA.finditer(source):
         coded += source[at : m.start()]
         where += range(at, m.start())
-        coded.append("\ue000")
+        coded.append(CODE_PIECE)
         where.append(m.start())
         at = m.end()
     coded += source[at:]
