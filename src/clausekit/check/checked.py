@@ -53,6 +53,7 @@ class Checked:
         self._clause_problems: dict[str, tuple[Problem, ...]] = {}
         self._scopes: dict[str, TemplateScope] = {}
         self._validators: dict[str, Draft202012Validator] = {}
+        self._schema_files: dict[str, dict[str, Any]] = {}
         self._views: dict[str, Checked] = {}
         self._code: dict[str, CodeType] = {}
         self._trees: dict[str, JinjaNodes.Template] = {}  # parsed, not compiled yet
@@ -131,6 +132,13 @@ class Checked:
                     self.results.put_rows(key, [list(h) for h in found])
                 self._headings[clause.id] = found
         return self._headings[clause.id]
+
+    def file_schema(self, name: str) -> dict[str, Any]:
+        """A schema file's contents (`agreement`, …), without building validators."""
+        if not self._schema_files:
+            folder = schemas.schema_folder(self.lib.root)
+            self._schema_files = schemas.read_schemas(folder, self.results)
+        return self._schema_files[name]
 
     def file_validator(self, name: str) -> Draft202012Validator:
         if not self._validators:
@@ -228,9 +236,9 @@ class Checked:
         key = self.agreement_key(agreement)
         if scope and scope.usable and key and self.results.get(key) == ():
             return trusted_values(scope, agreement), []  # checked clean in an earlier run
-        file = self.file_validator("agreement")
         if scope is not None and scope.usable:  # the file and its values at once
-            return agreement_values(scope, agreement, cast(dict[str, Any], file.schema))
+            return agreement_values(scope, agreement, self.file_schema("agreement"))
+        file = self.file_validator("agreement")
         src, doc = agreement.source, agreement.doc
         found = list(schemas.problems(file, doc.value, src, doc))
         if found:

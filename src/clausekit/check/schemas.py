@@ -12,7 +12,7 @@ import copy
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -44,12 +44,7 @@ def _format_checker() -> FormatChecker:
     from jsonschema import FormatChecker
 
     checker = FormatChecker()
-    for name, check in (
-        ("date", _is_date),
-        ("money", _is_money),
-        ("percent", _is_percent),
-        ("email", _is_email),
-    ):
+    for name, check in FORMAT_CHECKS.items():
         checker.checks(name)(check)
     return checker
 
@@ -84,6 +79,21 @@ def _is_email(value: object) -> bool:
     )
 
 
+# The contract formats, by name (what `check.verdict` decides without jsonschema).
+FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {
+    "date": _is_date,
+    "money": _is_money,
+    "percent": _is_percent,
+    "email": _is_email,
+}
+
+
+def read_schemas(folder: Path, results: ResultCache | None = None) -> dict[str, dict[str, Any]]:
+    """The schema files in `folder`, by name, each checked against the draft's
+    meta-schema (see `file_validators`)."""
+    return {n: _read(folder, n, results) for n in NAMES}
+
+
 def file_validators(
     folder: Path, results: ResultCache | None = None
 ) -> dict[str, Draft202012Validator]:
@@ -97,7 +107,7 @@ def file_validators(
     from referencing import Registry, Resource
 
     formats = _format_checker()
-    contents = {n: _read(folder, n, results) for n in NAMES}
+    contents = read_schemas(folder, results)
     resources = [(f"urn:clausekit:{n}", Resource.from_contents(c)) for n, c in contents.items()]
     # Crawled once, together with the draft 2020-12 meta-schemas that variable
     # declarations are checked against: otherwise every $ref lookup re-crawls.
