@@ -7,6 +7,7 @@ and on every example agreement.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -110,10 +111,10 @@ def test_verdict_agrees_with_jsonschema(schema: Any, instance: Any) -> None:
         return  # left to jsonschema: always allowed
     try:
         expected = _jsonschema_valid(schema, instance)
-    except Exception as exc:  # jsonschema cannot decide (Decimal / float): nor may we
-        raise AssertionError(
-            f"verdict {found} where jsonschema raises: {schema!r} {instance!r}"
-        ) from exc
+    except Exception:  # a bad $ref, a Decimal divided by a float
+        # The validator fails: False sends the agreement to it, True would skip it.
+        assert found is False, (schema, instance)
+        return
     assert found == expected, (schema, instance)
 
 
@@ -156,3 +157,11 @@ def _without_nulls(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_nulls(v) for k, v in value.items() if v is not None}
     return value
+
+
+def test_packaged_schema_files_are_valid() -> None:
+    """A schema file with the packaged bytes is not checked against the meta-schema
+    again (a cold build); that holds because these are valid."""
+    for name in schemas.NAMES:
+        schema = json.loads((schemas.PACKAGED / f"{name}.schema.json").read_text("utf-8"))
+        Draft202012Validator.check_schema(schema)

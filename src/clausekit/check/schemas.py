@@ -137,6 +137,8 @@ def _read(folder: Path, name: str, results: ResultCache | None = None) -> dict[s
         raise ProblemsFound([Problem(shown, 1, 1, "schema-file", msg)]) from exc
     except OSError as exc:
         raise ProblemsFound([Problem(shown, 1, 1, "schema-file", str(exc.strerror))]) from exc
+    if isinstance(data, dict) and raw == _packaged(name):
+        return data  # the text clausekit ships, valid (tests/test_check_verdict.py)
     key = validity_key(raw)
     if results is not None and results.rows(key) == [] and isinstance(data, dict):
         return data  # this very text was found valid before (only success is kept)
@@ -151,6 +153,14 @@ def _read(folder: Path, name: str, results: ResultCache | None = None) -> dict[s
     if results is not None:
         results.put_rows(key, [])
     return data
+
+
+def _packaged(name: str) -> bytes | None:
+    """The bytes of the schema file clausekit ships under `name`."""
+    try:
+        return (PACKAGED / f"{name}.schema.json").read_bytes()
+    except OSError:
+        return None
 
 
 def validity_key(raw: bytes) -> str:

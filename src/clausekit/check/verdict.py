@@ -10,7 +10,8 @@ formats' own checks).  It answers with three values:
 * True: valid;
 * False: invalid (the caller asks jsonschema for the messages);
 * None: a keyword, format or value this module does not decide (a `$ref`, an
-  unknown format, a comparison that raises): the caller asks jsonschema.
+  unknown format, a comparison that raises), anywhere in the schema the value
+  meets: the caller asks jsonschema.
 
 So it can only ever send an agreement to jsonschema, never let through one that
 jsonschema refuses.  A schema object with a keyword outside the list below is
@@ -66,22 +67,19 @@ def _verdict(schema: Any, instance: Any, formats: Mapping[str, Callable[[Any], b
         return None
     if any(key not in KEYWORDS and key not in PASSIVE for key in schema):
         return None
-    result: Verdict = True
-    for key, arg in schema.items():
-        if key in PASSIVE:
-            continue
-        found = KEYWORDS[key](arg, instance, schema, formats)
-        if found is False:
-            return False  # every keyword is a condition of its own: one failing is enough
-        if found is None:
-            result = None
-    return result
+    return _all(
+        [
+            KEYWORDS[k](arg, instance, schema, formats)
+            for k, arg in schema.items()
+            if k not in PASSIVE
+        ]
+    )
 
 
 def _all(found: Sequence[Verdict]) -> Verdict:
-    if False in found:
-        return False
-    return None if None in found else True
+    # Undecided anywhere is undecided everywhere: that part may be one jsonschema
+    # cannot even evaluate (a `$ref` to nowhere), beside a failing or a valid one.
+    return None if None in found else False not in found
 
 
 def _is_type(instance: Any, name: Any) -> Verdict:
@@ -212,9 +210,7 @@ def _all_of(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdic
 
 def _any_of(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
     found = [_verdict(sub, instance, formats) for sub in arg]
-    if True in found:
-        return True
-    return None if None in found else False
+    return None if None in found else True in found
 
 
 def _one_of(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
