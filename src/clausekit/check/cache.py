@@ -55,17 +55,17 @@ def library_folder(root: Path) -> str:
     return digest(str(root.resolve()))[:32]
 
 
-def write_cache_file(file: Path, text: str) -> None:
+def write_cache_file(file: Path, text: str | bytes) -> None:
     """Write `file` whole or not at all (a temporary file, then renamed); a folder
     that cannot take it only costs time on the next run."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=file.suffix)
     except OSError:
         return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, file)
     finally:
         if os.path.exists(tmp):

@@ -21,6 +21,7 @@ from clausekit.check import schemas
 from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression, analyse_tree
 from clausekit.check.cache import ResultCache, digest
 from clausekit.check.clauses import clause_problems
+from clausekit.check.codecache import kept_code
 from clausekit.check.compose import Declaration, composed_schema, declarations
 from clausekit.check.requirements import Conditional, clause_conditions, conditionals
 from clausekit.check.scope import TemplateScope
@@ -107,7 +108,14 @@ class Checked:
             if clause.id not in self._code:
                 path = clause.source.path
                 source = self._trees.pop(clause.id, None) or clause.body
-                self._code[clause.id] = env.compile(source, name=path, filename=path)
+                folder = self.results.file.parent / "code" if self.results.file else None
+                self._code[clause.id] = kept_code(
+                    folder,
+                    self.results.salt,
+                    path,
+                    clause.body,
+                    lambda: env.compile(source, name=path, filename=path),
+                )
             code, globals_ = self._code[clause.id], env.make_globals(None)
             self._bodies[key] = env.template_class.from_code(env, code, globals_, None)
         return self._bodies[key]
