@@ -18,11 +18,12 @@ from jsonschema import Draft202012Validator
 
 from clausekit.check import Checked, schemas
 from clausekit.check.cache import ResultCache
+from clausekit.check.formats import FORMAT_CHECKS
 from clausekit.check.verdict import verdict
 from clausekit.load import load_library
 
 ROOT = Path(__file__).resolve().parents[1]
-FORMATS = schemas.FORMAT_CHECKS
+FORMATS = FORMAT_CHECKS
 
 scalars = st.one_of(
     st.none(),
@@ -64,6 +65,7 @@ leaf_keywords = st.one_of(
     st.builds(lambda r: {"required": r}, st.lists(st.sampled_from(["a", "b"]), max_size=2)),
     st.just({"$ref": "#/$defs/x", "$defs": {"x": {"type": "string"}}}),
     st.just({"description": "x", "title": "y", "default": 1}),
+    st.builds(lambda u: {"uniqueItems": u}, st.booleans()),
 )
 
 
@@ -89,6 +91,7 @@ schemas_ = st.recursive(
             st.lists(inner, min_size=1, max_size=3),
         ),
         st.builds(lambda s: {"not": s}, inner),
+        st.builds(lambda s: {"propertyNames": s}, inner),
         st.builds(lambda i, t, e: {"if": i, "then": t, "else": e}, inner, inner, inner),
         st.builds(lambda s: {"patternProperties": {"^a": s}}, inner),
     ),
@@ -165,3 +168,40 @@ def test_packaged_schema_files_are_valid() -> None:
     for name in schemas.NAMES:
         schema = json.loads((schemas.PACKAGED / f"{name}.schema.json").read_text("utf-8"))
         Draft202012Validator.check_schema(schema)
+
+
+def test_every_example_file_is_decided_against_the_schema_files() -> None:
+    """Clause front matter and templates, through `$ref`s across the schema files: a
+    cold build of a valid library needs no validator, and each verdict is its own."""
+    checked = Checked(load_library(ROOT), ResultCache(None, ""))
+    files: list[tuple[str, Any]] = [("clause", c.meta.value) for c in checked.lib.clauses.values()]
+    files += [("template", t.doc.value) for t in checked.lib.templates.values()]
+    for name, value in files:
+        assert checked.file_valid(name, value), value
+        assert checked.file_validator(name).is_valid(value)
+    clause = dict(next(iter(checked.lib.clauses.values())).meta.value)
+    for broken in (
+        {**clause, "version": "one"},  # a pattern, through a $ref to $defs/semver
+        {**clause, "tags": ["a", "a"]},  # uniqueItems
+        {**clause, "variables": {"Bad Name": {"type": "string"}}},  # propertyNames
+        {**clause, "unknown": 1},
+    ):
+        assert not checked.file_valid("clause", broken)
+        assert not checked.file_validator("clause").is_valid(broken)
+    template = dict(next(iter(checked.lib.templates.values())).doc.value)
+    broken_template = {**template, "lang": "xx-nope-1"}  # urn:clausekit:clause#/$defs/lang
+    assert not checked.file_valid("template", broken_template)
+    assert not checked.file_validator("template").is_valid(broken_template)
+
+
+def test_references_outside_the_documents_given_are_left_to_jsonschema() -> None:
+    docs = {"urn:x": {"$defs": {"a": {"type": "string"}, "b": {"$ref": "#/$defs/a"}}}}
+    assert verdict({"$ref": "urn:x#/$defs/b"}, "s", FORMATS, docs) is True
+    assert verdict({"$ref": "urn:x#/$defs/b"}, 1, FORMATS, docs) is False
+    assert verdict({"$ref": "urn:y#/$defs/a"}, "s", FORMATS, docs) is None
+    assert verdict({"$ref": "urn:x#anchor"}, "s", FORMATS, docs) is None
+    assert verdict({"$ref": "urn:x#/$defs/nope"}, "s", FORMATS, docs) is None
+    assert (
+        verdict({"properties": {"a": {"$id": "urn:z", "type": "string"}}}, {"a": 1}, FORMATS)
+        is None
+    )

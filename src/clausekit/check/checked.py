@@ -23,11 +23,13 @@ from clausekit.check.cache import ResultCache, digest
 from clausekit.check.clauses import clause_problems
 from clausekit.check.codecache import kept_code
 from clausekit.check.compose import Declaration, composed_schema, declarations
+from clausekit.check.formats import FILE_FORMATS
 from clausekit.check.requirements import Conditional, clause_conditions, conditionals
 from clausekit.check.scope import TemplateScope
 from clausekit.check.templates import template_problems
 from clausekit.check.translations import bilingual_problems, translation_problems
 from clausekit.check.values import Values, agreement_values, trusted_values
+from clausekit.check.verdict import verdict
 from clausekit.errors import Problem
 from clausekit.language.headings import Heading, find_headings
 from clausekit.language.sandbox import environment
@@ -147,6 +149,15 @@ class Checked:
             folder = schemas.schema_folder(self.lib.root)
             self._schema_files = schemas.read_schemas(folder, self.results)
         return self._schema_files[name]
+
+    def file_valid(self, name: str, instance: Any) -> bool:
+        """Whether `instance` is surely valid under `schema/<name>.schema.json`, decided
+        without jsonschema when the schema allows (`check.verdict`); False sends it to
+        `file_validator`, whose messages are reported."""
+        self.file_schema(name)
+        files = self._schema_files
+        found = verdict(files[name], instance, FILE_FORMATS, schemas.documents(files))
+        return found is True
 
     def file_validator(self, name: str) -> Draft202012Validator:
         if not self._validators:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from clausekit.check import schemas
 from clausekit.check.compose import Declaration, file_schema, variables_schema
+from clausekit.check.formats import FORMAT_CHECKS
 from clausekit.check.requirements import Conditional, relax
 from clausekit.check.verdict import verdict
 from clausekit.errors import Problem
@@ -91,7 +92,7 @@ class TemplateScope:
         """Whether an agreement file is surely valid, decided without jsonschema when
         its schema allows (`check.verdict`); False sends it to the validator."""
         schema = self.file_schema(draft, base)
-        return verdict(schema, whole, schemas.FORMAT_CHECKS) is True
+        return verdict(schema, whole, FORMAT_CHECKS) is True
 
     def expression(self, expr: str) -> Compiled:
         """`expr` compiled once, strict, with the filters of the template's language."""

@@ -13,7 +13,11 @@ formats' own checks).  It answers with three values:
   unknown format, a comparison that raises), anywhere in the schema the value
   meets: the caller asks jsonschema.
 
-So it can only ever send an agreement to jsonschema, never let through one that
+`$ref`s are followed within the documents given (the schema files, by the URIs
+the validator's registry knows them by, and `#/…` pointers within the document a
+reference sits in); any other reference is left to jsonschema.
+
+So it can only ever send a file to jsonschema, never let through one that
 jsonschema refuses.  A schema object with a keyword outside the list below is
 left to jsonschema whole: some keywords change what their siblings mean
 (`patternProperties` what `additionalProperties` counts, `prefixItems` where
@@ -25,6 +29,7 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 Verdict = bool | None
@@ -49,30 +54,41 @@ PASSIVE = frozenset(
 )
 
 
-def verdict(schema: Any, instance: Any, formats: Mapping[str, Callable[[Any], bool]]) -> Verdict:
+Formats = Mapping[str, Callable[[Any], bool]]
+
+
+@dataclass(frozen=True)
+class _Context:
+    formats: Formats
+    documents: Mapping[str, Any]  # by URI
+    base: Any  # the document the schema being applied sits in
+
+
+def verdict(
+    schema: Any, instance: Any, formats: Formats, documents: Mapping[str, Any] | None = None
+) -> Verdict:
     """Whether `instance` is valid under `schema`; None when this cannot tell.
 
     `formats` are the checks of the format checker jsonschema would use; a format
-    not among them is left to jsonschema."""
+    not among them is left to jsonschema.  `documents` are the schemas a `$ref` may
+    name by URI (`urn:clausekit:clause`)."""
     try:
-        return _verdict(schema, instance, formats)
+        return _verdict(schema, instance, _Context(formats, documents or {}, schema))
     except (TypeError, ValueError, ArithmeticError, re.error, RecursionError):
         return None  # what jsonschema makes of it is for jsonschema to say
 
 
-def _verdict(schema: Any, instance: Any, formats: Mapping[str, Callable[[Any], bool]]) -> Verdict:
+def _verdict(schema: Any, instance: Any, ctx: _Context) -> Verdict:
     if schema is True or schema is False:
         return schema
     if not isinstance(schema, dict):
         return None
     if any(key not in KEYWORDS and key not in PASSIVE for key in schema):
         return None
+    if "$id" in schema and schema is not ctx.base:
+        return None  # a new base URI inside a document: jsonschema's to follow
     return _all(
-        [
-            KEYWORDS[k](arg, instance, schema, formats)
-            for k, arg in schema.items()
-            if k not in PASSIVE
-        ]
+        [KEYWORDS[k](arg, instance, schema, ctx) for k, arg in schema.items() if k not in PASSIVE]
     )
 
 
@@ -126,33 +142,33 @@ def _unbool(value: Any) -> Any:
     return _TRUE if value is True else _FALSE if value is False else value
 
 
-Check = Callable[[Any, Any, dict[str, Any], Mapping[str, Callable[[Any], bool]]], Verdict]
+Check = Callable[[Any, Any, dict[str, Any], _Context], Verdict]
 
 
-def _type(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdict:
+def _type(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
     names = arg if isinstance(arg, list) else [arg]
     found = [_is_type(instance, n) for n in names]
     return None if None in found else True in found
 
 
-def _enum(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdict:
+def _enum(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
     if not isinstance(arg, list):
         return None
     return any(_equal(each, instance) for each in arg)
 
 
-def _const(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdict:
+def _const(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
     return _equal(instance, arg)
 
 
 def _bound(test: Callable[[Any, Any], bool]) -> Check:
-    def check(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdict:
+    def check(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
         return not _is_number(instance) or bool(test(instance, arg))
 
     return check
 
 
-def _multiple_of(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdict:
+def _multiple_of(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
     if not _is_number(instance):
         return True
     if isinstance(arg, float):
@@ -164,71 +180,105 @@ def _multiple_of(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdic
 def _length(
     test: Callable[[int, Any], bool], kind: type[str | list[Any] | dict[str, Any]]
 ) -> Check:
-    def check(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdict:
+    def check(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
         return not isinstance(instance, kind) or bool(test(len(instance), arg))
 
     return check
 
 
-def _pattern(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdict:
+def _pattern(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
     return not isinstance(instance, str) or re.search(arg, instance) is not None
 
 
-def _format(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
-    check = formats.get(arg)
+def _format(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
+    check = ctx.formats.get(arg)
     return None if check is None else bool(check(instance))
 
 
-def _required(arg: Any, instance: Any, _s: dict[str, Any], _f: Any) -> Verdict:
+def _required(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
     return not isinstance(instance, dict) or all(name in instance for name in arg)
 
 
-def _properties(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
+def _properties(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
     if not isinstance(instance, dict):
         return True
-    return _all([_verdict(sub, instance[k], formats) for k, sub in arg.items() if k in instance])
+    return _all([_verdict(sub, instance[k], ctx) for k, sub in arg.items() if k in instance])
 
 
-def _additional(arg: Any, instance: Any, schema: dict[str, Any], formats: Any) -> Verdict:
+def _additional(arg: Any, instance: Any, schema: dict[str, Any], ctx: _Context) -> Verdict:
     if not isinstance(instance, dict):
         return True
     extras = [k for k in instance if k not in schema.get("properties", {})]
     if isinstance(arg, dict):
-        return _all([_verdict(arg, instance[k], formats) for k in extras])
+        return _all([_verdict(arg, instance[k], ctx) for k in extras])
     return bool(arg) or not extras
 
 
-def _items(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
+def _items(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
     if not isinstance(instance, list):
         return True
-    return _all([_verdict(arg, item, formats) for item in instance])
+    return _all([_verdict(arg, item, ctx) for item in instance])
 
 
-def _all_of(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
-    return _all([_verdict(sub, instance, formats) for sub in arg])
+def _all_of(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
+    return _all([_verdict(sub, instance, ctx) for sub in arg])
 
 
-def _any_of(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
-    found = [_verdict(sub, instance, formats) for sub in arg]
+def _any_of(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
+    found = [_verdict(sub, instance, ctx) for sub in arg]
     return None if None in found else True in found
 
 
-def _one_of(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
-    found = [_verdict(sub, instance, formats) for sub in arg]
+def _one_of(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
+    found = [_verdict(sub, instance, ctx) for sub in arg]
     return None if None in found else found.count(True) == 1
 
 
-def _not(arg: Any, instance: Any, _s: dict[str, Any], formats: Any) -> Verdict:
-    found = _verdict(arg, instance, formats)
+def _not(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
+    found = _verdict(arg, instance, ctx)
     return None if found is None else not found
 
 
-def _if(arg: Any, instance: Any, schema: dict[str, Any], formats: Any) -> Verdict:
-    found = _verdict(arg, instance, formats)
+def _if(arg: Any, instance: Any, schema: dict[str, Any], ctx: _Context) -> Verdict:
+    found = _verdict(arg, instance, ctx)
     if found is None:
         return None
     branch = "then" if found else "else"
-    return _verdict(schema[branch], instance, formats) if branch in schema else True
+    return _verdict(schema[branch], instance, ctx) if branch in schema else True
+
+
+def _unique(arg: Any, instance: Any, _s: dict[str, Any], _c: _Context) -> Verdict:
+    if not isinstance(instance, list) or not arg:
+        return True
+    # Decided for text alone, or whole numbers alone (where `==` is jsonschema's equal).
+    if all(isinstance(item, str) for item in instance) or all(
+        isinstance(item, int) and not isinstance(item, bool) for item in instance
+    ):
+        return len(set(instance)) == len(instance)
+    return None
+
+
+def _property_names(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
+    if not isinstance(instance, dict):
+        return True
+    return _all([_verdict(arg, name, ctx) for name in instance])
+
+
+def _ref(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
+    """A reference to a document given, or to a JSON pointer within one."""
+    if not isinstance(arg, str) or "%" in arg:
+        return None
+    uri, _, fragment = arg.partition("#")
+    document = ctx.base if uri == "" else ctx.documents.get(uri)
+    if document is None or (fragment and not fragment.startswith("/")):
+        return None  # another document, or an anchor
+    target = document
+    for part in fragment.split("/")[1:] if fragment else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(target, dict) or part not in target:
+            return None
+        target = target[part]
+    return _verdict(target, instance, replace(ctx, base=document))
 
 
 KEYWORDS: dict[str, Check] = {
@@ -258,4 +308,7 @@ KEYWORDS: dict[str, Check] = {
     "oneOf": _one_of,
     "not": _not,
     "if": _if,
+    "uniqueItems": _unique,
+    "propertyNames": _property_names,
+    "$ref": _ref,
 }
