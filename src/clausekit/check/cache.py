@@ -23,6 +23,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from clausekit import __version__
@@ -81,11 +82,19 @@ def salt(schema_folder: Path, settings: str) -> str:
         # in place of a file, even with the same bytes, must be checked again.
         where = os.path.realpath(path)
         parts.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{where}")
-    # A development install changes its code without changing its version.
+    return digest(*parts, *_code_stamp())
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> tuple[str, ...]:
+    """clausekit's modules, each with its size and time: a development install changes
+    its code without changing its version.  Listed once per process (a build asks for
+    the salt of several caches), as the code that runs is the code imported."""
+    found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         stat = path.stat()
-        parts.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return digest(*parts)
+        found.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return tuple(found)
 
 
 def installed_versions() -> list[str]:
