@@ -205,10 +205,14 @@ def test_apply_writes_values_keeping_the_file(built: Path, tmp_path: Path) -> No
     edit_docx(built / "out" / f"{ZH}.docx", returned, edits)
     data = _receive(lib, returned, "--apply")
     assert data["applied"] == ["variables.party_a.legal_rep"]
+    assert data["deviations"] == ["common/dispute-resolution-zh"]
     after = path.read_text("utf-8")
-    # Only that line changed; comments and layout stay.
-    assert after == before.replace("legal_rep: 周建国", "legal_rep: 周建华")
-    assert after != before
+    # The value's line changed in place; the clause change is added after the rest,
+    # comments and layout stay.
+    kept, _, added = after.partition("deviations:\n")
+    assert kept == before.replace("legal_rep: 周建国", "legal_rep: 周建华")
+    assert added.startswith("  common/dispute-resolution-zh:\n    text: |-\n")
+    assert "应先行协商" in added and "label: needs-approval" in added
     assembled = cli("--root", lib, "assemble", ZH)
     assert assembled.code == 0 and "周建华" in assembled.out and "周建国" not in assembled.out
 

@@ -50,9 +50,13 @@ def paragraph(root: etree._Element, containing: str) -> etree._Element:
     raise AssertionError(f"no paragraph contains {containing!r}")
 
 
-def replace(root: etree._Element, old: str, new: str, author: str) -> None:
-    """A tracked replacement: the run split at `old`, `old` deleted and `new` inserted."""
-    for t in root.iter(W + "t"):
+def replace(
+    root: etree._Element, old: str, new: str, author: str, within: str | None = None
+) -> None:
+    """A tracked replacement: the run split at `old`, `old` deleted and `new` inserted
+    (in the first run holding `old`, or the first of the paragraph containing `within`)."""
+    scope = paragraph(root, within) if within is not None else root
+    for t in scope.iter(W + "t"):
         text = t.text or ""
         if old in text:
             break

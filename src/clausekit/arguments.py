@@ -284,10 +284,17 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         "redline",
         help="DOCX with tracked changes and HTML redline of an agreement",
         description="Write <id>.redline.docx (Word tracked changes) and <id>.redline.html "
-        "between the agreement as assembled at --base and now.",
+        "between the agreement as assembled at --base and now, or (--standard) between "
+        "its standard clauses and its own wording of them (its deviations).",
     )
     r.add_argument("agreement", metavar="AGREEMENT", help="agreement id or path")
-    r.add_argument("--base", required=True, metavar="REV", help="the git revision to compare with")
+    against = r.add_mutually_exclusive_group(required=True)
+    against.add_argument("--base", metavar="REV", help="the git revision to compare with")
+    against.add_argument(
+        "--standard",
+        action="store_true",
+        help="compare with the agreement as the library's standard clauses word it",
+    )
     r.add_argument(
         "--head", default=None, metavar="REV", help="compare this revision (default: work tree)"
     )
@@ -313,7 +320,13 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     rc.add_argument(
         "--apply",
         action="store_true",
-        help="write the changed values into the agreement's YAML (clause changes are reported)",
+        help="write the changed values, and the changed clauses as deviations, into the "
+        "agreement's YAML (never into the library's clauses)",
+    )
+    rc.add_argument(
+        "--accept-untracked",
+        action="store_true",
+        help="with --apply, also write the clauses changed without tracking",
     )
 
 

@@ -240,6 +240,8 @@ def _review(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
         return commands.diff(lib, args.base, args.head, args.format, out)
     outdir = _real_folder(args.output or _default_outdir(lib), lib.root)
     aid = resolve_arg(lib, args.agreement, "agreements")
+    if args.standard and args.head is not None:
+        raise UsageError("redline: --standard compares the work tree; leave out --head")
     return commands.redline(lib, aid, args.base, args.head, outdir, args.author, out)
 
 
@@ -251,19 +253,29 @@ def _receive(lib: Library, args: argparse.Namespace, out: TextIO) -> int:
 
     aid = resolve_arg(lib, args.agreement, "agreements") if args.agreement else None
     result = receive(lib, args.file, aid)
-    applied: list[str] = []
+    if args.accept_untracked and not args.apply:
+        raise UsageError("--accept-untracked goes with --apply")
+    agreement = lib.agreements[result.agreement]
     if args.apply:
-        from clausekit.review.apply import apply_values
+        from clausekit.review.apply import apply_received
 
-        applied = apply_values(lib.root, lib.agreements[result.agreement], list(result.changes))
+        done = apply_received(lib.root, agreement, result, args.accept_untracked)
+        values, deviations, held = done.values, done.deviations, done.held
+    else:
+        values, deviations, held = (), (), ()
     if args.format == "json":
-        data = {**result.to_json(), "applied": applied}
+        applied = {"applied": list(values), "deviations": list(deviations), "held": list(held)}
+        data = {**result.to_json(), **applied}
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
     out.write(report_text(result))
-    where = lib.agreements[result.agreement].source.path
-    for name in applied:
+    where = agreement.source.path
+    for name in values:
         print(f"applied: {name} in {where}", file=out)
+    for cid in deviations:
+        print(f"applied: {cid} as a deviation in {where}", file=out)
+    for cid in held:
+        print(f"not applied: {cid} was changed without tracking (--accept-untracked)", file=out)
     return 0
 
 

@@ -12,6 +12,7 @@ from clausekit.assemble.outline import number_entries
 from clausekit.check import Checked, TemplateScope, Values, blank_values
 from clausekit.errors import Problem, ProblemsFound
 from clausekit.load.bilingual import is_bilingual
+from clausekit.load.model import Agreement
 from clausekit.load.outline import Entry
 
 
@@ -28,7 +29,7 @@ def assemble_agreement(checked: Checked, agreement_id: str) -> Assembled:
     title = str(agreement.data.get("title") or template.title)
     src = agreement.source
     extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
-    doc = _rendered(*_render(checked, checked.scope(template), values, title, extra))
+    doc = _rendered(*_render(checked, checked.scope(template), values, title, extra, own=agreement))
     key = checked.agreement_key(agreement)
     if key is not None:  # it assembled: no problem of its own, as `check` would find
         checked.results.put(key, ())
@@ -59,7 +60,7 @@ def agreement_problems(checked: Checked, agreement_id: str) -> list[Problem]:
     if values is not None and template is not None and not checked.scope(template).problems:
         # The layout's own problems are the blank form's (`blank_problems`).
         scope = checked.scope(template)
-        found = _render(checked, scope, values, "", None, True, layout_known=True)[1]
+        found = _render(checked, scope, values, "", None, True, True, agreement)[1]
     if key is not None:
         checked.results.put(key, found)
     return found
@@ -123,12 +124,26 @@ def _render(
     extra: InputRef | None,
     problems_only: bool = False,
     layout_known: bool = False,
+    own: Agreement | None = None,
 ) -> tuple[Assembled | None, list[Problem]]:
+    """The document; `own` is the agreement, whose deviations replace clause bodies."""
+    deviations = own.deviations if own is not None else {}
+    path = own.source.path if own is not None else ""
     if is_bilingual(scope.template):
         from clausekit.assemble.bilingual import render_bilingual  # only where needed
 
-        return render_bilingual(checked, scope, values, title, extra)
-    return render(checked, scope, values, title, extra, problems_only, layout_known=layout_known)
+        return render_bilingual(checked, scope, values, title, extra, deviations, path)
+    return render(
+        checked,
+        scope,
+        values,
+        title,
+        extra,
+        problems_only,
+        layout_known=layout_known,
+        deviations=deviations,
+        agreement_path=path,
+    )
 
 
 def _rendered(assembled: Assembled | None, problems: list[Problem]) -> Assembled:

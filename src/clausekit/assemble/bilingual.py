@@ -30,6 +30,7 @@ language's Word text; each text's bookmarks carry its language (`_RefCkZhCN5`,
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from clausekit.assemble.document import joined, render
 from clausekit.assemble.model import Assembled, InputRef
@@ -38,7 +39,7 @@ from clausekit.check import Checked, TemplateScope, Values
 from clausekit.errors import Problem
 from clausekit.language.sandbox import Blank, environment, md_escape
 from clausekit.load.bilingual import language_view
-from clausekit.load.model import text_in
+from clausekit.load.model import Deviation, text_in
 
 
 def render_bilingual(
@@ -47,8 +48,11 @@ def render_bilingual(
     values: Values,
     title: str | None,
     extra: InputRef | None,
+    deviations: Mapping[str, Deviation] | None = None,
+    agreement_path: str = "",
 ) -> tuple[Assembled | None, list[Problem]]:
-    """The bilingual document; `title` (an agreement's own) replaces the first language's."""
+    """The bilingual document; `title` (an agreement's own) replaces the first language's.
+    `deviations` (by clause id, of either language) replace their clauses' bodies."""
     template = scope.template
     texts: list[Assembled] = []
     problems: list[Problem] = []
@@ -57,7 +61,14 @@ def render_bilingual(
         view_scope = TemplateScope(view, scope.problems, scope.declarations, scope.key)
         own_title = title if (i == 0 and title) else text_in(template.data.get("title"), lang)
         assembled, found = render(
-            checked, view_scope, _in(values, lang), own_title, None, tag=bookmark_tag(lang)
+            checked,
+            view_scope,
+            _in(values, lang),
+            own_title,
+            None,
+            tag=bookmark_tag(lang),
+            deviations=deviations,
+            agreement_path=agreement_path,
         )
         problems += found
         if assembled is not None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import re
 import traceback
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from jinja2 import TemplateError, UndefinedError
@@ -40,7 +41,7 @@ from clausekit.language.marks import (
     XREF_OPEN,
 )
 from clausekit.language.sandbox import CHOICES, MarkdownSafe, md_escape
-from clausekit.load.model import Clause, Template
+from clausekit.load.model import Clause, Deviation, Template
 from clausekit.load.outline import Entry
 
 PLACEHOLDER = re.compile(f"{REF_OPEN}(\\d+){REF_CLOSE}")
@@ -63,6 +64,9 @@ class _Doc:
     used: dict[str, Clause] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     tag: str = ""  # in each Word bookmark's name: the language of a bilingual text
+    # The agreement's own wordings (`deviations`), by clause id.
+    deviations: Mapping[str, Deviation] = field(default_factory=dict)
+    agreement_path: str = ""  # the agreement file, where a deviation's problems are
 
     @cached_property
     def choices(self) -> dict[str, tuple[str, ...]]:
@@ -76,6 +80,16 @@ class _Doc:
         clause = self.checked.lib.clauses[entry.clause or ""]
         self.used.setdefault(clause.id, clause)
         return clause
+
+    def wording(self, clause: Clause) -> Clause:
+        """The clause with the body this document prints: the agreement's deviation
+        (read from the agreement file, so problems point into it) or its own."""
+        found = self.deviations.get(clause.id)
+        if found is None:
+            return clause
+        path = self.agreement_path or clause.source.path
+        source = replace(clause.source, path=path)
+        return replace(clause, source=source, body=found.text, body_line=found.text_line)
 
     def heading(self, number: tuple[int, ...], title: str, target: str | None) -> str:
         self.headings.append(NumberedHeading(number, title, target))
@@ -133,17 +147,22 @@ def render(
     problems_only: bool = False,
     tag: str = "",
     layout_known: bool = False,
+    deviations: Mapping[str, Deviation] | None = None,
+    agreement_path: str = "",
 ) -> tuple[Assembled | None, list[Problem]]:
     """The document, or None and the problems that kept it from being assembled.
 
     With `problems_only` (what `check` asks), a clean document is not written out:
     None and no problems; with `layout_known` too, the problems of a fixed layout
     are left to the blank form (`_value_problems`).  `tag` goes into the Word
-    bookmarks' names (`bookmark`).
+    bookmarks' names (`bookmark`).  `deviations` replace the bodies of their
+    clauses; their problems are reported on `agreement_path`.
     """
     template = scope.template
-    doc = _Doc(checked, scope, values, tag=tag)
-    if problems_only and layout_known and _fixed_layout(checked, template):
+    doc = _Doc(
+        checked, scope, values, tag=tag, deviations=deviations or {}, agreement_path=agreement_path
+    )
+    if problems_only and layout_known and not doc.deviations and _fixed_layout(checked, template):
         return None, _value_problems(doc)
     plan = template.outline
     doc.starts.append((0, "preamble"))
@@ -261,6 +280,7 @@ def _entry(doc: _Doc, numbered: Numbered) -> None:
 
 def _body(doc: _Doc, clause: Clause, number: tuple[int, ...] | None) -> str:
     """Render a clause body; number its headings below `number` (None: unnumbered)."""
+    clause = doc.wording(clause)
 
     def ref(target: str) -> MarkdownSafe:
         doc.refs.append((str(target), clause))

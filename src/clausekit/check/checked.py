@@ -23,6 +23,7 @@ from clausekit.check.cache import ResultCache, digest
 from clausekit.check.clauses import clause_problems
 from clausekit.check.codecache import kept_code
 from clausekit.check.compose import Declaration, composed_schema, declarations
+from clausekit.check.deviations import deviation_problems
 from clausekit.check.formats import FILE_FORMATS
 from clausekit.check.requirements import Conditional, clause_conditions, conditionals
 from clausekit.check.scope import TemplateScope
@@ -104,23 +105,31 @@ class Checked:
         values print (both are looked up when it runs), so each body is compiled
         once and bound to each environment it is rendered in.
         """
-        key = (clause.id, lang, lenient)
+        name = self._body_key(clause)
+        key = (name, lang, lenient)
         if key not in self._bodies:
             env = environment(lang, lenient, self.lib.settings.holidays)
-            if clause.id not in self._code:
+            if name not in self._code:
                 path = clause.source.path
-                source = self._trees.pop(clause.id, None) or clause.body
+                source = (self._trees.pop(name, None) if name == clause.id else None) or clause.body
                 folder = self.results.file.parent / "code" if self.results.file else None
-                self._code[clause.id] = kept_code(
+                self._code[name] = kept_code(
                     folder,
                     self.results.salt,
                     path,
                     clause.body,
                     lambda: env.compile(source, name=path, filename=path),
                 )
-            code, globals_ = self._code[clause.id], env.make_globals(None)
+            code, globals_ = self._code[name], env.make_globals(None)
             self._bodies[key] = env.template_class.from_code(env, code, globals_, None)
         return self._bodies[key]
+
+    def _body_key(self, clause: Clause) -> str:
+        """What a body is cached under: its id, or for an agreement's own wording of
+        the clause (a deviation, read from the agreement file) its file and id too."""
+        if self.lib.clauses.get(clause.id) is clause:
+            return clause.id
+        return f"{clause.source.path}\0{clause.id}\0{digest('body', clause.body)}"
 
     def source_headings(self, clause: Clause) -> tuple[Heading, ...] | None:
         """The headings of the clause source; None when rendering may move them.
@@ -130,18 +139,19 @@ class Checked:
         `{% … %}` blocks can add or drop lines: those bodies are parsed after
         rendering.
         """
-        if clause.id not in self._headings:
+        name = self._body_key(clause)
+        if name not in self._headings:
             body = clause.body
             if "{%" in body:
-                self._headings[clause.id] = None
+                self._headings[name] = None
             else:
                 key = digest("headings", body)
                 found = _kept(self.results.rows(key), _heading)
                 if found is None:
                     found = find_headings(body)
                     self.results.put_rows(key, [list(h) for h in found])
-                self._headings[clause.id] = found
-        return self._headings[clause.id]
+                self._headings[name] = found
+        return self._headings[name]
 
     def file_schema(self, name: str) -> dict[str, Any]:
         """A schema file's contents (`agreement`, …), without building validators."""
@@ -256,7 +266,11 @@ class Checked:
         if scope and scope.usable and key and self.results.get(key) == ():
             return trusted_values(scope, agreement), []  # checked clean in an earlier run
         if scope is not None and scope.usable:  # the file and its values at once
-            return agreement_values(scope, agreement, self.file_schema("agreement"))
+            values, found = agreement_values(scope, agreement, self.file_schema("agreement"))
+            if values is None or not agreement.deviations:
+                return values, found
+            more = list(deviation_problems(self.lib, scope.template, agreement))
+            return (None if more else values), [*found, *more]
         file = self.file_validator("agreement")
         src, doc = agreement.source, agreement.doc
         found = list(schemas.problems(file, doc.value, src, doc))

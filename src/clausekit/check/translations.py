@@ -49,13 +49,13 @@ def translation_problems(ctx: CheckContext, clause: Clause) -> Iterator[Problem]
     yield from _headings(clause, source)
 
 
-def _version(text: str | None) -> tuple[int, ...] | None:
+def version_key(text: str | None) -> tuple[int, ...] | None:
     m = SEMVER.match(text or "")
     return tuple(int(g) for g in m.groups()) if m else None
 
 
 def _outdated(clause: Clause, source: Clause, named: str) -> Iterator[Problem]:
-    have, now = _version(named), _version(source.version)
+    have, now = version_key(named), version_key(source.version)
     if have is None or now is None or have == now:
         return
     if have < now:

@@ -20,7 +20,7 @@ from typing import Any
 
 from clausekit.errors import Problem
 from clausekit.load.outline import Outline, read_outline
-from clausekit.load.yamlpos import Located
+from clausekit.load.yamlpos import Located, Pos
 
 
 def text_in(value: Any, lang: str | None) -> str:
@@ -202,6 +202,27 @@ def _count(value: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class Deviation:
+    """An agreement's own wording of one clause (`deviations: {CLAUSE_ID: {...}}`).
+
+    `text` replaces the clause's body in this agreement only: a clause text like
+    any other (Markdown with `{{ … }}`), rendered in the same sandbox.
+    """
+
+    clause: str
+    text: str
+    from_version: str | None  # the clause's version the wording was made from
+    by: str | None
+    date: str | None
+    source: str | None  # the file it came from (a returned DOCX)
+    label: str | None  # standard | fallback | needs-approval | removed
+    approved_by: str | None
+    received: str | None  # the content hash of the returned file it came from
+    pos: Pos  # of its key under `deviations`
+    text_line: int  # the file line on which `text` starts
+
+
+@dataclass(frozen=True)
 class Agreement:
     id: str
     source: Source
@@ -223,6 +244,41 @@ class Agreement:
     def values(self) -> dict[str, Any]:
         v = self.data.get("variables")
         return v if isinstance(v, dict) else {}
+
+    @cached_property
+    def deviations(self) -> Mapping[str, Deviation]:
+        """Clause id -> this agreement's wording of it (entries that are not a mapping
+        with a `text` are left to the schema check)."""
+        v = self.data.get("deviations")
+        entries = v.items() if isinstance(v, dict) else ()
+        return {
+            str(cid): _deviation(self, str(cid), d)
+            for cid, d in entries
+            if isinstance(d, dict) and isinstance(d.get("text"), str)
+        }
+
+
+def _deviation(agreement: Agreement, cid: str, entry: dict[str, Any]) -> Deviation:
+    def opt(key: str) -> str | None:
+        v = entry.get(key)
+        return str(v) if v is not None else None
+
+    at = agreement.doc.pos(("deviations", cid, "text"))
+    line = agreement.source.text.split("\n")[at.line - 1] if at.line >= 1 else ""
+    block = line[at.col - 1 : at.col] in ("|", ">")  # the text starts on the next line
+    return Deviation(
+        cid,
+        str(entry["text"]),
+        opt("from_version"),
+        opt("by"),
+        opt("date"),
+        opt("source"),
+        opt("label"),
+        opt("approved_by"),
+        opt("received"),
+        agreement.doc.key_pos(("deviations", cid)),
+        at.line + (1 if block else 0),
+    )
 
 
 @dataclass(frozen=True)

@@ -69,15 +69,36 @@ def diff(lib: Library, base_rev: str, head_rev: str | None, fmt: str, out: TextI
 def redline(
     lib: Library,
     agreement_id: str,
-    base_rev: str,
+    base_rev: str | None,
     head_rev: str | None,
     outdir: Path,
     author: str,
     out: TextIO,
 ) -> int:
+    """The redline of an agreement against `base_rev`, or (None) against its standard
+    clauses: what its deviations change."""
     from clausekit.check import Checked
+    from clausekit.review.deviate import without_deviations
     from clausekit.review.locks import assemble_locked
     from clausekit.review.redline import redline_markdown, write_redline
+
+    if base_rev is None:
+        standard = without_deviations(lib, agreement_id)
+        old = assemble_locked(Checked(standard), agreement_id).markdown
+        new = assemble_locked(Checked(lib), agreement_id).markdown
+    else:
+        old, new = _sides(lib, agreement_id, base_rev, head_rev)
+    merged = redline_markdown(old, new)
+    paths = write_redline(merged, outdir, agreement_id, author)
+    changes = f"{_count(merged.insertions, 'insertion')}, {_count(merged.deletions, 'deletion')}"
+    for path in paths:
+        print(f"wrote {_shown(lib.root, path)} ({changes})", file=out)
+    return 0
+
+
+def _sides(lib: Library, agreement_id: str, base_rev: str, head_rev: str | None) -> tuple[str, str]:
+    from clausekit.check import Checked
+    from clausekit.review.locks import assemble_locked
 
     with library_at(lib.root, base_rev) as base, _head(lib, head_rev) as head:
         if agreement_id not in base.agreements:
@@ -88,12 +109,7 @@ def redline(
             raise ClausekitError(f"agreement {agreement_id!r} does not exist at {head_rev!r}")
         old = assemble_locked(Checked(base), agreement_id).markdown
         new = assemble_locked(Checked(head), agreement_id).markdown
-    merged = redline_markdown(old, new)
-    paths = write_redline(merged, outdir, agreement_id, author)
-    changes = f"{_count(merged.insertions, 'insertion')}, {_count(merged.deletions, 'deletion')}"
-    for path in paths:
-        print(f"wrote {_shown(lib.root, path)} ({changes})", file=out)
-    return 0
+    return old, new
 
 
 def _count(n: int, noun: str) -> str:

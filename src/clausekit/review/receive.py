@@ -12,6 +12,7 @@ against the clause's playbook.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import tempfile
 import unicodedata
@@ -21,15 +22,27 @@ from pathlib import Path
 from typing import Any
 
 from clausekit.assemble.model import Assembled
+from clausekit.assemble.numbering import bookmark_tag
 from clausekit.check import Checked
 from clausekit.errors import ClausekitError
+from clausekit.load.bilingual import translation_id
 from clausekit.load.model import Library
 from clausekit.render.wordnative import content_hash, render_word_native
+from clausekit.review.deviate import (
+    Aligned,
+    Wording,
+    aligned_clauses,
+    block_of,
+    preamble,
+    wording,
+)
 from clausekit.review.gitrev import git, library_at
 from clausekit.review.locks import assemble_locked
+from clausekit.review.wording import filled_blank
 from clausekit.review.wordread import Paragraph, Returned, read_returned
 
-_BOOKMARK = re.compile(r"^_RefCk[A-Za-z]*(\d+)$")
+_BOOKMARK = re.compile(r"^_RefCk([A-Za-z]*)(\d+)$")
+_BLANKS = re.compile(r"\[●\]|_{2,}")
 _HISTORY = 50  # commits searched for the version that was sent
 
 
@@ -48,8 +61,11 @@ class Change:
 @dataclass(frozen=True)
 class Received:
     agreement: str
-    sent_from: str  # "working tree" or a commit id
+    sent_from: str  # "working tree", a commit id, or "already applied"
     changes: tuple[Change, ...]
+    file_hash: str = ""  # the returned file's SHA-256
+    source: str = ""  # the returned file's name
+    wordings: tuple[Wording, ...] = ()  # the clauses it changed, as clause texts
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,10 +85,14 @@ def receive(lib: Library, file: Path, agreement: str | None) -> Received:
         raise ClausekitError(f"{file}: was built from agreement {named!r}, not {agreement!r}")
     if named not in lib.agreements:
         raise ClausekitError(f"{file}: agreement {named!r} is not in this library")
+    file_hash = hashlib.sha256(file.read_bytes()).hexdigest()
     for where, checked, doc in _candidates(lib, named):
         if content_hash(doc) == sent_hash:
             sent = _sent_paragraphs(doc, file)
-            return Received(named, where, tuple(_changes(checked, doc, returned, sent)))
+            changes, wordings = _changes(checked, doc, returned, sent)
+            return Received(named, where, tuple(changes), file_hash, file.name, tuple(wordings))
+        if where == "working tree" and _applied(lib, named, doc, file, returned, file_hash):
+            return Received(named, "already applied", (), file_hash, file.name)
     raise ClausekitError(
         f"{file}: no version of agreement {named!r} in the working tree or the last "
         f"{_HISTORY} commits has content hash {sent_hash[:12]}"
@@ -93,6 +113,26 @@ def _candidates(lib: Library, aid: str) -> Iterator[tuple[str, Checked, Assemble
                 yield commit, past, assemble_locked(past, aid)
 
 
+def _applied(
+    lib: Library, aid: str, doc: Assembled, file: Path, returned: Returned, file_hash: str
+) -> bool:
+    """Whether the agreement already reads as the returned file with its changes accepted
+    (its values and deviations were applied), or a deviation came from this very file."""
+    if any(d.received == file_hash for d in lib.agreements[aid].deviations.values()):
+        return True
+    now = [t for t in (_plain(t) for t in _sent_paragraphs(doc, file)) if t]
+    wanted = [t for t in (_plain(p.accepted) for p in returned.paragraphs if not p.gone) if t]
+    # A blank they left may print a value filled in elsewhere in the file.
+    return len(now) == len(wanted) and all(
+        re.fullmatch(".+?".join(map(re.escape, _BLANKS.split(w))), t)
+        for t, w in zip(now, wanted, strict=True)
+    )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _sent_paragraphs(doc: Assembled, file: Path) -> list[str]:
     from clausekit.review.wordread import read_returned as read
 
@@ -102,19 +142,23 @@ def _sent_paragraphs(doc: Assembled, file: Path) -> list[str]:
         return [p.accepted for p in read(path).paragraphs]
 
 
-def _clauses(doc: Assembled, paragraphs: tuple[Paragraph, ...]) -> list[str | None]:
-    """The clause each paragraph belongs to (by the last numbered heading before it)."""
+def _clauses(lib: Library, doc: Assembled, paragraphs: tuple[Paragraph, ...]) -> list[str | None]:
+    """The clause each paragraph belongs to (by the last numbered heading before it); in
+    the second text of a bilingual document, the translation of the first's clause."""
+    second = doc.languages[1] if len(doc.languages) > 1 else None
     out: list[str | None] = []
     current: str | None = None
     number: tuple[int, ...] = ()  # the current clause's heading number
     for p in paragraphs:
         for name in p.bookmarks:
             m = _BOOKMARK.match(name)
-            if m is None or int(m.group(1)) - 1 >= len(doc.headings):
+            if m is None or int(m.group(2)) - 1 >= len(doc.headings):
                 continue
-            heading = doc.headings[int(m.group(1)) - 1]
+            heading = doc.headings[int(m.group(2)) - 1]
             if heading.target is not None:
                 current = heading.target.split("#")[0]
+                if second is not None and m.group(1) == bookmark_tag(second):
+                    current = translation_id(lib, current, second) or current
                 number = number if "#" in heading.target else heading.number
             elif heading.number[: len(number)] != number or not number:
                 current, number = None, ()  # a group heading; a clause's own stays in it
@@ -124,16 +168,56 @@ def _clauses(doc: Assembled, paragraphs: tuple[Paragraph, ...]) -> list[str | No
 
 def _changes(
     checked: Checked, doc: Assembled, returned: Returned, sent: list[str]
-) -> Iterator[Change]:
+) -> tuple[list[Change], list[Wording]]:
     paras = returned.paragraphs
-    owner = _clauses(doc, paras)
+    owner = _clauses(checked.lib, doc, paras)
+    aid = doc.agreement or ""
+    aligned = aligned_clauses(checked.lib, aid, paras, owner)
+    before = preamble(checked.lib, aid, paras, owner)
+    if before is not None:
+        aligned[""] = before  # the paragraphs outside any clause: the preamble's
+    sent_of = _sent_of(paras, sent)
+    found = list(_found(checked, paras, owner, aligned, returned, aid))
+    found += _untracked(paras, owner, sent)
+    moved = {c.clause for c in found if c.kind in ("clause", "untracked") and c.clause}
+    untracked = {c.clause for c in found if c.kind == "untracked"}
+    wordings = [
+        wording(aligned[cid], paras, sent_of, cid in untracked)
+        for cid in sorted(moved)
+        if cid in aligned
+    ]
+    return found, wordings
+
+
+def _sent_of(paras: tuple[Paragraph, ...], sent: list[str]) -> list[str | None]:
+    """What each returned paragraph read when it was sent (None: added, or unknown)."""
+    kept = [i for i, p in enumerate(paras) if not p.new]
+    out: list[str | None] = [None] * len(paras)
+    matcher = difflib.SequenceMatcher(None, sent, [paras[i].rejected for i in kept], False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal" or a2 - a1 == b2 - b1:
+            for a, b in zip(range(a1, a2), range(b1, b2), strict=True):
+                out[kept[b]] = sent[a]
+    return out
+
+
+def _found(
+    checked: Checked,
+    paras: tuple[Paragraph, ...],
+    owner: list[str | None],
+    aligned: dict[str, Aligned],
+    returned: Returned,
+    aid: str,
+) -> Iterator[Change]:
     labels = _labels(checked, paras, owner)
-    values = _values(checked.lib.agreements[doc.agreement or ""].data)
-    for p, clause in zip(paras, owner, strict=True):
+    values = _values(checked.lib.agreements[aid].data)
+    for i, (p, clause) in enumerate(zip(paras, owner, strict=True)):
         tracked = [m for m in p.marks if m.kind != "format"]
         if (tracked and p.accepted != p.rejected) or p.new or p.gone:
             who = tracked[0] if tracked else p.marks[0]
             variable = _variable(p.rejected, p.accepted, values)
+            if variable is None and not (p.new or p.gone):
+                variable = _blank(aligned.get(clause or ""), paras, i)
             kind = "value" if variable is not None else "clause"
             after = "" if p.gone else p.accepted
             before = "" if p.new else p.rejected
@@ -151,7 +235,16 @@ def _changes(
                 yield Change(
                     "comment", clause, None, p.rejected, note.text, note.author, note.date, None
                 )
-    yield from _untracked(paras, owner, sent)
+
+
+def _blank(
+    aligned: Aligned | None, paras: tuple[Paragraph, ...], i: int
+) -> tuple[str, str, str] | None:
+    """(variable, blank, value) when paragraph i's edit fills in a blank."""
+    p = paras[i]
+    block = block_of(aligned, paras, i) if aligned is not None else None
+    filled = filled_blank(block, p.rejected, p.accepted) if block is not None else None
+    return (f"variables.{filled[0]}", filled[1], filled[2]) if filled is not None else None
 
 
 def _untracked(
@@ -259,6 +352,11 @@ def _variable(before: str, after: str, values: dict[str, str]) -> tuple[str, str
 
 def report_text(result: Received) -> str:
     """The changes grouped by clause, for a person."""
+    if result.sent_from == "already applied":
+        return (
+            f"agreement {result.agreement}: {result.source or 'this file'} was applied "
+            "already\nnothing to apply\n"
+        )
     lines = [f"agreement {result.agreement} (sent from {result.sent_from})"]
     if not result.changes:
         return "\n".join([*lines, "no changes"]) + "\n"

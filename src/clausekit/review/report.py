@@ -69,6 +69,20 @@ class MovedDate:
 
 
 @dataclass
+class DeviationChange:
+    """An agreement's own wording of a clause added, changed or dropped: its diff is
+    against the standard clause text (the head's), which is what a reviewer weighs."""
+
+    agreement: str
+    clause: str
+    change: str  # "added" | "modified" | "removed"
+    label: str | None
+    approved_by: str | None
+    from_version: str | None
+    diff: list[Line]
+
+
+@dataclass
 class Review:
     base: str
     head: str
@@ -78,6 +92,7 @@ class Review:
     affected_agreements: list[Affected] = field(default_factory=list)
     translations_behind: list[Behind] = field(default_factory=list)
     key_dates_moved: list[MovedDate] = field(default_factory=list)
+    deviations: list[DeviationChange] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,7 +132,46 @@ def review(base: Library, head: Library, base_label: str, head_label: str) -> Re
     for aid in sorted(set(base.agreements) | set(head.agreements)):
         result.affected_agreements += _agreement(pair, aid, affected)
     result.key_dates_moved = _moved_dates(pair, [a.id for a in result.affected_agreements])
+    result.deviations = deviation_changes(base, head)
     return result
+
+
+def deviation_changes(base: Library, head: Library) -> list[DeviationChange]:
+    """Each deviation that differs between base and head, redlined against the standard."""
+    out: list[DeviationChange] = []
+    for aid in sorted(set(base.agreements) | set(head.agreements)):
+        old_agreement, new_agreement = base.agreements.get(aid), head.agreements.get(aid)
+        old = old_agreement.deviations if old_agreement is not None else {}
+        new = new_agreement.deviations if new_agreement is not None else {}
+        for cid in sorted(set(old) | set(new)):
+            before, after = old.get(cid), new.get(cid)
+            if (
+                before is not None
+                and after is not None
+                and (
+                    (before.text, before.label, before.approved_by)
+                    == (after.text, after.label, after.approved_by)
+                )
+            ):
+                continue
+            current = after or before
+            assert current is not None
+            standard = head.clauses.get(cid) or base.clauses.get(cid)
+            text = standard.body if standard is not None else ""
+            change = "added" if before is None else "removed" if after is None else "modified"
+            shown = after.text if after is not None else text
+            out.append(
+                DeviationChange(
+                    aid,
+                    cid,
+                    change,
+                    current.label,
+                    current.approved_by,
+                    current.from_version,
+                    _diff(text.splitlines(), shown.splitlines()),
+                )
+            )
+    return out
 
 
 def _moved_dates(pair: tuple[Checked, Checked], aids: list[str]) -> list[MovedDate]:

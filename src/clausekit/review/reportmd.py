@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from clausekit.review.report import Affected, FileChange, Line, Review
+from clausekit.review.report import Affected, DeviationChange, FileChange, Line, Review
 
 # GitHub refuses comments over 65,536 characters; leave room for the closing note.
 MAX_CHARS = 60_000
@@ -60,6 +60,10 @@ def to_markdown(r: Review) -> str:
             for b in r.translations_behind
         ]
         out.append("")
+    if r.deviations:
+        out += ["### Deviations", ""]
+        for d in r.deviations:
+            out += _deviation(d)
     if not (r.clauses or r.templates or r.affected_agreements):
         out += ["No clause, template or agreement changed.", ""]
     text = "\n".join(out)
@@ -81,6 +85,7 @@ def _summary(r: Review) -> str:
         f" · {n(len(r.affected_templates), 'template')} and "
         f"{n(len(r.affected_agreements), 'agreement')} affected"
         f" · {changed} agreement text{'' if changed == 1 else 's'} change"
+        + (f" · {n(len(r.deviations), 'deviation')} changed" if r.deviations else "")
     )
 
 
@@ -104,6 +109,21 @@ def _file(fc: FileChange) -> list[str]:
         out.append("")
     if fc.diff:
         out += ["<pre>", *(_line(line) for line in fc.diff), "</pre>", ""]
+    return out
+
+
+def _deviation(d: DeviationChange) -> list[str]:
+    facts = [d.change, f"label: {d.label or '(none)'}"]
+    if d.approved_by:
+        facts.append(f"approved by {_inline(d.approved_by)}")
+    if d.from_version:
+        facts.append(f"from version {d.from_version}")
+    out = [f"#### `{d.agreement}` · `{d.clause}`", "", " · ".join(facts), ""]
+    if d.change == "removed":
+        return [*out, "The agreement uses the standard text again.", ""]
+    if d.diff:
+        out += ["Against the standard clause:", "", "<pre>", *(_line(x) for x in d.diff)]
+        out += ["</pre>", ""]
     return out
 
 

@@ -115,6 +115,7 @@ INDEXES = {
     "templates": "templates/index.md",
     "agreements": "agreements/index.md",
     "tags": "tags.md",
+    "negotiated": "negotiated.md",
 }
 
 
@@ -198,6 +199,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "computed": "计算值",
         "expression": "表达式",
         "rules": "校验规则",
+        "deviations": "谈判修改（相对标准文本）",
+        "label": "评估",
+        "approved_by": "批准人",
+        "from_version": "基于版本",
         "message": "提示",
         "declared": "声明于",
         "numbering": "编号样式",
@@ -250,6 +255,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "computed": "Computed values",
         "expression": "Expression",
         "rules": "Rules",
+        "deviations": "Negotiated changes (against the standard text)",
+        "label": "Position",
+        "approved_by": "Approved by",
+        "from_version": "From version",
         "message": "Message",
         "declared": "Declared in",
         "numbering": "Numbering",

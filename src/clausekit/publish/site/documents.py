@@ -42,6 +42,7 @@ from clausekit.publish.site.markup import (
     md_text,
     strip_front_matter,
 )
+from clausekit.publish.site.negotiated import deviations_section
 from clausekit.publish.site.words import Words, site_words
 from clausekit.publish.verify import Preview
 from clausekit.review.locks import assemble_locked
@@ -180,6 +181,7 @@ def agreement_index(lib: Library, used: Usage) -> GeneratedPage:
     if rows:
         head = [w("template"), w("id"), w("agreements"), w("status")]
         out.append(table(head, rows))
+        out.append(f"{link(uri, INDEXES['negotiated'], w('negotiated'))}\n")
     else:
         out.append(f"{w('no_agreements')}\n")
     return make_page(uri, w("agreements"), out)
@@ -254,6 +256,7 @@ def agreement_page(
     downloads = download_links(uri, agreement.id, formats, t["downloads"])
     out.append(RawHtml("\n".join(p for p in (f"<p>{' · '.join(facts)}</p>", downloads) if p)))
     out += key_dates
+    out += deviations_section(lib, agreement, uri)
     out.append(f"## {t['preview']} {{#preview}}\n")
     # The preview repeats the clauses' text: indexed, every search for a clause
     # word would list every agreement first, and a library of 10,000 agreements

@@ -36,6 +36,7 @@ from clausekit.publish.site.documents import (
 )
 from clausekit.publish.site.form import Repository, asset_files, form_page
 from clausekit.publish.site.home import home_page
+from clausekit.publish.site.negotiated import negotiated_page
 from clausekit.publish.site.words import Words, site_words
 from clausekit.publish.verify import Preview
 from clausekit.review.history import clause_versions, in_repository
@@ -266,6 +267,7 @@ def generate(
     pages += [template_page(lib, lib.templates[t], used, formats) for t in sorted(lib.templates)]
     pages += [form_page(checked, lib.templates[t], repo) for t in sorted(lib.templates)]
     pages += agreement_lists(lib, used, per_page)
+    pages.append(negotiated_page(lib, used))
     kept = previews or {}
     pages += [
         agreement_page(

@@ -48,6 +48,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "source": ("原文", "Source"),
     "translations": ("译文", "Translations"),
     "side_by_side": ("对照", "Side by side"),
+    "negotiated": ("谈判条款", "Negotiated terms"),
+    "negotiated_intro": (
+        "各协议对条款库标准文本的修改，按条款列出。",
+        "Where agreements word a clause their own way, clause by clause.",
+    ),
+    "no_negotiated": ("没有协议修改标准条款。", "No agreement words a clause its own way."),
+    "position": ("评估", "Position"),
+    "approved_by": ("批准人", "Approved by"),
 }
 
 
