@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -264,3 +266,19 @@ def test_library_files_with_bom_crlf_load_and_gb18030_is_named(tmp_path: Path) -
 def test_import_help() -> None:
     result = cli("import", "--help")
     assert result.code == 0 and "--dry-run" in result.out and "--prefix" in result.out
+
+
+def test_a_reader_that_stops_early_still_gets_every_file(tmp_path: Path) -> None:
+    """`clausekit import … | true`: the reader is gone before the first line is
+    printed. The files are written all the same, and the closed pipe is no traceback."""
+    lib = fresh_library(tmp_path / "lib")
+    exe = Path(sys.executable).with_name("clausekit")
+    shell = f"'{exe}' -C '{lib}' import '{FIXTURES / 'equipment-lease.zh.md'}' | true"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, check=False
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr == "", result.stderr
+    assert result.returncode == 141, result
+    assert sorted(p.name for p in (lib / "templates").iterdir()) == ["equipment-lease.yaml"]
+    assert cli("-C", lib, "check").code == 0

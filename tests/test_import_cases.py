@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import TESTS, cli
-from import_helpers import fresh_library, import_ok
+from import_helpers import docx_text, fresh_library, import_ok
 
 FIXTURES = TESTS / "import_fixtures"
 
@@ -21,7 +21,13 @@ FIXTURES = TESTS / "import_fixtures"
 def lib(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = fresh_library(tmp_path_factory.mktemp("cases") / "lib")
     outs = {
-        name: import_ok(root, FIXTURES / name) for name in ("nda-cover.md", "assignment-form.txt")
+        name: import_ok(root, FIXTURES / name)
+        for name in (
+            "nda-cover.md",
+            "assignment-form.txt",
+            "services-exhibits.txt",
+            "supply-annex.zh.txt",
+        )
     }
     return root, outs
 
@@ -74,21 +80,66 @@ def test_cover_page_check_boxes_labels_and_signature(lib: tuple[Path, dict[str, 
     variables = meta["variables"]
     assert isinstance(variables, dict)
     term = variables["agreement_term"]
+    # The blank inside an option is a value of its own, named in the option's text,
+    # whose default is the source's example.
     assert term["enum"] == [
-        "Ends [2 year(s)] after the Effective Date.",
+        "Ends {agreement_term_period} after the Effective Date.",
         "Runs until either party ends it.",
     ]
-    assert term["default"] == "Ends [2 year(s)] after the Effective Date."  # the ticked box
+    assert term["default"] == "Ends {agreement_term_period} after the Effective Date."  # ticked
     assert term["description"] == "How long this agreement lasts"  # the <label>
+    period = variables["agreement_term_period"]
+    assert period["default"] == "2 year(s)" and period["description"] == "2 year(s)"
     assert not any(n == "x" or n.startswith(("x_", "label")) for n in variables)
-    assert "{{ agreement_term }}" in body and "label" not in body
+    assert (
+        "{% if agreement_term == 'Ends {agreement_term_period} after the Effective Date.' %}"
+        "Ends {{ agreement_term_period | default('[2 year(s)]') }} after the Effective Date."
+    ) in body
+    assert "label" not in body
     template = _template(root, "nda-cover")
     assert template["variables"]["purpose"]["description"] == "What the information may be used for"  # type: ignore[index]
     # One preamble; the signature table is its own clause, in English, holding no article.
     assert template["preamble"] == ["nda-cover/preamble", "nda-cover/cover-signatures"]
     sig, sig_body = _clause(root, "nda-cover/cover-signatures")
     assert sig["title"] == "Cover Page Signatures" and "Scope" not in sig_body
-    assert "check boxes became the choice 'agreement_term' (2 options)" in outs["nda-cover.md"]
+    out = outs["nda-cover.md"]
+    assert "check boxes became the choice 'agreement_term' (2 options)" in out
+    assert "nda-cover.md:10: the blank in option 'Ends [2 year(s)] after the Effective " in out
+
+
+def test_a_blank_in_a_chosen_option_prints_its_value(lib: tuple[Path, dict[str, str]]) -> None:
+    root, _ = lib
+    blank = cli("-C", root, "build", "--blank", "nda-cover", "--to", "md", "-o", root / "opt")
+    assert blank.code == 0, blank
+    text = (root / "opt" / "blank" / "nda-cover.md").read_text(encoding="utf-8")
+    # Not chosen: both boxes, the blank as the source wrote it.
+    assert r"☐ Ends \[2 year(s)\] after the Effective Date. ☐ Runs until either party" in text
+    draft = cli("-C", root, "assemble", "nda-cover/draft")
+    assert draft.code == 0, draft
+    assert "Ends 2 year(s) after the Effective Date." in draft.out  # the defaults
+    agreement = root / "agreements" / "nda-cover" / "signed.yaml"
+    agreement.write_text(
+        "template: nda-cover\nstatus: draft\ntitle: T\nvariables:\n"
+        "  agreement_term: 'Ends {agreement_term_period} after the Effective Date.'\n"
+        "  agreement_term_period: 3 years\n",
+        encoding="utf-8",
+    )
+    check = cli("-C", root, "check")
+    assert check.code == 0, check.out
+    chosen = cli("-C", root, "assemble", "nda-cover/signed")
+    assert chosen.code == 0, chosen
+    assert "Ends 3 years after the Effective Date." in chosen.out
+    assert "Runs until" not in chosen.out and "☐" not in chosen.out
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace(
+            "'Ends {agreement_term_period} after the Effective Date.'",
+            "Runs until either party ends it.",
+        ),
+        encoding="utf-8",
+    )
+    other = cli("-C", root, "assemble", "nda-cover/signed")
+    assert "Runs until either party ends it." in other.out and "3 years" not in other.out
+    agreement.unlink()
 
 
 def test_word_form_placeholders_definitions_ids_and_citations(
@@ -129,6 +180,51 @@ def test_word_form_placeholders_definitions_ids_and_citations(
     )
 
 
+def test_exhibits_after_the_signature_are_clauses_of_their_own(
+    lib: tuple[Path, dict[str, str]],
+) -> None:
+    root, _ = lib
+    template = _template(root, "services-exhibits")
+    assert template["signature"] == "services-exhibits/signature"
+    assert template["annexes"] == [
+        "services-exhibits/exhibit-a-statement-of-work",
+        "services-exhibits/schedule-1-fees",
+    ]
+    assert len(template["body"]) == 3  # type: ignore[arg-type]
+    _, sig_body = _clause(root, "services-exhibits/signature")
+    assert "PROVIDER" in sig_body and "EXHIBIT" not in sig_body and "Schedule" not in sig_body
+    exhibit, exhibit_body = _clause(root, "services-exhibits/exhibit-a-statement-of-work")
+    assert exhibit["title"] == "EXHIBIT A – Statement of Work"
+    assert exhibit_body.startswith("**EXHIBIT A**\n\n**Statement of Work**\n")
+    assert "training_course_days" in exhibit["variables"]  # type: ignore[operator]
+    # In the DOCX the exhibits follow the signature block, in the source's order.
+    out = root / "out-exhibits"
+    result = cli("-C", root, "build", "--blank", "services-exhibits", "--to", "docx", "-o", out)
+    assert result.code == 0, result
+    text = docx_text((out / "blank" / "services-exhibits.docx").read_bytes())
+    order = [
+        text.index(s)
+        for s in (
+            "This agreement lasts",
+            "IN WITNESS",
+            "PROVIDER",
+            "EXHIBIT A",
+            "Schedule 1 – Fees",
+        )
+    ]
+    assert order == sorted(order), text
+    # Chinese: the 附件 after the signature are annexes; the article that lists them keeps
+    # its list.
+    zh = _template(root, "supply-annex")
+    assert zh["annexes"] == ["supply-annex/equipment", "supply-annex/acceptance"]
+    titles = [_clause(root, c)[0]["title"] for c in zh["annexes"]]  # type: ignore[union-attr]
+    assert titles == ["附件一：设备清单", "附件二：验收标准"]
+    _, listing = _clause(root, "supply-annex/article-3")
+    assert "附件一：设备清单" in listing and "附件二：验收标准" in listing
+    _, zh_sig = _clause(root, "supply-annex/signature")
+    assert "乙方（盖章）" in zh_sig and "附件" not in zh_sig and "国家标准" not in zh_sig
+
+
 def test_check_notes_markup_that_prints_as_typed(tmp_path: Path) -> None:
     root = fresh_library(tmp_path / "lib")
     import_ok(root, FIXTURES / "assignment-form.txt")
@@ -143,3 +239,25 @@ def test_check_notes_markup_that_prints_as_typed(tmp_path: Path) -> None:
     notes = [line for line in result.out.splitlines() if "note[markup]" in line]
     assert len(notes) == 3, result.out
     assert notes[0].startswith("clauses/assignment-form/governing-law.md:")
+
+
+def test_an_unknown_annex_is_reported_at_its_line(tmp_path: Path) -> None:
+    root = fresh_library(tmp_path / "lib")
+    import_ok(root, FIXTURES / "services-exhibits.txt")
+    path = root / "templates" / "services-exhibits.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("- services-exhibits/schedule-1-fees", "- services-exhibits/schedule-9"),
+        encoding="utf-8",
+    )
+    line = next(
+        n
+        for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "schedule-9" in t
+    )
+    result = cli("-C", root, "check")
+    assert result.code == 1
+    assert (
+        f"templates/services-exhibits.yaml:{line}:3: error[missing-id]: "
+        "no clause 'services-exhibits/schedule-9'"
+    ) in result.out

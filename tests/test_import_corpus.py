@@ -50,7 +50,9 @@ CASES = [
             "purpose": ("string", "How Confidential Information may be used"),
             "effective_date": ("string", "Today’s date"),
             "mnda_term": ("enum", "The length of this MNDA"),
+            "mnda_term_period": ("string", "1 year(s)"),
             "term_confidentiality": ("enum", "How long Confidential Information is protected"),
+            "term_confidentiality_period": ("string", "1 year(s)"),
             "governing_law": ("string", "Fill in state"),
             "jurisdiction": (
                 "string",
@@ -59,9 +61,11 @@ CASES = [
         },
         [],
         {
-            "mnda_term": "Expires [1 year(s)] from Effective Date.",
+            "mnda_term": "Expires {mnda_term_period} from Effective Date.",
+            "mnda_term_period": "1 year(s)",
+            "term_confidentiality_period": "1 year(s)",
             "term_confidentiality": (
-                "[1 year(s)] from Effective Date, but in the "
+                "{term_confidentiality_period} from Effective Date, but in the "
                 "case of trade secrets until Confidential Information is no longer "
                 "considered a trade secret under applicable laws."
             ),
@@ -74,7 +78,12 @@ CASES = [
         {
             "purpose": ("string", "purpose (placeholder)"),
             "effective_date": ("string", "effective_date (placeholder)"),
-            "mnda_term": ("enum", "Period for sharing Confidential Information"),
+            # The `{mnda_term}` blank inside an option keeps its name; the choice is
+            # `mnda_term_choice`.
+            "mnda_term": ("string", "mnda_term (placeholder)"),
+            "mnda_term_choice": ("enum", "Period for sharing Confidential Information"),
+            "confidentiality_term": ("string", "confidentiality_term (placeholder)"),
+            "confidentiality_term_start": ("string", "confidentiality_term_start (placeholder)"),
             "term_confidentiality": ("enum", "How long Confidential Information is Protected"),
             "governing_law": ("string", "governing_law (placeholder)"),
             "jurisdiction": ("string", "jurisdiction (placeholder)"),
@@ -90,7 +99,7 @@ CASES = [
         },
         [],
         {
-            "mnda_term": "Expires {mnda_term} from Effective Date.",
+            "mnda_term_choice": "Expires {mnda_term} from Effective Date.",
             "term_confidentiality": (
                 "{confidentiality_term} from "
                 "{confidentiality_term_start}, but in the case of trade secrets, until "
@@ -107,7 +116,10 @@ CASES = [
             "discloser_name_and_address": ("string", "discloser_name_and_address (placeholder)"),
             "purpose": ("string", "purpose (placeholder)"),
             "effective_date": ("string", "effective_date (placeholder)"),
-            "nda_term": ("enum", "Period for sharing Confidential Information"),
+            "nda_term": ("string", "nda_term (placeholder)"),
+            "nda_term_choice": ("enum", "Period for sharing Confidential Information"),
+            "confidentiality_term": ("string", "confidentiality_term (placeholder)"),
+            "confidentiality_term_start": ("string", "confidentiality_term_start (placeholder)"),
             "term_confidentiality": ("enum", "How long Confidential Information is Protected"),
             "governing_law": ("string", "governing_law (placeholder)"),
             "jurisdiction": ("string", "jurisdiction (placeholder)"),
@@ -125,7 +137,7 @@ CASES = [
         },
         [],
         {
-            "nda_term": "Expires {nda_term} from Effective Date.",
+            "nda_term_choice": "Expires {nda_term} from Effective Date.",
             "term_confidentiality": (
                 "{confidentiality_term} from "
                 "{confidentiality_term_start}, but in the case of trade secrets, until "
@@ -192,6 +204,36 @@ CASES = [
             "confidentiality_period": ("string", "confidentiality_period (placeholder)"),
             "governing_law": ("string", "governing_law (placeholder)"),
             "courts": ("string", "courts (placeholder)"),
+        },
+        [],
+        {},
+    ),
+    Expected(
+        "agilebyte-tech-support.zh.md",
+        "agilebyte",
+        [
+            "概述",
+            "价格及付款方式",
+            "双方的基本权利和基本义务",
+            "变更",
+            "知识产权和保密约定",
+            "合同的解除",
+            "违约责任",
+            "不可抗力",
+            "争议的解决",
+            "合同效力",
+        ],
+        {
+            "blank": ("string", "甲方（委托方）：____"),
+            "blank_2": ("string", "委托内容：____"),
+            "term": ("string", "合同履行期限：____"),
+            "salary_amount": ("number", "乙方采取小时工资制度，按照人民币____元/小时"),
+            "hours": ("integer", "乙方每周总工作时长需控制在 ____小时 以内"),
+            "blank_3": ("string", "委托方（盖章）：____"),
+            "blank_4": ("string", "授权代表签字：____"),
+            "date": ("string", "签字日期：____"),
+            "blank_5": ("string", "授权代表签字：____"),
+            "date_2": ("string", "签字日期：____"),
         },
         [],
         {},
@@ -296,3 +338,22 @@ def test_corpus_document(library: dict[str, object], case: Expected) -> None:
     ratio = similarity(_source_text(case), body_of(blank))
     print(f"{case.file}: {len(titles)} articles, {len(variables)} variables, {ratio:.3f}")
     assert ratio >= 0.95, ratio
+
+
+def test_unnumbered_chinese_articles_and_their_signature_part(
+    library: dict[str, object],
+) -> None:
+    """The AgileByte contract: `##` headings printed `第 N 条` by its site, a signature
+    part of bullets under a bold party label, after a thematic break."""
+    lib = library["lib"]
+    assert isinstance(lib, Path)
+    template = yaml.safe_load((lib / "templates" / "agilebyte.yaml").read_text(encoding="utf-8"))
+    assert template["numbering"] == "zh-CN-article"
+    assert template["signature"] == "agilebyte/signature"
+    sig = (lib / "clauses" / "agilebyte" / "signature.md").read_text(encoding="utf-8")
+    body = sig.split("---\n", 2)[2]
+    assert body.startswith("**甲**\n") and "受托方（盖章）" in body and "合同法" not in body
+    last = (lib / "clauses" / "agilebyte" / f"{template['body'][-1].split('/')[1]}.md").read_text(
+        encoding="utf-8"
+    )
+    assert "盖章）" not in last and r"\---" not in last

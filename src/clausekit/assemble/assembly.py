@@ -111,9 +111,10 @@ def left_out(checked: Checked, agreement_id: str) -> frozenset[str]:
             return True  # the document shows it (a draft) or check reports it
 
     kept = {n.entry.clause for n in number_entries(template, include)}
+    outline = template.outline
     return frozenset(
-        e.clause for e in template.outline.clause_entries() if e.clause and e.clause not in kept
-    ) - {e.clause for e in (*template.outline.preamble, template.outline.signature) if e}
+        e.clause for e in outline.clause_entries() if e.clause and e.clause not in kept
+    ) - {e.clause for e in (*outline.preamble, outline.signature, *outline.annexes) if e}
 
 
 def _render(

@@ -175,6 +175,10 @@ def render(
     doc.starts.append((len(doc.blocks), "signature"))
     if plan.signature:
         doc.blocks.append(_body(doc, doc.clause(plan.signature), None))
+    if plan.annexes:
+        doc.starts.append((len(doc.blocks), "annex"))
+    for entry in plan.annexes:
+        doc.blocks.append(_body(doc, doc.clause(entry), None))
     resolved: list[tuple[int, ...]] = []
     sections = _sections(doc, resolved)
     if doc.problems or problems_only:

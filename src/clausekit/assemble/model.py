@@ -44,7 +44,8 @@ class Assembled:
     word_markdown: str = ""
     status: str | None = None  # the agreement's status; None for a blank form
     agreement: str | None = None  # the agreement id; None for a blank form
-    # The text cut at article boundaries: ("preamble" | "article" | "signature", text),
+    # The text cut at article boundaries: ("preamble" | "article" | "signature" | "annex",
+    # text),
     # for layouts that set each article apart (assemble.bilingual).
     sections: tuple[tuple[str, str], ...] = ()
     word_sections: tuple[tuple[str, str], ...] = ()  # the same cuts of the Word text

@@ -53,6 +53,8 @@ def clause_conditions(template: Template) -> Iterator[tuple[str, Condition]]:
     yield from _walk(outline.body, ())
     if outline.signature:
         yield outline.signature.clause or "", ()
+    for entry in outline.annexes:
+        yield entry.clause or "", ()
 
 
 def _walk(entries: tuple[Entry, ...], outer: Condition) -> Iterator[tuple[str, Condition]]:

@@ -18,8 +18,8 @@ from .model import BOLD_OFF, BOLD_ON, BREAK, Variable
 B = r"(?:_{2,}|＿{2,}|\[●\]|【\s*】|\[\s*\]|…{3,})"
 CUR = r"人民币|RMB|CNY|USD|US\$|\$|￥|¥"
 UNIT = (
-    r"个工作日|个自然日|工作日|自然日|日|天|年|个月|月|分|份|人|名|次|"
-    r"business days|working days|days?|years?|months?"
+    r"个工作日|个自然日|工作日|自然日|日|天|年|个月|月|个小时|小时|分|份|人|名|次|"
+    r"business days|working days|days?|years?|months?|hours?"
 )
 TOKEN = re.compile(
     rf"(?P<money>(?:{CUR})\s*(?P<m1>{B})(?P<mid>\s*元?\s*[（(]\s*大写\s*[:：]\s*)"
@@ -46,6 +46,10 @@ _UNIT_SUFFIX = {
     "月": "months",
     "months": "months",
     "month": "months",
+    "小时": "hours",
+    "个小时": "hours",
+    "hours": "hours",
+    "hour": "hours",
     "分": "score",
     "份": "copies",
     "人": "people",
@@ -71,12 +75,14 @@ class Registry:
     guesses: list[str] = field(default_factory=list)  # for review, at the blank's line
     counters: dict[str, int] = field(default_factory=dict)  # for names.unique
     fields: dict[str, set[str]] = field(default_factory=dict)  # object -> its field names
+    option: str = ""  # the choice whose option text is being read: names its blanks
 
     def term(self, words: str, clause: str) -> Variable | None:
         """The value a cover page defines for a term (`Governing Law`), if any."""
         var = self.variables.get(names.identifier(words, 5))
         if var is not None:
-            self.used_in.setdefault(var.path[0], set()).add(clause)
+            for name in (var.path[0], *var.inner):
+                self.used_in.setdefault(name, set()).add(clause)
         return var
 
     def describe(self, fallback: str) -> str:
@@ -171,8 +177,10 @@ _KINDS = ("money", "money1", "date", "percent", "int", "ph2", "ph1", "merge", "b
 
 
 def kind_of(m: re.Match[str]) -> str:
-    """Which alternative of TOKEN matched (`lastgroup` would name an inner group)."""
-    return next(k for k in _KINDS if m.group(k) is not None)
+    """Which alternative of TOKEN matched.  The group that closed last is the
+    alternative itself, except for the unit an integer blank looks ahead to."""
+    group = m.lastgroup or ""
+    return "int" if group == "unit" else group
 
 
 def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: str) -> Variable:
@@ -238,6 +246,9 @@ def variable_for(reg: Registry, m: re.Match[str], text: str, clause: str, lang: 
     return reg.add((base,), kind, _describe(before, label, after, m.group(0)), clause)
 
 
+_DURATION = re.compile(
+    r"^\d+\s*(?:years?|months?|weeks?|days?|business days)\b|^\d+\s*(?:年|个月|日|天)"
+)
 _GENERIC = {"name", "date", "address", "company", "title", "signature", "party", "amount"}
 _EN_LABEL = re.compile(r"([A-Za-z][\w '&/-]{0,40}?)\s*:")
 
@@ -281,6 +292,9 @@ def _bracketed(
         or names.topic(before + after)
         or "blank"
     )
+    if reg.option and example:
+        # `Expires [1 year(s)] from …` in a check box: the choice's period
+        base = f"{reg.option}_{'period' if _DURATION.match(words) else 'value'}"
     if kind == "date" and "date" not in base:
         base += "_date"
     var = reg.add(
@@ -298,9 +312,17 @@ def _bracketed(
     return var
 
 
+def choice_name(reg: Registry) -> str:
+    """The name of the choice the check boxes under the current heading offer."""
+    return names.identifier(reg.section, 5) or "choice"
+
+
 def choice(reg: Registry, options: tuple[str, ...], ticked: str | None, clause: str) -> Variable:
-    """The choice a group of check boxes offers, named after its heading."""
-    base = names.identifier(reg.section, 5) or "choice"
+    """The choice a group of check boxes offers, named after its heading (`_choice` when
+    a blank in its options has that name already: `Expires {mnda_term} from …`)."""
+    base = choice_name(reg)
+    if base in reg.taken:
+        base += "_choice"
     name = names.unique(base, reg.taken, counters=reg.counters)
     var = Variable((name,), "choice", reg.describe(reg.section or base))
     var.options, var.default = options, ticked
@@ -309,7 +331,7 @@ def choice(reg: Registry, options: tuple[str, ...], ticked: str | None, clause: 
     return var
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
     """A template-language string literal."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -317,6 +339,8 @@ def _literal(text: str) -> str:
 def jinja_for(var: Variable, m: re.Match[str]) -> str:
     """The template text replacing the match (the 大写 of a money blank via rmb_upper)."""
     name = var.name
+    if var.printed:
+        return var.printed
     group = kind_of(m) if m.re is TOKEN else ""
     if group == "money":
         whole, start = m.group(0), m.start()
@@ -329,5 +353,5 @@ def jinja_for(var: Variable, m: re.Match[str]) -> str:
     filt = {"date": " | date", "percent": " | percent", "money": " | money"}.get(var.kind, "")
     if var.shown and var.kind == "text":
         # The blank form prints the source's placeholder, not a bare blank.
-        filt = f" | default({_literal(var.shown)})"
+        filt = f" | default({literal(var.shown)})"
     return f"{{{{ {name}{filt} }}}}"

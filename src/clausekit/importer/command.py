@@ -13,6 +13,7 @@ from .blanks import TOKEN, Registry
 from .markdown import Inline, body
 from .model import BOLD_OFF, BOLD_ON, Article, Document, Review, Variable
 from .refs import REF, Targets
+from .text import plain
 
 _FIELD_START = re.compile(r"^\W*([^\s:：]{1,20})\s*[:：]")
 
@@ -57,6 +58,10 @@ def import_contract(
         )
     files, reg = _render(doc, tid, pre, file.name, reviews)
     clauses = [k for k in files if k.startswith("clauses/")]
+    # Write first, then report: a reader that stops early (a closed pipe) must not stop
+    # the import half-way or leave a report of files that were never written.
+    if not dry_run:
+        write.write_all(root, files)
     print(f"{shown}: {what}; template {tid} (numbering {doc.numbering}, lang {doc.lang})", file=out)
     print(
         f"  {len(doc.articles)} articles, {len(clauses)} clauses, "
@@ -67,8 +72,6 @@ def import_contract(
     verb = "would write" if dry_run else "wrote"
     for rel in files:
         print(f"  {verb} {rel}", file=out)
-    if not dry_run:
-        write.write_all(root, files)
     for item in sorted(set(reviews), key=lambda r: (r.line, r.message)):
         print(f"{shown}:{item.line}: {item.message}", file=out)
     return 0
@@ -99,6 +102,7 @@ def _render(
         *((f"{prefix}/{a.slug}", a) for a in doc.preamble),
         *((f"{prefix}/{a.slug}", a) for a in doc.articles),
         *(((f"{prefix}/signature", doc.signature),) if doc.signature else ()),
+        *((f"{prefix}/{a.slug}", a) for a in doc.annexes),
     ]
     bodies: dict[str, str] = {}
     for cid, art in ordered:
@@ -117,7 +121,7 @@ def _render(
             owned.setdefault(next(iter(users)), []).append(v)
     for cid, art in ordered:
         own = owned.get(cid, [])
-        title = structure.plain(art.title) or cid.rsplit("/", 1)[-1]
+        title = plain(art.title) or cid.rsplit("/", 1)[-1]
         files[f"clauses/{cid}.md"] = write.clause_file(
             title, doc.lang, write.schemas(own, labels), bodies[cid], note
         )
@@ -134,6 +138,8 @@ def _render(
     }
     if doc.signature:
         meta["signature"] = f"{prefix}/signature"
+    if doc.annexes:
+        meta["annexes"] = [f"{prefix}/{a.slug}" for a in doc.annexes]
     ordered_files = {
         f"templates/{tid}.yaml": write.template_file(meta, note),
         **files,
@@ -164,7 +170,7 @@ def _body(art: Article, inline: Inline, reg: Registry, labels: dict[str, str]) -
                 end = next((k for k, b in enumerate(group) if b.kind != "option"), len(group))
                 parts.append(body(Article(art.title, art.line, "", group[:end]), inline).strip())
             continue
-        text = structure.plain(block.text)
+        text = plain(block.text)
         bold_only = block.text.startswith(BOLD_ON) and block.text.endswith(BOLD_OFF)
         party = _party_header(text, bold_only) if block.kind == "para" else None
         field = _FIELD_START.match(text)

@@ -24,7 +24,8 @@ from .model import (
     Variable,
 )
 from .refs import REF, Targets
-from .structure import box, plain
+from .structure import box
+from .text import plain
 
 # Markdown syntax anywhere in a line (emphasis, links, HTML, code, tables, math,
 # sub/superscript, citations) and at the start of one (headings, quotes, lists).
@@ -64,6 +65,7 @@ class Inline:
     clause: str
     lang: str
     reviews: list[Review] = field(default_factory=list)
+    used: list[Variable] = field(default_factory=list)  # the blanks' variables, in order
 
     def render(self, text: str, line: int) -> str:
         for label in _LABEL.finditer(text):
@@ -115,6 +117,7 @@ class Inline:
                 self.targets.used_anchors.add(target.ref)
             return f"{{{{ ref('{target.ref}') }}}}"
         var = blanks.variable_for(self.registry, m, text, self.clause, self.lang)
+        self.used.append(var)
         self.reviews.extend(Review(line, guess) for guess in self.registry.guesses)
         self.registry.guesses.clear()
         return blanks.jinja_for(var, m)
@@ -174,21 +177,55 @@ def _options(blocks: list[Block], start: int) -> list[Block]:
 
 def _choice(group: list[Block], inline: Inline) -> str:
     """A group of check boxes: one choice whose options are the boxes' texts; the ticked
-    one is its default."""
-    options = tuple(plain(b.text) for b in group)
-    ticked = next((o for o, b in zip(options, group, strict=True) if b.checked), None)
-    var: Variable = blanks.choice(inline.registry, options, ticked, inline.clause)
+    one is its default.  A blank inside an option is a value of its own, named in the
+    option's text (`Expires {mnda_term_period} from …`) and printed when it is chosen."""
+    reg = inline.registry
+    reg.option = blanks.choice_name(reg)
+    note, reg.note = reg.note, ""  # the help text describes the choice, not its blanks
+    options: list[str] = []
+    shown: list[str] = []  # each option as the document prints it
+    inner: list[str] = []
     for b in group:
-        if blanks.TOKEN.search(plain(b.text)):
-            inline.reviews.append(
-                Review(b.line, f"the blank in option '{plain(b.text)[:50]}' is kept in its text")
-            )
+        inline.used.clear()
+        shown.append(inline.render(b.text, b.line).replace("\\\n", " "))
+        options.append(_option_text(plain(b.text), inline.used))
+        inner += [v.path[0] for v in inline.used]
+        inline.reviews += [
+            Review(b.line, f"the blank in option '{plain(b.text)[:50]}' is '{v.name}'")
+            for v in inline.used
+        ]
+    reg.option, reg.note = "", note
+    ticked = next((o for o, b in zip(options, group, strict=True) if b.checked), None)
+    var: Variable = blanks.choice(reg, tuple(options), ticked, inline.clause)
     inline.reviews.append(
         Review(
             group[0].line, f"check boxes became the choice '{var.name}' ({len(options)} options)"
         )
     )
-    return f"{{{{ {var.name} }}}}"
+    if not inner:
+        return f"{{{{ {var.name} }}}}"
+    # Each option prints its own blanks; not chosen yet (a draft, a blank form), every
+    # option with its box, its blanks as the source wrote them.
+    branches = "".join(
+        f"{{% {'if' if i == 0 else 'elif'} {var.name} == {blanks.literal(o)} %}}{text}"
+        for i, (o, text) in enumerate(zip(options, shown, strict=True))
+    )
+    boxes = " ".join(f"☐ {text}" for text in shown)
+    var.printed = f"{branches}{{% else %}}{boxes}{{% endif %}}"
+    var.inner = tuple(dict.fromkeys(inner))
+    return var.printed
+
+
+def _option_text(text: str, used: list[Variable]) -> str:
+    """An option's text with each blank replaced by the name of its value in braces."""
+    found = list(blanks.TOKEN.finditer(text))
+    if len(found) != len(used):
+        return text  # a blank was read as something else (a reference): keep the words
+    out, pos = [], 0
+    for m, var in zip(found, used, strict=True):
+        out += [text[pos : m.start()], f"{{{var.name}}}"]
+        pos = m.end()
+    return "".join([*out, text[pos:]])
 
 
 def _cell(text: str, label: str, line: int, inline: Inline) -> str:

@@ -63,6 +63,7 @@ class Document:
     preamble: list[Article]
     articles: list[Article]
     signature: Article | None
+    annexes: list[Article] = field(default_factory=list)  # after the signature
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ class Variable:
     default: str | None = None  # an example value the source gave (`[California]`)
     options: tuple[str, ...] = ()  # a choice's options, from a group of check boxes
     shown: str | None = None  # what the blank form prints (the source's placeholder)
+    # A choice whose options hold blanks: the template text printing it, and the
+    # names of those blanks (a clause printing the choice uses them too).
+    printed: str = ""
+    inner: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import re
 
-from . import names
+from . import names, parts
 from .blanks import TOKEN
 from .model import (
     BOLD_OFF,
     BOLD_ON,
     BREAK,
-    LABEL_OFF,
     LABEL_ON,
-    LINK_MID,
-    LINK_OFF,
-    LINK_ON,
-    TERM_OFF,
-    TERM_ON,
     Article,
     Block,
     Document,
@@ -30,6 +24,7 @@ from .model import (
     Review,
 )
 from .numbers import NumberMatch, detect_style, level_in, match_number, word_style
+from .text import is_zh, plain
 
 _STARTERS = (
     "本协议",
@@ -52,26 +47,10 @@ _STARTERS = (
     "经",
     "当事人",
 )
-SIGNATURE = re.compile(
-    r"^[\s(（]*以下无正文|^IN WITNESS|^签署页|^签字页|^(甲方|乙方)\s*[（(]?\s*(盖章|签章|签字)"
-    r"|^Signed\b|^SIGNED\b|^Signature",
-)
 DEFINITION = re.compile(
     r"^[“\"‘'「『][^“”\"「」]{1,80}[”\"’'」』]\s*"
     r"(?:(?:means|shall mean|has the meaning|includes|refers to)\b|：?(?:是指|系指|指))",
 )
-_PLAIN = str.maketrans("", "", BOLD_ON + BOLD_OFF + LINK_ON + LINK_OFF + TERM_ON + TERM_OFF)
-_MARKS = re.compile(f"{LABEL_ON}[^{LABEL_OFF}]*{LABEL_OFF}|{LINK_MID}[^{LINK_OFF}]*")
-
-
-def plain(text: str) -> str:
-    """The text as read: no emphasis, link targets or help texts."""
-    return _MARKS.sub("", text).translate(_PLAIN).replace(BREAK, " ").strip()
-
-
-def is_zh(text: str) -> bool:
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return cjk * 5 > len(text.replace(" ", "")) * 1 and cjk > 0
 
 
 def _short(text: str, zh: bool) -> bool:
@@ -291,9 +270,13 @@ def build(
         whole.title = title or ("正文" if zh else "Text")
         whole.line = paras[0].line if paras else 1
         b.articles, b.preamble = [whole], Article("", 0, "")
-    signature = _signature(b.articles[-1], zh) if b.articles else None
-    preamble = _preamble(b.preamble, zh)
-    _slugs(b.articles)
+    signature = parts.signature(b.articles[-1], zh) if b.articles else None
+    last = signature or (b.articles[-1] if b.articles else None)
+    annexes = parts.annexes(last, signature is not None) if last else []
+    preamble = parts.preamble(b.preamble, zh)
+    taken: set[str] = set()
+    _slugs(b.articles, taken)
+    _slugs(annexes, taken, "annex")
     return Document(
         title or ("合同" if zh else "Agreement"),
         doc_lang,
@@ -301,6 +284,7 @@ def build(
         preamble,
         b.articles,
         signature,
+        annexes,
     )
 
 
@@ -329,49 +313,17 @@ def _heading_articles(paras: list[Para]) -> list[Para]:
     if not top:
         return []
     found = [p for p in paras if p.heading == top[0] and p.list_level is None]
+    # Chinese articles without numbers are most often printed `第一条` (a stylesheet's
+    # counter, as Markdown contract sites number them).
+    numtext = "第%1条" if is_zh(" ".join(plain(p.text) for p in found)) else "%1."
     for p in found:
-        p.list_level, p.ordered, p.numtext = 0, True, "%1."
+        p.list_level, p.ordered, p.numtext = 0, True, numtext
     return found
 
 
-def _signature(last: Article, zh: bool) -> Article | None:
-    for i, block in enumerate(last.blocks):
-        if block.kind in ("para", "table") and (
-            SIGNATURE.search(plain(block.text))
-            or (block.cells and any(SIGNATURE.search(plain(c)) for row in block.cells for c in row))
-        ):
-            sig = Article(
-                "签署页" if zh else "Signatures",
-                block.line,
-                "",
-                last.blocks[i:],
-                "signature",
-            )
-            last.blocks = last.blocks[:i]
-            return sig
-    return None
-
-
-def _preamble(pre: Article, zh: bool) -> list[Article]:
-    """The text before the first article: one preamble, then (from the first table on,
-    a cover page's terms) one cover-terms clause."""
-    at = next((i for i, b in enumerate(pre.blocks) if b.kind == "table"), len(pre.blocks))
-    out: list[Article] = []
-    head, terms = pre.blocks[:at], pre.blocks[at:]
-    if head:
-        out.append(Article("首部" if zh else "Preamble", head[0].line, "", head, "preamble"))
-    if terms:
-        signs = any(SIGNATURE.search(plain(c)) for b in terms for row in b.cells or [] for c in row)
-        title = ("签署栏" if zh else "Cover Page Signatures") if signs else None
-        title = title or ("基本条款" if zh else "Cover Terms")
-        slug = "cover-signatures" if signs else "cover-terms"
-        out.append(Article(title, terms[0].line, "", terms, slug))
-    return out
-
-
-def _slugs(articles: list[Article]) -> None:
-    taken = {"preamble", "cover-terms", "cover-signatures", "signature"}
+def _slugs(articles: list[Article], taken: set[str], fallback: str = "article") -> None:
+    taken |= {"preamble", "cover-terms", "cover-signatures", "signature"}
     counters: dict[str, int] = {}
     for i, art in enumerate(articles, 1):
-        base = names.slug(art.title) or f"article-{i}"
+        base = names.slug(art.title) or f"{fallback}-{i}"
         art.slug = names.unique(base, taken, "-", counters)

@@ -29,7 +29,11 @@ _SPAN = re.compile(r"<span\b[^>]*>(.*?)</span\s*>", re.I | re.S)
 _BR = re.compile(r"<br\s*/?>", re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+_RULE = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}")
 _CHECK = re.compile(r"^\[([ xX])\]\s+")
+# `<u>　　　　</u>`: underlined spaces are a line to write on, a blank.
+_UNDERLINED = re.compile(r"<u>(.*?)</u\s*>", re.I | re.S)
+_SPACES = re.compile(r"[ \u3000\u00a0]{2,}|[\u3000\u00a0]")
 
 
 def read_txt(text: str) -> list[Para]:
@@ -55,6 +59,9 @@ def _html(text: str, line: int, reviews: list[Review]) -> str:
         while _SPAN.search(text):  # spans may nest
             text = _SPAN.sub(_span, text)
     text = _BR.sub(BREAK, text)
+    if _UNDERLINED.search(text):
+        text = _UNDERLINED.sub(lambda m: _SPACES.sub("____", m.group(1)), text)
+        reviews.append(Review(line, "underlined spaces (<u>　</u>) are a blank"))
     tags = sorted({m.group(0) for m in _TAG.finditer(text)})
     if tags:
         reviews.append(Review(line, f"HTML markup dropped: {', '.join(tags)[:80]}"))
@@ -122,6 +129,9 @@ def read_md(text: str, reviews: list[Review] | None = None) -> list[Para]:
                 row = re.sub(r"^\||(?<!\\)\|$", "", stripped)  # one outer pipe each side
                 cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)]
                 table.append([_inline(c, n, reviews) for c in cells])
+            continue
+        if buf_para is None and _RULE.fullmatch(stripped):
+            flush()  # a thematic break separates parts; the numbering style does that
             continue
         heading = _HEADING.match(line)
         item = _ITEM.match(line)

@@ -133,16 +133,44 @@ def agreement_file(template: str, title: str) -> str:
 
 
 def write_all(root: Path, files: dict[str, str]) -> None:
-    """Write every file, or none when one of them exists already."""
-    taken = [rel for rel in files if (root / rel).exists()]
+    """Write every file, or none when one of them exists already.  Each folder is
+    listed once and made once, and files are created exclusively: stat-ing, making
+    folders and opening text files one by one took half of a 10,000-article import."""
+    folders: dict[Path, list[str]] = {}
+    for rel in files:
+        path = root / rel
+        folders.setdefault(path.parent, []).append(rel)
+    taken: list[str] = []
+    for folder, rels in folders.items():
+        if folder.is_dir():
+            present = set(os.listdir(folder))
+            taken += [rel for rel in rels if rel.rsplit("/", 1)[-1] in present]
+        elif folder.exists():
+            taken.append(rels[0])
     if taken:
         more = f" (and {len(taken) - 1} more)" if len(taken) > 1 else ""
         raise ImportConflict(
             f"{taken[0]} already exists{more}; nothing written "
             "(choose another --template or --prefix)"
         )
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
     for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        _create(root / rel, rel, text.encode("utf-8"))
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _create(path: Path, rel: str, data: bytes) -> None:
+    """A new file holding `data`; one that appeared meanwhile is a conflict."""
+    try:
+        fd = os.open(path, _CREATE, 0o666)
+    except FileExistsError as exc:
+        raise ImportConflict(f"{rel} already exists; stopped writing") from exc
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)

@@ -70,13 +70,15 @@ def language_view(lib: Library, template: Template, lang: str) -> Template:
         preamble=entries(data.get("preamble")),
         body=entries(data.get("body")),
         signature=clause(data.get("signature")),
+        annexes=entries(data.get("annexes")),
         numbering=numbering.get(lang) if isinstance(numbering, dict) else numbering,
     )
     for key in ("languages", "layout", "prevails"):
         data.pop(key, None)
     if data["numbering"] is None:
         data.pop("numbering")
-    if data["signature"] is None:
-        data.pop("signature")
+    for key in ("signature", "annexes"):
+        if data[key] is None:
+            data.pop(key)
     doc = template.doc.with_value(data)
     return Template(template.id, template.source, doc, template.default_lang)

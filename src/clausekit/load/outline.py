@@ -1,4 +1,5 @@
-"""A template's outline: its `preamble`, `body` and `signature` as typed entries.
+"""A template's outline: its `preamble`, `body`, `signature` and `annexes` as typed
+entries.
 
 Each entry remembers where in the template file it was written (`path`), so a
 problem about it points at the right line.  The outline is what the template
@@ -30,6 +31,7 @@ class Outline:
     preamble: tuple[Entry, ...]
     body: tuple[Entry, ...]
     signature: Entry | None
+    annexes: tuple[Entry, ...] = ()  # unnumbered, after the signature (exhibits, 附件)
 
     def clause_entries(self) -> Iterator[Entry]:
         """Every clause entry, in document order."""
@@ -37,6 +39,7 @@ class Outline:
         yield from (e for e in all_entries(self.body) if e.clause)
         if self.signature:
             yield self.signature
+        yield from self.annexes
 
     def conditional(self) -> Iterator[Entry]:
         """Every body entry with a `when`."""
@@ -60,7 +63,13 @@ def read_outline(data: dict[str, Any], lang: str | None = None) -> Outline:
     )
     body = tuple(_entries(data.get("body"), ("body",), lang))
     sig = data.get("signature")
-    return Outline(pre, body, Entry(("signature",), clause=sig) if isinstance(sig, str) else None)
+    annexes = tuple(
+        Entry(("annexes", i), clause=c)
+        for i, c in enumerate(data.get("annexes") or [])
+        if isinstance(c, str)
+    )
+    signature = Entry(("signature",), clause=sig) if isinstance(sig, str) else None
+    return Outline(pre, body, signature, annexes)
 
 
 def _entries(items: Any, base: JsonPath, lang: str | None) -> Iterator[Entry]:
