@@ -6,8 +6,9 @@ Three cases, each on its own line with its ratio to the floor of the same run:
 
 * edit loop: `clausekit build AGREEMENT` after one value of the agreement was
   edited, the library unchanged since the last build (what a lawyer does all day).
-  Relies on the user cache: the schema files' meta-schema check and the template's
-  and clauses' check results, kept by the digest of the files they come from;
+  Relies on the user cache: the schema files' meta-schema check, the template's
+  and clauses' check results and their compiled bodies, kept by the digest of the
+  files they come from, and pandoc's version, kept by its binary;
 * cold: no cache at all (`CLAUSEKIT_CACHE_DIR=off`), as on a fresh CI runner;
 * identical re-run: the same build again, which renders the document kept by the
   earlier one (relies on the cache).

@@ -227,3 +227,33 @@ def test_only_the_documents_written_last_are_kept(tmp_path: Path) -> None:
         True,
         True,
     ]
+
+
+def test_a_named_build_reads_no_other_agreement(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clausekit.load import library
+    from conftest import cli
+
+    monkeypatch.setenv("CLAUSEKIT_CACHE_DIR", "off")
+    read: list[str] = []
+    real = library._load_yaml_file
+
+    def counted(reader: object, path: Path, folder: str) -> None:
+        read.append(path.relative_to(lib).as_posix())
+        real(reader, path, folder)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library, "_load_yaml_file", counted)
+    result = cli("-C", lib, "build", AID, "--to", "md", "-o", tmp_path / "a")
+    assert result.code == 0, result.err
+    assert [p for p in read if p.startswith("agreements/")] == [f"agreements/{AID}.yaml"]
+    assert any(p.startswith("templates/") for p in read)
+    # The same text as a build that reads them all (no agreement named: every one).
+    read.clear()
+    assert cli("-C", lib, "build", "--to", "md", "-o", tmp_path / "b").code == 0
+    assert len([p for p in read if p.startswith("agreements/")]) > 1
+    one = (tmp_path / "a" / f"{AID}.md").read_bytes()
+    assert one == (tmp_path / "b" / f"{AID}.md").read_bytes()
+    # A name that is not plainly an agreement goes to the full library, which says so.
+    missing = cli("-C", lib, "build", "mutual-nda/nope", "--to", "md", "-o", tmp_path / "c")
+    assert missing.code == 2 and "no agreement 'mutual-nda/nope'" in missing.err

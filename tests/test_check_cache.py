@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -118,11 +120,21 @@ def test_a_schema_file_is_checked_against_the_meta_schema_once_per_text(
 ) -> None:
     folder = with_schema_folder(tmp_path / "lib")
     results = ResultCache(cache_dir / "r.json", "s")
+    calls: list[object] = []
+    check = Draft202012Validator.iter_errors
+    monkeypatch.setattr(
+        Draft202012Validator, "iter_errors", lambda *a, **k: calls.append(a) or check(*a, **k)
+    )
+    # The texts clausekit ships are valid as they are: not checked, nothing kept.
+    assert set(file_validators(folder, results)) == {"clause", "template", "agreement"}
+    assert calls == [] and results.new_entries() == {}
+    monkeypatch.undo()
+    for path in folder.glob("*.schema.json"):  # a library's own text, the same schema
+        path.write_text(path.read_text("utf-8") + "\n", "utf-8")
     assert set(file_validators(folder, results)) == {"clause", "template", "agreement"}
     kept = results.new_entries()
     assert len(kept) == 3 and all(rows == [] for rows in kept.values())
     # Found valid before: not checked again (the meta-schema is not consulted).
-    calls: list[object] = []
     monkeypatch.setattr(
         Draft202012Validator, "iter_errors", lambda *a, **k: calls.append(a) or iter(())
     )
@@ -154,3 +166,36 @@ def test_a_damaged_entry_is_a_miss_and_the_problem_is_found_afresh(
     again = cli("-C", lib, "check")
     assert (again.code, again.out) == (fresh.code, fresh.out)
     assert "Traceback" not in again.err
+
+
+def test_compiled_bodies_are_kept_and_a_damaged_one_is_compiled_afresh(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = make_library(tmp_path / "lib")
+    first = cli("-C", lib, "assemble", "base/ok")
+    assert first.code == 0
+    kept = sorted((cache_dir / "code").glob("*.code"))
+    assert kept, "a build keeps its clauses' compiled code"
+    # The next run compiles nothing: every body is found.
+    from jinja2.sandbox import SandboxedEnvironment
+
+    compiled: list[object] = []
+    real = SandboxedEnvironment.compile
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        if str(kwargs.get("filename", "")).startswith("clauses/"):
+            compiled.append(kwargs["filename"])  # a clause body, not an expression
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(SandboxedEnvironment, "compile", counted)
+    assert cli("-C", lib, "assemble", "base/ok").out == first.out
+    assert compiled == []
+    # A damaged or foreign file is a miss: compiled afresh, the same text printed.
+    kept[0].write_bytes(b"\x00not code")
+    kept[-1].write_bytes(marshal.dumps(("not", "code")))
+    assert cli("-C", lib, "assemble", "base/ok").out == first.out
+    assert len(compiled) == (1 if len(kept) == 1 else 2)
+    # Another body (an edit) is another key.
+    fee = lib / "clauses" / "base" / "fee.md"
+    fee.write_text(fee.read_text("utf-8") + "\nAdded sentence.\n", "utf-8")
+    assert "Added sentence." in cli("-C", lib, "assemble", "base/ok").out

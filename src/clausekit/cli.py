@@ -57,10 +57,34 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def _library(args: argparse.Namespace) -> Library:
-    from clausekit.load import load_library
+    from clausekit.load import load_library, read_agreements
 
-    # `check` reads agreements itself, in parallel; other commands need them now.
-    return load_library(_root(args), agreements=args.command != "check")
+    root = _root(args)
+    named = _named_agreements(root, args)
+    if named is None:
+        # `check` reads agreements itself, in parallel; other commands need them now.
+        return load_library(root, agreements=args.command != "check")
+    from clausekit.ids import id_for
+
+    lib = load_library(root, agreements=False)  # listed (links confined), not read
+    folder = root / "agreements"
+    return read_agreements(
+        lib, [p for p in lib.agreement_files if id_for(p, folder, ".yaml") in named]
+    )
+
+
+def _named_agreements(root: Path, args: argparse.Namespace) -> set[str] | None:
+    """The ids `build AGREEMENT…` names, when it builds those alone: the other
+    agreements are not read.  None when an argument is not plainly an agreement
+    (the full library resolves it, or says why not)."""
+    if args.command != "build" or not args.agreements or args.blank:
+        return None
+    if args.shard is not None or args.changed_since is not None:
+        return None
+    from clausekit.publish.quick import agreement_id
+
+    ids = {agreement_id(root, arg) for arg in args.agreements}
+    return None if None in ids else {i for i in ids if i is not None}
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

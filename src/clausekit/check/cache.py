@@ -23,6 +23,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from clausekit import __version__
@@ -55,17 +56,17 @@ def library_folder(root: Path) -> str:
     return digest(str(root.resolve()))[:32]
 
 
-def write_cache_file(file: Path, text: str) -> None:
+def write_cache_file(file: Path, text: str | bytes) -> None:
     """Write `file` whole or not at all (a temporary file, then renamed); a folder
     that cannot take it only costs time on the next run."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=file.suffix)
     except OSError:
         return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, file)
     finally:
         if os.path.exists(tmp):
@@ -81,11 +82,19 @@ def salt(schema_folder: Path, settings: str) -> str:
         # in place of a file, even with the same bytes, must be checked again.
         where = os.path.realpath(path)
         parts.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{where}")
-    # A development install changes its code without changing its version.
+    return digest(*parts, *_code_stamp())
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> tuple[str, ...]:
+    """clausekit's modules, each with its size and time: a development install changes
+    its code without changing its version.  Listed once per process (a build asks for
+    the salt of several caches), as the code that runs is the code imported."""
+    found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         stat = path.stat()
-        parts.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return digest(*parts)
+        found.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return tuple(found)
 
 
 def installed_versions() -> list[str]:

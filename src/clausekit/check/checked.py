@@ -21,13 +21,16 @@ from clausekit.check import schemas
 from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression, analyse_tree
 from clausekit.check.cache import ResultCache, digest
 from clausekit.check.clauses import clause_problems
+from clausekit.check.codecache import kept_code
 from clausekit.check.compose import Declaration, composed_schema, declarations
 from clausekit.check.deviations import deviation_problems
+from clausekit.check.formats import FILE_FORMATS
 from clausekit.check.requirements import Conditional, clause_conditions, conditionals
 from clausekit.check.scope import TemplateScope
 from clausekit.check.templates import template_problems
 from clausekit.check.translations import bilingual_problems, translation_problems
 from clausekit.check.values import Values, agreement_values, trusted_values
+from clausekit.check.verdict import verdict
 from clausekit.errors import Problem
 from clausekit.language.headings import Heading, find_headings
 from clausekit.language.sandbox import environment
@@ -54,6 +57,7 @@ class Checked:
         self._clause_problems: dict[str, tuple[Problem, ...]] = {}
         self._scopes: dict[str, TemplateScope] = {}
         self._validators: dict[str, Draft202012Validator] = {}
+        self._schema_files: dict[str, dict[str, Any]] = {}
         self._views: dict[str, Checked] = {}
         self._code: dict[str, CodeType] = {}
         self._trees: dict[str, JinjaNodes.Template] = {}  # parsed, not compiled yet
@@ -108,7 +112,14 @@ class Checked:
             if name not in self._code:
                 path = clause.source.path
                 source = (self._trees.pop(name, None) if name == clause.id else None) or clause.body
-                self._code[name] = env.compile(source, name=path, filename=path)
+                folder = self.results.file.parent / "code" if self.results.file else None
+                self._code[name] = kept_code(
+                    folder,
+                    self.results.salt,
+                    path,
+                    clause.body,
+                    lambda: env.compile(source, name=path, filename=path),
+                )
             code, globals_ = self._code[name], env.make_globals(None)
             self._bodies[key] = env.template_class.from_code(env, code, globals_, None)
         return self._bodies[key]
@@ -141,6 +152,22 @@ class Checked:
                     self.results.put_rows(key, [list(h) for h in found])
                 self._headings[name] = found
         return self._headings[name]
+
+    def file_schema(self, name: str) -> dict[str, Any]:
+        """A schema file's contents (`agreement`, …), without building validators."""
+        if not self._schema_files:
+            folder = schemas.schema_folder(self.lib.root)
+            self._schema_files = schemas.read_schemas(folder, self.results)
+        return self._schema_files[name]
+
+    def file_valid(self, name: str, instance: Any) -> bool:
+        """Whether `instance` is surely valid under `schema/<name>.schema.json`, decided
+        without jsonschema when the schema allows (`check.verdict`); False sends it to
+        `file_validator`, whose messages are reported."""
+        self.file_schema(name)
+        files = self._schema_files
+        found = verdict(files[name], instance, FILE_FORMATS, schemas.documents(files))
+        return found is True
 
     def file_validator(self, name: str) -> Draft202012Validator:
         if not self._validators:
@@ -238,13 +265,13 @@ class Checked:
         key = self.agreement_key(agreement)
         if scope and scope.usable and key and self.results.get(key) == ():
             return trusted_values(scope, agreement), []  # checked clean in an earlier run
-        file = self.file_validator("agreement")
         if scope is not None and scope.usable:  # the file and its values at once
-            values, found = agreement_values(scope, agreement, cast(dict[str, Any], file.schema))
+            values, found = agreement_values(scope, agreement, self.file_schema("agreement"))
             if values is None or not agreement.deviations:
                 return values, found
             more = list(deviation_problems(self.lib, scope.template, agreement))
             return (None if more else values), [*found, *more]
+        file = self.file_validator("agreement")
         src, doc = agreement.source, agreement.doc
         found = list(schemas.problems(file, doc.value, src, doc))
         if found:

@@ -37,6 +37,8 @@ def clause_problems(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
 
 
 def front_matter_schema(ctx: CheckContext, clause: Clause) -> Iterator[Problem]:
+    if ctx.file_valid("clause", clause.meta.value):
+        return
     validator = ctx.file_validator("clause")
     yield from schemas.problems(validator, clause.meta.value, clause.source, clause.meta)
 

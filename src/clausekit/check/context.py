@@ -7,7 +7,7 @@ analysis, its problems, the file schemas) without importing `Checked`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from clausekit.check.analysis import Analysis
 from clausekit.errors import Problem
@@ -27,6 +27,11 @@ class CheckContext(Protocol):
 
     def clause_problems(self, clause: Clause) -> tuple[Problem, ...]:
         """Every problem of the clause file itself (load problems included)."""
+        ...
+
+    def file_valid(self, name: str, instance: Any) -> bool:
+        """Whether `instance` is surely valid under `schema/<name>.schema.json`, found
+        without building a validator (False: ask `file_validator`)."""
         ...
 
     def file_validator(self, name: str) -> Draft202012Validator:

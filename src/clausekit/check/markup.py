@@ -14,14 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from clausekit.errors import Problem
 from clausekit.language.marks import LETTER_MARK
 from clausekit.language.typography import drop_notes
 from clausekit.load.model import Clause
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}", re.S)
 _RAW_INLINE = re.compile(r"(`+)[^`]+?\1\{=[^}\s]*\}")
@@ -32,6 +34,8 @@ CODE = "markup"
 
 @cache
 def _md() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # only for a clause with markup to look at
+
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     # markdown-it leaves `javascript:` links as text; Pandoc does not: see them all.
     # Targets as written: no `javascript:` filtering, no percent-encoding.

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from clausekit.check import schemas
 from clausekit.check.compose import Declaration, file_schema, variables_schema
+from clausekit.check.formats import FORMAT_CHECKS
 from clausekit.check.requirements import Conditional, relax
+from clausekit.check.verdict import verdict
 from clausekit.errors import Problem
 from clausekit.language.sandbox import environment
 from clausekit.load.model import Template
@@ -42,6 +44,7 @@ class TemplateScope:
     holidays: frozenset[date] = frozenset()  # what `workdays` skips besides weekends
     schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
     _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
+    _file_schemas: dict[bool, dict[str, Any]] = field(default_factory=dict)
     _compiled: dict[str, Compiled] = field(default_factory=dict)
 
     @property
@@ -75,10 +78,21 @@ class TemplateScope:
         `template` id is this template's, so no `$ref` is looked up.  Drafts may
         leave required values unset: their validator drops `required` there."""
         if draft not in self._validators:
-            variables = schemas.without_required(self.schema) if draft else self.schema
-            schema = file_schema(base, self.template.id, variables)
-            self._validators[draft] = schemas.validator_for(schema)
+            self._validators[draft] = schemas.validator_for(self.file_schema(draft, base))
         return self._validators[draft]
+
+    def file_schema(self, draft: bool, base: Mapping[str, Any]) -> dict[str, Any]:
+        """The schema `validator` checks an agreement file with."""
+        if draft not in self._file_schemas:
+            variables = schemas.without_required(self.schema) if draft else self.schema
+            self._file_schemas[draft] = file_schema(base, self.template.id, variables)
+        return self._file_schemas[draft]
+
+    def valid(self, draft: bool, base: Mapping[str, Any], whole: Any) -> bool:
+        """Whether an agreement file is surely valid, decided without jsonschema when
+        its schema allows (`check.verdict`); False sends it to the validator."""
+        schema = self.file_schema(draft, base)
+        return verdict(schema, whole, FORMAT_CHECKS) is True
 
     def expression(self, expr: str) -> Compiled:
         """`expr` compiled once, strict, with the filters of the template's language."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -13,6 +12,8 @@ def close(name: str, candidates: Iterable[str]) -> str | None:
     alike: they must be closer than names to count.
     """
     cutoff = 0.8 if "/" in name else 0.6
+    import difflib  # only when a name is misspelt
+
     found = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=cutoff)
     return found[0] if found else None
 

@@ -32,9 +32,9 @@ ANCHOR_IN_BODY = re.compile(r"\{#([a-z0-9][a-z0-9-]*)\}")
 
 
 def template_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
-    validator = ctx.file_validator("template")
     found = list(reserved_characters(template.source))
-    if not found:
+    if not found and not ctx.file_valid("template", template.doc.value):
+        validator = ctx.file_validator("template")
         found = list(schemas.problems(validator, template.doc.value, template.source, template.doc))
     if found:
         yield from found

@@ -154,10 +154,15 @@ def _at(clause: Clause, path: tuple[str, ...], code: str, message: str) -> Probl
 
 
 def bilingual_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
-    if not is_bilingual(template) or not ctx.file_validator("template").is_valid(template.data):
+    if not is_bilingual(template) or not _schema_valid(ctx, template):
         return  # a template that breaks its schema gets only its schema problems
     for rule in (_keys, _missing_translations, _second_text):
         yield from rule(ctx, template)
+
+
+def _schema_valid(ctx: CheckContext, template: Template) -> bool:
+    data = template.data
+    return ctx.file_valid("template", data) or ctx.file_validator("template").is_valid(data)
 
 
 def _keys(ctx: CheckContext, template: Template) -> Iterator[Problem]:

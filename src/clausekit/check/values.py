@@ -44,7 +44,8 @@ def agreement_values(
     if draft and isinstance(whole, dict) and isinstance(whole.get("variables"), dict):
         whole = {**whole, "variables": given}  # a draft's null is a value not set yet
     found = list(reserved_characters(src))
-    found = found or list(schemas.problems(scope.validator(draft, base), whole, src, doc))
+    if not found and not scope.valid(draft, base, whole):  # jsonschema says why
+        found = list(schemas.problems(scope.validator(draft, base), whole, src, doc))
     if found:
         return None, found
     values = Values(_context(scope, given), lenient=draft)

@@ -29,8 +29,15 @@ def _md() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+# A line that could make a heading: an ATX opening, or a setext underline.  CommonMark
+# has no other kind, so a text without one has none, and needs no parse.
+MAYBE_HEADING = re.compile(r"^ {0,3}(?:#|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+
+
 def find_headings(text: str) -> tuple[Heading, ...]:
     """Top-level headings of a Markdown text (not those in lists or code)."""
+    if MAYBE_HEADING.search(text) is None:
+        return ()
     return tuple(
         (tok.map[0], tok.map[1], int(tok.tag[1]))
         for tok in _md().parse(text)

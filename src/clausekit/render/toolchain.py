@@ -2,19 +2,23 @@
 
 A locked agreement rebuilds byte for byte only with the same toolchain, so the build
 manifest and `clausekit lock` record it, and a build with another one says so. The
-versions come from the installed packages' metadata and from pandoc itself (the
-pypandoc-binary wheel's version is pypandoc's, not pandoc's).
+versions come from the installed packages' `*.dist-info` folders and from pandoc
+itself (the pypandoc-binary wheel's version is pypandoc's, not pandoc's).  Asking
+pandoc costs a process start on every build, so its answer is kept in the user cache
+under the binary's path, size, times and inode: another binary is asked again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import resources
 
 from clausekit import __version__
+from clausekit.check.cache import cache_folder, installed_versions, write_cache_file
 from clausekit.errors import ToolMissing
 from clausekit.render.pandoc import pandoc_env, pandoc_path
 
@@ -49,6 +53,29 @@ def current_toolchain() -> Toolchain:
 
 
 def _pandoc_version() -> str:
+    """Pandoc's version, kept by the binary it comes from (see above)."""
+    binary = pandoc_path()
+    folder = cache_folder()
+    try:
+        stat = binary.stat()
+    except OSError:
+        folder = None  # pandoc itself says what is wrong
+    if folder is None:
+        return _ask_pandoc()
+    key = f"{binary}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
+    file = folder / "pandoc-version.json"
+    try:
+        kept = json.loads(file.read_text(encoding="utf-8"))
+        if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept["version"], str):
+            return kept["version"]
+    except (OSError, ValueError, KeyError):
+        pass  # absent or damaged: asked again, then replaced
+    version = _ask_pandoc()
+    write_cache_file(file, json.dumps({"key": key, "version": version}))
+    return version
+
+
+def _ask_pandoc() -> str:
     try:
         out = subprocess.run(
             [str(pandoc_path()), "--version"],
@@ -67,6 +94,14 @@ def _pandoc_version() -> str:
 
 
 def _package_version(name: str) -> str:
+    """The version in the name of the distribution's `*.dist-info` folder (`typst-0.15.2`),
+    read without importing a metadata reader."""
+    prefix = f"{name}-"
+    for folder in installed_versions():
+        if folder.lower().startswith(prefix) and folder.endswith(".dist-info"):
+            return folder[len(prefix) : -len(".dist-info")]
+    from importlib import metadata  # installed elsewhere: ask the metadata reader
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -34,17 +34,19 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from clausekit.assemble.numbering import STYLES
 from clausekit.errors import BuildError
 from clausekit.language.marks import PIECE_CLOSE, PIECE_OPEN
-from clausekit.render.bilingual_word import BilingualWord, bilingual_layout
 from clausekit.render.docx import link_headings, reference_docx, rewrite_members, set_lines
 from clausekit.render.fonts import lang_key
 from clausekit.render.page import page_style, twips
 from clausekit.render.pandoc import creation_time, run_pandoc
 from clausekit.render.signature import hold_signature, mark_signature
+
+if TYPE_CHECKING:
+    from clausekit.render.bilingual_word import BilingualWord
 
 # The markers of `clausekit.assemble.document._Doc.word` (a bilingual document's
 # bookmarks carry their text's language: `_RefCkEn5`).
@@ -204,6 +206,8 @@ def render_word_native(doc: WordDocument, what: str = "document") -> bytes:
     text = with_properties(doc.word_markdown or doc.markdown, properties(doc))
     layout = None
     if doc.layout:
+        from clausekit.render.bilingual_word import bilingual_layout  # two texts only
+
         text, layout = bilingual_layout(text, doc.layout, doc.languages, doc.numberings, doc.lang)
     else:
         text = mark_signature(text, doc.word_sections)

@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import io
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clausekit.errors import ClausekitError, Problem, ProblemsFound
 from clausekit.load import load_library
 from clausekit.load.model import Library
+
+if TYPE_CHECKING:
+    from tarfile import FilterError
 
 # What a library is made of; anything else in the repository (docs, dist) is not read.
 LIBRARY_PARTS = ("clausekit.yml", "clauses", "templates", "agreements", "schema")
@@ -114,6 +117,8 @@ def library_at(root: Path, rev: str, agreements: bool = True) -> Iterator[Librar
         folder = Path(tmp).resolve()
         if parts:
             data = git(root, "archive", "--format=tar", f"{commit}:{where}", "--", *parts)
+            import tarfile  # only for a library at a past revision
+
             with tarfile.open(fileobj=io.BytesIO(data)) as tar:
                 # The "data" filter refuses links and paths leaving the folder.
                 try:
@@ -126,7 +131,7 @@ def library_at(root: Path, rev: str, agreements: bool = True) -> Iterator[Librar
         yield replace(lib, origin=(root, commit))
 
 
-def _escaping(exc: tarfile.FilterError, rev: str) -> ProblemsFound:
+def _escaping(exc: FilterError, rev: str) -> ProblemsFound:
     """A file of the revision that the extraction refused, as a problem at its path."""
     name = exc.tarinfo.name
     message = f"at {rev!r}: is a symbolic link or path that leads outside the repository"
