@@ -3,7 +3,8 @@
 clausekit marks text with private-use characters while it assembles and renders;
 one typed into a file would be read as a mark (U+E004 `0` U+E005 printed
 "第四条").  Each is reported at its line and column, before anything else reads
-the file.
+the file.  So is a "word" longer than `MAX_WORD` characters with no place to
+break a line, which no contract prints and which the PDF would take minutes over.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from clausekit.errors import Problem
+from clausekit.language.limits import MAX_WORD, unbroken_runs
 from clausekit.language.marks import private_use
 from clausekit.load.model import Source
 
@@ -24,4 +26,13 @@ def reserved_characters(source: Source) -> Iterator[Problem]:
             "character",
             f"{code} is a character clausekit reserves for its own marks (private use, "
             "or Linear B); remove it",
+        )
+    for line, col, length in unbroken_runs(source.text):
+        yield Problem(
+            source.path,
+            line,
+            col,
+            "long-word",
+            f"{length:,} characters in a row with no space or other place to break a line "
+            f"(at most {MAX_WORD:,}); add spaces",
         )

@@ -21,9 +21,27 @@ MAX_DIGITS = 10_000  # digits of a power
 MAX_STEPS = 200_000  # loop iterations and calls in one rendering of a clause
 MAX_DEPTH = 50  # macro calls inside macro calls
 MAX_OUTPUT = 10_000_000  # characters of values printed in one rendering
+MAX_WORD = 1_000  # characters in a row with no place to break a line
+
+# A run of characters a line cannot break inside: no space, and none of the CJK
+# letters and punctuation a line may break between.  typst spends seconds per
+# kilobyte laying out such a run (a 100 KB "word" held the PDF for half a minute),
+# and no contract prints one: the longest real ones are URLs of a few hundred.
+_UNBROKEN = re.compile(
+    r"[^\s\u2e80-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+    + f"{{{MAX_WORD + 1},}}"
+)
 
 # `%(name)-08.3f`: the flags, then the width and precision we bound.
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def unbroken_runs(text: str) -> Iterator[tuple[int, int, int]]:
+    """Each run in `text` longer than MAX_WORD: its 1-based line, column and length."""
+    for m in _UNBROKEN.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        yield line, col, m.end() - m.start()
 
 
 class LimitExceeded(ValueError):
