@@ -211,3 +211,60 @@ def test_for_loop_prints_a_tight_list(tmp_path: Path) -> None:
     assert [s for s, _ in items] == ["Compact"] * 3
     typst = markdown_to_typst(doc.markdown, "list")
     assert "tight: false" not in typst and "- 培训计划\n- 培训教材\n- 总结报告" in typst
+
+
+BILINGUAL = FINALS[1]
+SIGNATURE_HEADS = ("甲方", "Party A (the Client)")
+
+
+def bilingual_signature_tables(data: bytes) -> list[str]:
+    """The two languages' signature tables (tables inside the parallel table's cells
+    included: a signature table holds no other table)."""
+    xml = document_xml(data)
+    starts = [m.start() for m in re.finditer("<w:tbl>", xml)]
+    inner = [re.match(r"<w:tbl>(?:(?!<w:tbl>).)*?</w:tbl>", xml[i:], re.S) for i in starts]
+    tables = [m.group(0) for m in inner if m]
+    return [t for t in tables if any(f">{head}<" in t for head in SIGNATURE_HEADS)]
+
+
+def assert_held_unruled(table: str) -> None:
+    rows = re.findall(r"<w:tr>.*?</w:tr>", table, re.S)
+    assert "tblHeader" not in table
+    assert all(r.startswith("<w:tr><w:trPr><w:cantSplit/></w:trPr>") for r in rows)
+    assert '<w:insideV w:val="none" w:sz="0" w:space="0" w:color="auto"/>' in table
+    assert "<w:b/>" in rows[0] and "<w:b/>" not in "".join(rows[1:])
+
+
+@pytest.mark.parametrize("layout", ["parallel", "sequential"])
+def test_bilingual_signature_tables_hold_together_unruled(
+    layout: str, docx_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    if layout == "parallel":
+        data = docx_files[BILINGUAL]
+    else:
+        files = {
+            str(p.relative_to(ROOT)): p.read_text("utf-8")
+            for folder in ("clauses", "templates", "agreements", "schema")
+            for p in (ROOT / folder).rglob("*")
+            if p.is_file()
+        }
+        name = "templates/customer-service-training-bilingual.yaml"
+        files[name] = files[name].replace("layout: parallel", "layout: sequential")
+        doc = assemble_agreement(checked_library(tmp_path, files), BILINGUAL)
+        assert doc.layout == "sequential"
+        data = render(doc, "docx", BILINGUAL)
+    tables = bilingual_signature_tables(data)
+    assert len(tables) == 2, f"one signature table per language in the {layout} layout"
+    for table in tables:
+        assert_held_unruled(table)
+    xml = document_xml(data)
+    assert "ckSignature" not in xml
+    if layout == "parallel":  # the parallel table itself still repeats its language header
+        assert xml.count("<w:tblHeader") == 1
+
+
+def test_bilingual_pdf_signature_unruled(finals: dict[str, Assembled]) -> None:
+    from clausekit.render.parallel import typst_source
+
+    source = typst_source(finals[BILINGUAL].markdown, finals[BILINGUAL].lang, BILINGUAL)
+    assert source.count("] <ckSignature>") == 2  # each language's signature block

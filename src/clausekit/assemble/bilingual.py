@@ -124,10 +124,16 @@ def _div(text: str, attrs: str, colons: int = 3) -> str:
 Sections = tuple[tuple[str, str], ...]
 
 
+def _signed(sections: Sections) -> Sections:
+    """The sections with the signature part in a `.ck-sign` div: each language's
+    signature block is held together and unruled in print (`render.signature`)."""
+    return tuple((k, _div(t, ".ck-sign") if k == "signature" and t else t) for k, t in sections)
+
+
 def _parallel(one: Sections, two: Sections, first: Assembled, second: Assembled) -> str:
     """One `.ck-row` per section: the two texts' sections side by side."""
     rows = []
-    for (kind, a), (_, b) in zip(one, two, strict=True):
+    for (kind, a), (_, b) in zip(_signed(one), _signed(two), strict=True):
         if not a and not b:
             continue  # a template without a preamble or signature
         cells = _div(a, f'lang="{first.lang}"') + "\n\n" + _div(b, f'lang="{second.lang}"')
@@ -139,8 +145,8 @@ def _sequential(one: Sections, two: Sections, first: Assembled, second: Assemble
     """One `.ck-text` per language; the second opens with its title."""
     title = _div(md_escape(second.title), ".ck-title")
     return (
-        _div(joined(one), f'.ck-text lang="{first.lang}"', 4)
+        _div(joined(_signed(one)), f'.ck-text lang="{first.lang}"', 4)
         + "\n\n"
-        + _div(f"{title}\n\n{joined(two)}", f'.ck-text lang="{second.lang}"', 4)
+        + _div(f"{title}\n\n{joined(_signed(two))}", f'.ck-text lang="{second.lang}"', 4)
         + "\n"
     )

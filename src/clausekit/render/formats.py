@@ -34,7 +34,9 @@ def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = Non
     if doc.layout and fmt in ("pdf", "html"):  # bilingual: parallel or sequential
         from clausekit.render.parallel import render_bilingual
 
-        return render_bilingual(doc.markdown, doc.lang, fmt, what, fonts)
+        return render_bilingual(
+            doc.markdown, doc.lang, fmt, what, fonts, signature_borders=doc.signature_borders
+        )
     if fmt == "docx":
         from clausekit.render.wordnative import render_word_native
 

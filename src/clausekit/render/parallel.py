@@ -30,29 +30,53 @@ from clausekit.render.fonts import FONT_SETS, lang_key
 from clausekit.render.page import page_style
 from clausekit.render.pandoc import run_pandoc
 from clausekit.render.pdf import compile_typst, template_path
+from clausekit.render.signature import MARK
 
 Block = dict[str, Any]
 
 
 def render_bilingual(
-    markdown: str, lang: str, fmt: str, what: str, fonts: Sequence[str | Path] | None = None
+    markdown: str,
+    lang: str,
+    fmt: str,
+    what: str,
+    fonts: Sequence[str | Path] | None = None,
+    signature_borders: bool = False,
 ) -> bytes:
     """PDF or HTML bytes of an assembled bilingual document."""
-    ast = json.loads(run_pandoc(markdown, "json", [], what))
     if fmt == "pdf":
-        ast["blocks"] = _subtitle(ast) + _typst_blocks(ast["blocks"])
-        typst = run_pandoc(
-            json.dumps(ast),
-            "typst",
-            ["--standalone", f"--template={template_path()}"],
-            what,
-            "json",
-        )
-        return compile_typst(typst.decode("utf-8"), lang, what, fonts)
+        typst = typst_source(markdown, lang, what)
+        return compile_typst(typst, lang, what, fonts, signature_borders=signature_borders)
     if fmt != "html":
         raise ValueError(f"no bilingual {fmt} here: the DOCX is render.bilingual_word's")
+    ast = json.loads(run_pandoc(markdown, "json", [], what))
     ast["blocks"] = _table_blocks(ast["blocks"])
     return run_pandoc(json.dumps(ast), "html5", ["--standalone"], what, "json")
+
+
+def typst_source(markdown: str, lang: str, what: str) -> str:
+    """The Typst source of a bilingual document's PDF."""
+    ast = json.loads(run_pandoc(markdown, "json", [], what))
+    ast["blocks"] = _subtitle(ast) + _typst_blocks(_signature_labels(ast["blocks"]))
+    typst = run_pandoc(
+        json.dumps(ast), "typst", ["--standalone", f"--template={template_path()}"], what, "json"
+    )
+    return typst.decode("utf-8")
+
+
+def _signature_labels(blocks: list[Block]) -> list[Block]:
+    """Each language's signature part (a `.ck-sign` div) labelled `<ckSignature>`, so
+    the template's rule for the signature block applies to both (a Typst label may
+    stand on more than one element)."""
+    out = []
+    for block in blocks:
+        if block.get("t") == "Div":
+            attr, inner = block["c"]
+            if "ck-sign" in attr[1]:
+                attr = [MARK, [c for c in attr[1] if c != "ck-sign"], attr[2]]
+            block = {"t": "Div", "c": [attr, _signature_labels(inner)]}
+        out.append(block)
+    return out
 
 
 # -- reading the marks ----------------------------------------------------------

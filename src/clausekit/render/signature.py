@@ -23,7 +23,10 @@ import re
 from collections.abc import Sequence
 
 MARK = "ckSignature"
-_BOOKMARK = re.compile(rb'<w:bookmarkStart w:id="(\d+)" w:name="' + MARK.encode() + rb'" ?/>')
+# A bilingual document has one signature part per language: ckSignature, ckSignature2.
+_BOOKMARK = re.compile(rb'<w:bookmarkStart w:id="(\d+)" w:name="' + MARK.encode() + rb'\d*" ?/>')
+# The class `assemble.bilingual` puts on each language's signature part.
+_SIGN_FENCE = re.compile(r"^(:::+) \{\.ck-sign\}$", re.M)
 _TABLE = re.compile(rb"<w:tbl>.*?</w:tbl>", re.S)
 _ROW = re.compile(rb"<w:tr>(?:<w:trPr>.*?</w:trPr>)?", re.S)
 _STYLE = re.compile(rb"(<w:pPr><w:pStyle [^>]*?/>)")
@@ -54,18 +57,35 @@ def mark_signature(text: str, sections: Sequence[tuple[str, str]]) -> str:
     return f"{head}::: {{#{MARK}}}\n{signature}\n:::\n"
 
 
+def mark_bilingual_signatures(text: str) -> str:
+    """A bilingual Word text with each language's signature part (a `.ck-sign` div)
+    given its own bookmark: `ckSignature`, then `ckSignature2`."""
+    count = iter(range(1, 1000))
+
+    def named(m: re.Match[str]) -> str:
+        n = next(count)
+        return f"{m.group(1)} {{#{MARK}{'' if n == 1 else n}}}"
+
+    return _SIGN_FENCE.sub(named, text)
+
+
 def hold_signature(xml: bytes, borders: bool) -> bytes:
-    """document.xml with the signature tables set as the module says; the bookmark
-    that found them is removed."""
-    found = _BOOKMARK.search(xml)
-    if found is None:
-        return xml
-    end = b'<w:bookmarkEnd w:id="' + found.group(1) + b'" />'
-    head, tail = xml[: found.start()], xml[found.end() :]
-    tail = tail.replace(end, b"", 1).replace(end.replace(b" />", b"/>"), b"", 1)
-    parts = _TABLE.split(tail)
-    tables = [_table(t.group(0), borders) for t in _TABLE.finditer(tail)]
-    out = [head]
+    """document.xml with the tables of each signature part set as the module says;
+    the bookmarks that found them are removed."""
+    out: list[bytes] = []
+    while (found := _BOOKMARK.search(xml)) is not None:
+        ends = [b'<w:bookmarkEnd w:id="' + found.group(1) + e for e in (b'" />', b'"/>')]
+        stop = min((i for e in ends if (i := xml.find(e, found.end())) >= 0), default=len(xml))
+        end = next((e for e in ends if xml.startswith(e, stop)), b"")
+        out += [xml[: found.start()], _held(xml[found.end() : stop], borders)]
+        xml = xml[stop + len(end) :]
+    return b"".join(out) + xml
+
+
+def _held(part: bytes, borders: bool) -> bytes:
+    parts = _TABLE.split(part)
+    tables = [_table(t.group(0), borders) for t in _TABLE.finditer(part)]
+    out = []
     for i, between in enumerate(parts):
         # The paragraphs before a table keep with it; those after the last stay free.
         out.append(_STYLE.sub(rb"\1<w:keepNext/>", between) if i < len(tables) else between)

@@ -43,7 +43,7 @@ from clausekit.render.docx import link_headings, reference_docx, rewrite_members
 from clausekit.render.fonts import lang_key
 from clausekit.render.page import page_style, twips
 from clausekit.render.pandoc import creation_time, run_pandoc
-from clausekit.render.signature import hold_signature, mark_signature
+from clausekit.render.signature import hold_signature, mark_bilingual_signatures, mark_signature
 
 if TYPE_CHECKING:
     from clausekit.render.bilingual_word import BilingualWord
@@ -208,6 +208,7 @@ def render_word_native(doc: WordDocument, what: str = "document") -> bytes:
     if doc.layout:
         from clausekit.render.bilingual_word import bilingual_layout  # two texts only
 
+        text = mark_bilingual_signatures(text)
         text, layout = bilingual_layout(text, doc.layout, doc.languages, doc.numberings, doc.lang)
     else:
         text = mark_signature(text, doc.word_sections)
