@@ -192,6 +192,13 @@ def _pages_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         default=None,
         help="no DOCX/PDF downloads (faster; the pages have no download links)",
     )
+    p.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default="mkdocs",
+        help="the engine that will build the pages: their links are written the way it "
+        "reads them (default: mkdocs)",
+    )
 
 
 def _day(text: str) -> date:

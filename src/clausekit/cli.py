@@ -147,7 +147,9 @@ def _pages(args: argparse.Namespace, out: TextIO) -> int:
     from clausekit.publish.pages import PagesRequest, write_site_pages
 
     root = _root(args)
-    written = write_site_pages(PagesRequest(root, args.out, args.prefix, args.downloads))
+    written = write_site_pages(
+        PagesRequest(root, args.out, args.prefix, args.downloads, args.engine)
+    )
     where = written.folder.resolve()
     shown = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
     print(f"wrote {len(written.files)} files in {shown}/", file=out)

@@ -33,6 +33,7 @@ class PagesRequest:
     out: Path | None = None  # docs folder; default: mkdocs.yml's docs_dir
     prefix: str | None = None  # default: the plugin's option, else the plugin's rule
     downloads: bool | None = None  # default: the plugin's option (on)
+    engine: str = "mkdocs"  # the engine that builds the pages: "mkdocs" or "zensical"
 
 
 def options_from(config: dict[str, object], downloads: bool) -> SiteOptions:
@@ -63,7 +64,8 @@ def write_site_pages(request: PagesRequest) -> Written:
     del previews
     download_dir = _render(checked, options, plugin) if options.formats else None
     directory_urls = config.get("use_directory_urls", True) is not False
-    return write_pages(content, docs, download_dir, directory_urls)
+    from_source = request.engine == "zensical"  # its hrefs: see files.url_between
+    return write_pages(content, docs, download_dir, directory_urls, from_source)
 
 
 def _render(checked: Checked, options: SiteOptions, plugin: dict[str, object]) -> Path:

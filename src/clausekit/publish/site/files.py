@@ -61,10 +61,17 @@ def page_url(uri: str, directory_urls: bool = True) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
-def url_between(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
-    """A relative href from page `from_uri` to the docs file `to_uri` (with `#anchor`)."""
+def url_between(
+    from_uri: str, to_uri: str, directory_urls: bool = True, from_source: bool = False
+) -> str:
+    """A relative href from page `from_uri` to the docs file `to_uri` (with `#anchor`).
+
+    MkDocs leaves an href in an HTML block as written, so it is relative to the page's
+    URL.  Zensical reads every relative href as relative to the page's source file and
+    re-bases it onto the URL itself (`from_source`): written from the URL, a link of
+    `a/b.md` (URL `a/b/`) would gain one `../` too many."""
     path, hash_, anchor = to_uri.partition("#")
-    here = page_url(from_uri, directory_urls)
+    here = posixpath.dirname(from_uri) + "/" if from_source else page_url(from_uri, directory_urls)
     base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
     there = page_url(path, directory_urls)
     href = posixpath.relpath(there or ".", base.rstrip("/") or ".")
@@ -73,7 +80,9 @@ def url_between(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
     return href + hash_ + anchor
 
 
-def standalone(page: GeneratedPage, known: frozenset[str], directory_urls: bool) -> str:
+def standalone(
+    page: GeneratedPage, known: frozenset[str], directory_urls: bool, from_source: bool = False
+) -> str:
     """A page's Markdown with its blocks (and preview) in place."""
     folder = posixpath.dirname(page.uri)
 
@@ -84,7 +93,7 @@ def standalone(page: GeneratedPage, known: frozenset[str], directory_urls: bool)
             raise ProblemsFound(
                 [Problem(page.uri, 1, 1, "site-link", f"links to a missing page {path}")]
             )
-        return url_between(page.uri, full + hash_ + anchor, directory_urls)
+        return url_between(page.uri, full + hash_ + anchor, directory_urls, from_source)
 
     text = page.fill(page.content, url)
     text = page.fill(text, url, searchable=False)
@@ -96,7 +105,11 @@ def standalone(page: GeneratedPage, known: frozenset[str], directory_urls: bool)
 
 
 def planned(
-    content: SiteContent, docs: Path, download_dir: Path | None, directory_urls: bool
+    content: SiteContent,
+    docs: Path,
+    download_dir: Path | None,
+    directory_urls: bool,
+    from_source: bool = False,
 ) -> dict[str, bytes | Path]:
     """Every file to write, by path below docs/: text, or a file to copy."""
     hand_written = {
@@ -106,7 +119,8 @@ def planned(
         {p.uri for p in content.pages} | set(content.downloads) | set(content.files) | hand_written
     )
     out: dict[str, bytes | Path] = {
-        p.uri: standalone(p, known, directory_urls).encode("utf-8") for p in content.pages
+        p.uri: standalone(p, known, directory_urls, from_source).encode("utf-8")
+        for p in content.pages
     }
     out[content.prefix + STYLESHEET_URI] = STYLESHEET.encode("utf-8")
     out.update(content.files)  # the calendars
@@ -117,12 +131,16 @@ def planned(
 
 
 def write_pages(
-    content: SiteContent, docs: Path, download_dir: Path | None, directory_urls: bool = True
+    content: SiteContent,
+    docs: Path,
+    download_dir: Path | None,
+    directory_urls: bool = True,
+    from_source: bool = False,
 ) -> Written:
     """Write the pages; refuse (before writing anything) to overwrite a hand-written file."""
     folder = docs / content.prefix
     before = generated_before(folder)
-    files = planned(content, docs, download_dir, directory_urls)
+    files = planned(content, docs, download_dir, directory_urls, from_source)
     local = {uri[len(content.prefix) :]: data for uri, data in files.items()}
     clashes = [
         Problem(f"{docs.name}/{content.prefix}{name}", 1, 1, "site-page", _CLASH)
