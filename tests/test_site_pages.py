@@ -245,3 +245,19 @@ def test_the_home_page_lists_templates_with_their_summaries(english_site: Path) 
     assert "Use when:" in home and "You buy services for a fixed fee" in home
     assert home.index('id="figures"') > entry  # figures below the templates
     assert 'href="templates/service-agreement/"' in home
+
+
+@pytest.mark.parametrize(
+    ("counts", "english", "chinese"),
+    [
+        ((1, 1, 1), "1 clause, 1 template and 1 agreement.", "共有 1 个条款、1 个模板、1 份协议"),
+        ((8, 2, 0), "8 clauses, 2 templates and 0 agreements.", "8 个条款、2 个模板、0 份协议"),
+    ],
+)
+def test_the_home_page_counts_in_words(
+    counts: tuple[int, int, int], english: str, chinese: str
+) -> None:
+    from clausekit.publish.site.words import Words
+
+    assert Words(zh=False, en=True).holds(*counts).endswith(english)
+    assert chinese in Words(zh=True, en=False).holds(*counts)

@@ -80,8 +80,8 @@ class Words:
             )
         if self.en:
             parts.append(
-                f"The library holds {clauses} clauses, {templates} templates "
-                f"and {agreements} agreements."
+                f"The library holds {_count(clauses, 'clause')}, "
+                f"{_count(templates, 'template')} and {_count(agreements, 'agreement')}."
             )
         return " ".join(parts)
 
@@ -100,3 +100,8 @@ def site_words(lib: Library) -> Words:
     en = any(_is_en(lang) for lang in langs)
     zh = any(not _is_en(lang) for lang in langs)
     return Words(zh=zh, en=en)
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 clause`, `2 clauses`: the English count (Chinese needs no plural)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
