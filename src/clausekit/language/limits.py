@@ -9,6 +9,7 @@ needs, and going past one is an error with its place (`LimitExceeded`, a
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -27,21 +28,30 @@ MAX_WORD = 1_000  # characters in a row with no place to break a line
 # letters and punctuation a line may break between.  typst spends seconds per
 # kilobyte laying out such a run (a 100 KB "word" held the PDF for half a minute),
 # and no contract prints one: the longest real ones are URLs of a few hundred.
-_UNBROKEN = re.compile(
-    r"[^\s\u2e80-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
-    + f"{{{MAX_WORD + 1},}}"
-)
+# Long runs without a space are found first (a cheap pattern); only those are
+# searched for CJK-free stretches, whose pattern (a large character class) takes
+# milliseconds to compile, so it is compiled on first need.
+_NO_SPACE = re.compile(f"\\S{{{MAX_WORD + 1},}}")
 
-# `%(name)-08.3f`: the flags, then the width and precision we bound.
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+@functools.cache
+def _unbroken() -> re.Pattern[str]:
+    cjk = "\u2e80-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+    return re.compile(f"[^{cjk}]{{{MAX_WORD + 1},}}")
 
 
 def unbroken_runs(text: str) -> Iterator[tuple[int, int, int]]:
     """Each run in `text` longer than MAX_WORD: its 1-based line, column and length."""
-    for m in _UNBROKEN.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
-        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        yield line, col, m.end() - m.start()
+    for word in _NO_SPACE.finditer(text):
+        for m in _unbroken().finditer(word.group(0)):
+            at = word.start() + m.start()
+            line = text.count("\n", 0, at) + 1
+            col = at - (text.rfind("\n", 0, at) + 1) + 1
+            yield line, col, m.end() - m.start()
+
+
+# `%(name)-08.3f`: the flags, then the width and precision we bound.
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
 class LimitExceeded(ValueError):
