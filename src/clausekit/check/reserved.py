@@ -19,20 +19,14 @@ from clausekit.load.model import Source
 
 def reserved_characters(source: Source) -> Iterator[Problem]:
     for line, col, code in private_use(source.text):
-        yield Problem(
-            source.path,
-            line,
-            col,
-            "character",
+        message = (
             f"{code} is a character clausekit reserves for its own marks (private use, "
-            "or Linear B); remove it",
+            "or Linear B); remove it"
         )
+        yield Problem(source.path, line, col, "character", message)
     for line, col, length in unbroken_runs(source.text):
-        yield Problem(
-            source.path,
-            line,
-            col,
-            "long-word",
+        message = (
             f"{length:,} characters in a row with no space or other place to break a line "
-            f"(at most {MAX_WORD:,}); add spaces",
+            f"(at most {MAX_WORD:,}); add spaces"
         )
+        yield Problem(source.path, line, col, "long-word", message)
