@@ -24,15 +24,12 @@ from clausekit.load.model import Agreement, Deviation, Library, Template
 
 def template_clauses(lib: Library, template: Template) -> frozenset[str]:
     """The ids of the clauses the template prints, in each of its languages."""
-    views = [language_view(lib, template, lang) for lang in template.languages]
-    if not is_bilingual(template):
-        views = [template]
-    ids = set()
-    for view in views:
-        plan = view.outline
-        ids |= {e.clause for e in plan.clause_entries() if e.clause}
-        ids |= {e.clause for e in (*plan.preamble, plan.signature) if e and e.clause}
-    return frozenset(ids)
+    views = (
+        [language_view(lib, template, lang) for lang in template.languages]
+        if is_bilingual(template)
+        else [template]
+    )
+    return frozenset(e.clause for v in views for e in v.outline.clause_entries() if e.clause)
 
 
 def deviation_problems(lib: Library, template: Template, agreement: Agreement) -> Iterator[Problem]:

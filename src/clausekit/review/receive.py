@@ -38,11 +38,10 @@ from clausekit.review.deviate import (
 )
 from clausekit.review.gitrev import git, library_at
 from clausekit.review.locks import assemble_locked
-from clausekit.review.wording import filled_blank
+from clausekit.review.wording import BLANK, filled_blank
 from clausekit.review.wordread import Paragraph, Returned, read_returned
 
 _BOOKMARK = re.compile(r"^_RefCk([A-Za-z]*)(\d+)$")
-_BLANKS = re.compile(r"\[●\]|_{2,}")
 _HISTORY = 50  # commits searched for the version that was sent
 
 
@@ -124,7 +123,7 @@ def _applied(
     wanted = [t for t in (_plain(p.accepted) for p in returned.paragraphs if not p.gone) if t]
     # A blank they left may print a value filled in elsewhere in the file.
     return len(now) == len(wanted) and all(
-        re.fullmatch(".+?".join(map(re.escape, _BLANKS.split(w))), t)
+        re.fullmatch(".+?".join(map(re.escape, BLANK.split(w))), t)
         for t, w in zip(now, wanted, strict=True)
     )
 

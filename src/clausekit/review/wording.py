@@ -24,7 +24,8 @@ from clausekit.language.sandbox import md_escape
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\|)")
 _LIST_MARK = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)")
 _EXPRESSION = re.compile(r"^\{\{-?\s*([A-Za-z_][\w.]*)\s*(?:\|[^{}]*)?-?\}\}$")
-_BLANK = re.compile(r"\[●\]|_{2,}")
+# A blank as a document prints it (`language.sandbox.BLANKS`: `[●]`, `______`).
+BLANK = re.compile(r"\[●\]|_{2,}")
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def filled_blank(source: str, sent: str, accepted: str) -> tuple[str, str, str] 
             continue
         # The piece may take in what is around the value (a line break, a space).
         names = [_EXPRESSION.match(e) for e in _JINJA.findall(source[i1:i2])]
-        blanks = list(_BLANK.finditer(sent, j1, j2))
+        blanks = list(BLANK.finditer(sent, j1, j2))
         if len(names) != 1 or names[0] is None or len(blanks) != 1:
             return None
         k1, k2 = blanks[0].span()
