@@ -30,6 +30,8 @@ PIECE_OPEN, PIECE_CLOSE = "\ue030", "\ue031"
 BLOCK_OPEN, BLOCK_CLOSE = "\ue032", "\ue033"
 # review.wording: a `{{ … }}` aligned as one piece with the text it printed.
 CODE_PIECE = "\ue040"
+# language.sandbox / render.frame: a value's place in a document's frame.
+SLOT_OPEN, SLOT_CLOSE = "\ue050", "\ue051"
 # review.docxtrack: deleted and inserted runs, inserted and deleted paragraphs
 # (outside the BMP private-use area: Linear B, which no contract holds).
 DEL_OPEN, DEL_CLOSE = "\U00010000", "\U00010001"

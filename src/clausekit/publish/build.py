@@ -60,7 +60,7 @@ def build(
     """
     started = time.perf_counter()
     known_formats(formats)
-    docs = assemble_all(checked, agreement_ids, blank_templates)
+    docs = assemble_all(checked, agreement_ids, blank_templates, framed="docx" in formats)
     checked.results.save()  # what assembling found is kept for the next run
     fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
     report = write_documents(docs, formats, outdir, force, progress, jobs, fonts, wait)
@@ -75,15 +75,19 @@ def build(
 
 
 def assemble_all(
-    checked: Checked, agreement_ids: list[str] | None, blank_templates: list[str] | None
+    checked: Checked,
+    agreement_ids: list[str] | None,
+    blank_templates: list[str] | None,
+    framed: bool = False,
 ) -> list[Document]:
-    """Assemble every requested document; all problems are reported together."""
+    """Assemble every requested document; all problems are reported together.
+    `framed`: with each agreement's frame, for its DOCX (`render.frame`)."""
     lib = checked.lib
     ids = sorted(lib.agreements) if agreement_ids is None else agreement_ids
     blanks = blank_templates or []
     jobs: list[tuple[str, str, str, Callable[[], Assembled]]] = []
     for aid in ids:
-        jobs.append((aid, "agreement", aid, partial(assemble_locked, checked, aid)))
+        jobs.append((aid, "agreement", aid, partial(assemble_locked, checked, aid, framed)))
     for tid in blanks:
         jobs.append((f"blank/{tid}", "blank", tid, partial(assemble_blank, checked, tid)))
     problems: list[Problem] = []
