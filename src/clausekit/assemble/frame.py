@@ -13,22 +13,12 @@ for (a value read back as a heading's title, say) leaves the document without on
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 
 from clausekit.assemble.model import Assembled, Frame
-from clausekit.language.marks import SLOT_CLOSE, SLOT_OPEN
+from clausekit.language.marks import fill_slots
 from clausekit.language.sandbox import SLOTS
-
-SLOT = re.compile(f"{SLOT_OPEN}(\\d+){SLOT_CLOSE}")
-
-
-def fill_slots(text: str, slots: Sequence[str]) -> str:
-    """`text` with each mark replaced by its value's text."""
-    if SLOT_OPEN not in text:
-        return text
-    return SLOT.sub(lambda m: slots[int(m.group(1))], text)
 
 
 def with_frame(doc: Assembled, render_marked: Callable[[], Assembled | None]) -> Assembled:

@@ -46,9 +46,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clausekit.assemble.frame import SLOT, fill_slots
 from clausekit.assemble.model import Assembled, Frame
-from clausekit.language.marks import SLOT_CLOSE, SLOT_OPEN
+from clausekit.language.marks import SLOT, SLOT_CLOSE, SLOT_OPEN, fill_slots
 from clausekit.render.docx import rewrite_members
 from clausekit.render.signature import mark_signature
 from clausekit.render.wordnative import (
