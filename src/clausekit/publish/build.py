@@ -60,7 +60,9 @@ def build(
     """
     started = time.perf_counter()
     known_formats(formats)
-    docs = assemble_all(checked, agreement_ids, blank_templates, framed="docx" in formats)
+    docs = assemble_all(
+        checked, agreement_ids, blank_templates, framed=framing(formats, agreement_ids)
+    )
     checked.results.save()  # what assembling found is kept for the next run
     fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
     report = write_documents(docs, formats, outdir, force, progress, jobs, fonts, wait)
@@ -72,6 +74,16 @@ def build(
     ]
     report.elapsed = time.perf_counter() - started
     return report
+
+
+def framing(formats: set[str], agreement_ids: list[str] | None) -> bool:
+    """Whether agreements get their DOCX frames (`render.frame`): when a DOCX is built
+    and a frame can serve another one, kept for a later build or shared in this one
+    (with caching off, a build of one agreement only pays for making it)."""
+    from clausekit.check.cache import cache_folder
+
+    several = agreement_ids is None or len(agreement_ids) > 1
+    return "docx" in formats and (several or cache_folder() is not None)
 
 
 def assemble_all(

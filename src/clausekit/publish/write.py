@@ -117,7 +117,8 @@ def _write_locked(
 
     bar = Progress(progress, len(tasks))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    frames = _frame_store(fingerprints.get("docx"))
+    framed = any(doc.assembled.frame for doc, fmt, _, _ in tasks if fmt == "docx")
+    frames = _frame_store(fingerprints["docx"]) if framed else None
     for (_, _, rel, key), outcome in _rendered(tasks, outdir, fonts, workers, frames):
         if isinstance(outcome, BuildError):
             report.failures.append(str(outcome))
@@ -139,11 +140,9 @@ def _write_locked(
 Task = tuple[Document, str, str, str]  # document, format, relative path, cache key
 
 
-def _frame_store(fingerprint: str | None) -> FrameStore | None:
+def _frame_store(fingerprint: str) -> FrameStore:
     """Where agreements' DOCX frames are kept (`render.frame`): the user's cache
     folder; with caching off, this build's memory only (a batch still shares them)."""
-    if fingerprint is None:
-        return None
     from clausekit.check.cache import cache_folder
     from clausekit.render.frame import FrameStore
 
