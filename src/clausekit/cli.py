@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from clausekit.arguments import FORMATS, parser
 from clausekit.errors import ClausekitError, ProblemsFound, UsageError, format_problems
@@ -398,4 +398,16 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 141
-    sys.exit(code)
+    leave(code)
+
+
+def leave(code: int) -> NoReturn:
+    """Exit with `code` once the streams are flushed, without the interpreter's
+    teardown: every file is written and closed, every child process waited for, and
+    freeing some 250 modules one object at a time took 30-40 ms of a build that
+    otherwise takes 400."""
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that is gone, or a stream already closed: there is nobody to tell.
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    os._exit(code)
