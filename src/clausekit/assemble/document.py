@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -325,6 +324,8 @@ def plain_message(exc: TemplateError) -> str:
 def _render_problem(clause: Clause, exc: BaseException, message: str) -> Problem:
     lineno = getattr(exc, "lineno", None)
     if not isinstance(lineno, int):
+        import traceback  # an error's path only
+
         frames = [
             f for f in traceback.extract_tb(exc.__traceback__) if f.filename == clause.source.path
         ]
