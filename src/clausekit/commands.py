@@ -80,6 +80,10 @@ def dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = quick.run(err)
         if report is not None:  # every agreement was kept from an earlier build
             return _built(quick.cache.root, report, out)
+    if args.command == "build":
+        built = _named_build(args, out, err, quick)
+        if built is not None:
+            return built
     lib = _library(args)
     if args.command == "check":
         return _check(lib, args, out)
@@ -117,6 +121,37 @@ def dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"created {path.relative_to(lib.root).as_posix()}", file=out)
         return 0
     return _build(lib, args, out, err, quick)
+
+
+def _named_build(
+    args: argparse.Namespace, out: TextIO, err: TextIO, quick: QuickBuild | None
+) -> int | None:
+    """`build AGREEMENT…` from the clauses those agreements use (`load_named`, a fifth
+    of the example library); None when the whole library is to be read instead: an
+    argument that is not plainly an agreement, a lock that cannot be read, or a
+    problem to tell (its message may name any clause of the library: did you mean…)."""
+    root = _root(args)
+    named = _named_agreements(root, args)
+    if named is None:
+        return None
+    from clausekit.load.library import load_named
+    from clausekit.review.locks import read_lock
+
+    locked: list[str] = []  # a lock's clauses are read from the work tree when unchanged
+    try:
+        for aid in named:
+            content = read_lock(root, aid)
+            clauses = content.get("clauses") if content else None
+            locked += [str(cid) for cid in clauses] if isinstance(clauses, dict) else []
+    except ClausekitError:
+        return None
+    lib = load_named(root, named, locked)
+    if lib is None:
+        return None
+    try:
+        return _build(lib, args, out, err, quick)
+    except ProblemsFound:
+        return None  # nothing was written: told as the whole library tells it
 
 
 def _pages(args: argparse.Namespace, out: TextIO) -> int:
