@@ -45,7 +45,8 @@ def test_each_clause_read_for_an_agreement_is_the_librarys(aid: str) -> None:
     used = {e.clause for e in template.outline.clause_entries()}
     assert used <= set(named.clauses)
     _same_clauses(named, whole)
-    assert set(named.agreements) == {aid} and named.templates.keys() == whole.templates.keys()
+    assert set(named.agreements) == {aid} and list(named.templates) == [template.id]
+    assert named.templates[template.id].source == template.source
     assert named.problems == whole.problems == ()
 
 

@@ -137,15 +137,19 @@ def _named_build(
     from clausekit.load.library import load_named
     from clausekit.review.locks import read_lock
 
-    locked: list[str] = []  # a lock's clauses are read from the work tree when unchanged
+    # A lock's template and clauses are read from the work tree when unchanged.
+    clauses: list[str] = []
+    templates: list[str] = []
     try:
         for aid in named:
-            content = read_lock(root, aid)
-            clauses = content.get("clauses") if content else None
-            locked += [str(cid) for cid in clauses] if isinstance(clauses, dict) else []
+            content = read_lock(root, aid) or {}
+            entries = content.get("clauses")
+            clauses += [str(cid) for cid in entries] if isinstance(entries, dict) else []
+            template = content.get("template")
+            templates += [str(template.get("id"))] if isinstance(template, dict) else []
     except ClausekitError:
         return None
-    lib = load_named(root, named, locked)
+    lib = load_named(root, named, clauses, templates)
     if lib is None:
         return None
     try:

@@ -61,17 +61,21 @@ def load_library(root: Path, agreements: bool = True) -> Library:
 
 
 def load_named(
-    root: Path, agreement_ids: Collection[str], also: Iterable[str] = ()
+    root: Path,
+    agreement_ids: Collection[str],
+    clauses: Iterable[str] = (),
+    templates: Iterable[str] = (),
 ) -> Library | None:
-    """The library as `build AGREEMENT…` needs it: every template, the named agreements,
-    and of the clauses only those the agreements' templates and deviations name (and
-    `also`), with the clauses those name (`alternatives`, the clause a translation
-    `translates`) and every clause that may translate one.  None when a named
-    agreement or its template is not found (`load_library` tells why).
+    """The library as `build AGREEMENT…` needs it: the named agreements, their
+    templates (and `templates`), and of the clauses only those the templates and the
+    agreements' deviations name (and `clauses`), with the clauses those name
+    (`alternatives`, the clause a translation `translates`) and every clause that may
+    translate one.  None when a named agreement or its template is not found
+    (`load_library` tells why).
 
-    What each of these clauses reads as, and whether a clause exists, is what
-    `load_library` gives; only a question about the clauses as a whole (a `did you
-    mean` among all ids) differs, and that is asked for a problem alone: a build
+    What each of these files reads as, and whether a clause or template exists, is
+    what `load_library` gives; only a question about the library as a whole (a `did
+    you mean` among all ids) differs, and that is asked for a problem alone: a build
     that finds one tells it with the whole library.
     """
     reader = _Reader(root, _settings(root))
@@ -79,37 +83,38 @@ def load_named(
         _listed(reader, folder, suffix)
         for folder, suffix in (("clauses", ".md"), ("templates", ".yaml"), ("agreements", ".yaml"))
     )
-    templates, agreements = _Reader(root, reader.settings), _Reader(root, reader.settings)
-    for path in template_files:
-        _load_yaml_file(templates, path, "templates")
-    folder = root / "agreements"
+    agreements = _Reader(root, reader.settings)
     for path in files:
-        if id_for(path, folder, ".yaml") in agreement_ids:
+        if id_for(path, root / "agreements", ".yaml") in agreement_ids:
             _load_yaml_file(agreements, path, "agreements")
-    wanted = set(also)
-    for aid in agreement_ids:
-        agreement = agreements.agreements.get(aid)
-        template = templates.templates.get(agreement.template_id) if agreement else None
+    named = [agreements.agreements.get(aid) for aid in agreement_ids]
+    wanted = {*templates, *(a.template_id for a in named if a is not None)}
+    read = _Reader(root, reader.settings)
+    for path in template_files:
+        if id_for(path, root / "templates", ".yaml") in wanted:
+            _load_yaml_file(read, path, "templates")
+    used = set(clauses)
+    for agreement in named:
+        template = read.templates.get(agreement.template_id) if agreement else None
         if agreement is None or template is None:
             return None
-        wanted.update(e.clause for e in template.outline.clause_entries() if e.clause)
-        wanted.update(agreement.deviations)
-    clauses = _Reader(root, reader.settings)
-    _read_clauses(clauses, clause_files, wanted)
-    # The clauses (and their problems) in the order `load_library` reads them, which
-    # decides, say, which of two translations into one language `translations` gives.
+        used.update(e.clause for e in template.outline.clause_entries() if e.clause)
+        used.update(agreement.deviations)
     ids = _ids(root, clause_files)
+    _read_clauses(read, dict(zip(ids, clause_files, strict=True)), used)
+    # The files (and their problems) in the order `load_library` reads them, which
+    # decides, say, which of two translations into one language `translations` gives.
     order = {f"clauses/{cid}.md": i for i, cid in enumerate(ids)}
-    clause_problems = sorted(clauses.problems, key=lambda p: order.get(p.path, -1))
+    problems = sorted(read.problems, key=lambda p: order.get(p.path, len(order)))
     return Library(
         root=root,
         settings=reader.settings,
-        clauses={c: clauses.clauses[c] for c in ids if c in clauses.clauses},
-        templates=templates.templates,
+        clauses={c: read.clauses[c] for c in ids if c in read.clauses},
+        templates=read.templates,
         agreements=agreements.agreements,
         agreement_files=files,
-        problems=(*reader.problems, *clause_problems, *templates.problems, *agreements.problems),
-        files_read=clauses.files_read + templates.files_read + agreements.files_read,
+        problems=(*reader.problems, *problems, *agreements.problems),
+        files_read=read.files_read + agreements.files_read,
     )
 
 
@@ -118,15 +123,13 @@ def _ids(root: Path, clause_files: Iterable[Path]) -> list[str]:
     return [id_for(path, folder, ".md") for path in clause_files]
 
 
-def _read_clauses(reader: _Reader, clause_files: tuple[Path, ...], wanted: set[str]) -> None:
+def _read_clauses(reader: _Reader, by_id: dict[str, Path], wanted: set[str]) -> None:
     """Read the `wanted` clauses, the clauses they name, and every clause that may
     translate one of them, with the clauses those name.
 
     A file can translate clause X only if it holds the word `translates` and X (YAML
     folds a scalar written over two lines with a space, which no id holds), or a
     backslash (an escape could spell either): the others are not parsed."""
-    ids = _ids(reader.root, clause_files)
-    by_id = dict(zip(ids, clause_files, strict=True))
     maybe: dict[str, bytes | None] = {}  # the files that may translate a clause
     for cid, path in by_id.items():
         try:
