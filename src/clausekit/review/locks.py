@@ -28,7 +28,6 @@ from clausekit.load.model import Agreement, Clause, Library, Source, Template
 from clausekit.load.yamlpos import YamlError, load_yaml, split_front_matter
 from clausekit.render.atomic import atomic_write
 from clausekit.render.toolchain import current_toolchain
-from clausekit.review import gitrev
 
 FORMAT = 1
 SUFFIX = ".lock.json"
@@ -128,6 +127,8 @@ def _view(lib: Library, agreement_id: str, content: dict[str, Any]) -> Library:
             continue  # unchanged since locked: the loaded file serves
         text = _recover(lib, path, sha)
         if text is None:
+            from clausekit.review import gitrev
+
             hint = f"; {gitrev.UNSHALLOW_HINT}" if _shallow(lib) else ""
             raise LockError(
                 f"{where}: locked {kind} {ident} {entry.get('version')} "
@@ -162,10 +163,14 @@ def _view(lib: Library, agreement_id: str, content: dict[str, Any]) -> Library:
 
 
 def _shallow(lib: Library) -> bool:
+    from clausekit.review import gitrev
+
     return gitrev.is_shallow(gitrev.origin(lib).git_root)
 
 
 def _recover(lib: Library, path: str, sha: str) -> str | None:
+    from clausekit.review import gitrev  # git is read for a file changed since locked
+
     where = gitrev.origin(lib)
     return _find_in_history(where.git_root, where.commit, path, sha)
 
@@ -173,6 +178,8 @@ def _recover(lib: Library, path: str, sha: str) -> str | None:
 @lru_cache(maxsize=4096)
 def _find_in_history(git_root: Path, commit: str | None, path: str, sha: str) -> str | None:
     """The text of the newest version of `path` whose sha256 is `sha`, or None."""
+    from clausekit.review import gitrev
+
     try:
         gitrev.git(git_root, "rev-parse", "--git-dir")
     except gitrev.GitError:
