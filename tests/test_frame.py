@@ -317,3 +317,31 @@ def test_names_addresses_and_markup_are_filled(
         doc = assemble_agreement(Checked(load_library(small)), "b", framed=True)
         assert render_framed(doc, "b", store) == render_word_native(doc, "b")
     assert store.filled == 1
+
+
+def test_a_mark_outside_the_text_keeps_no_frame(small: Path) -> None:
+    """A value in a footnote lands in word/footnotes.xml, which filling does not
+    touch: such a frame is never kept, and the document is Pandoc's."""
+    clause = small / "clauses" / "t" / "en.md"
+    original = clause.read_text("utf-8")
+    clause.write_text(
+        original.replace(
+            "of {{ addr }}.", "of {{ addr }}.[^1]\n\n[^1]: The note is {{ note }} here."
+        )
+    )
+    try:
+        data = {"template": "en", "status": "final", "variables": dict(FIRST)}
+        (small / "agreements" / "c.yaml").write_text(yaml.safe_dump(data), "utf-8")
+        doc = assemble_agreement(Checked(load_library(small)), "c", framed=True)
+        store = FrameStore(None, "test")
+        made = render_framed(doc, "c", store)
+        assert made == render_word_native(doc, "c")
+        notes = zipfile.ZipFile(io.BytesIO(made)).read("word/footnotes.xml").decode("utf-8")
+        assert "The note is none here." in notes
+        assert list(store._frames.values()) == [None]  # looked for, none kept
+    finally:
+        clause.write_text(original, "utf-8")
+        (small / "agreements" / "c.yaml").unlink(missing_ok=True)
+
+
+FIRST = {"name": "Acme Ltd", "addr": "London", "note": "none"}

@@ -157,7 +157,8 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
             framing = pool.submit(word_docx, doc, prepared.text, prepared.pieces, None, what)
             made = render_word_native(doc, what)
             blank = framing.result()
-        if fill(blank, frame.slots, _own_properties(doc)) == made:
+        own = _own_properties(doc)
+        if not marked_elsewhere(blank) and fill(blank, frame.slots, own) == made:
             store.put(prepared.key, blank)
         return made
 
@@ -236,15 +237,12 @@ def _own_properties(doc: Assembled) -> dict[str, str]:
 def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | None:
     """The frame with its marks filled and the document's own properties (`own`, by
     their marks) written in; None when a value cannot be filled as Pandoc would print
-    it, or the frame is damaged."""
+    it, or the frame is damaged.  Marks elsewhere (`marked_elsewhere`) are left: a
+    frame holding any is not kept."""
     try:
         with zipfile.ZipFile(io.BytesIO(frame)) as docx:
-            names = docx.namelist()
             document = docx.read("word/document.xml").decode("utf-8")
             custom = docx.read("docProps/custom.xml")
-            others = [n for n in names if n not in ("word/document.xml", "docProps/custom.xml")]
-            if any(_SLOT_BYTES in docx.read(n) for n in others):
-                return None
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, OSError):
         return None
     filled = _fill_document(document, slots)
@@ -263,6 +261,15 @@ def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | Non
         return None
 
 
+def marked_elsewhere(frame: bytes) -> bool:
+    """Whether a mark is in a part other than the text and its properties (a
+    footnote, a header): `fill` does not fill those."""
+    with zipfile.ZipFile(io.BytesIO(frame)) as docx:
+        others = [n for n in docx.namelist() if n not in _FILLED_PARTS]
+        return any(_SLOT_BYTES in docx.read(n) for n in others)
+
+
+_FILLED_PARTS = ("word/document.xml", "docProps/custom.xml")
 HINT = '<w:rPr><w:rFonts w:hint="eastAsia" /></w:rPr>'
 _TEXT_END = "</w:t></w:r>"
 _TEXT_STARTS = ("<w:r><w:t ", f"<w:r>{HINT}<w:t ")
