@@ -126,6 +126,11 @@ class Checked:
             self._bodies[key] = env.template_class.from_code(env, code, globals_, None)
         return self._bodies[key]
 
+    def _keep(self, name: str, source: str, make: Callable[[], CodeType]) -> CodeType:
+        """Compiled code kept in the user's cache folder (`check.codecache`)."""
+        folder = self.results.file.parent / "code" if self.results.file else None
+        return kept_code(folder, self.results.salt, name, source, make)
+
     def _body_key(self, clause: Clause) -> str:
         """What a body is cached under: its id, or for an agreement's own wording of
         the clause (a deviation, read from the agreement file) its file and id too."""
@@ -199,7 +204,7 @@ class Checked:
             decls, _ = declarations(self.lib, template)
             conditional = self._conditionals(template, decls, key)
             self._scopes[template.id] = TemplateScope(
-                template, found, decls, key, conditional, self.lib.settings.holidays
+                template, found, decls, key, conditional, self.lib.settings.holidays, self._keep
             )
         return self._scopes[template.id]
 

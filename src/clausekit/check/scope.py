@@ -19,7 +19,7 @@ from clausekit.check.formats import FORMAT_CHECKS
 from clausekit.check.requirements import Conditional, relax
 from clausekit.check.verdict import verdict
 from clausekit.errors import Problem
-from clausekit.language.sandbox import environment
+from clausekit.language.sandbox import CodeKeeper, compile_expression, environment
 from clausekit.load.model import Template
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ class TemplateScope:
     # Values required only when a `when` keeps the clauses that use them.
     conditionals: tuple[Conditional, ...] = ()
     holidays: frozenset[date] = frozenset()  # what `workdays` skips besides weekends
+    keep: CodeKeeper | None = None  # where compiled expressions are kept (`check.codecache`)
     schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
     _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
     _file_schemas: dict[bool, dict[str, Any]] = field(default_factory=dict)
@@ -98,7 +99,10 @@ class TemplateScope:
         """`expr` compiled once, strict, with the filters of the template's language."""
         if expr not in self._compiled:
             env = environment(self.template.lang, False, self.holidays)
-            self._compiled[expr] = env.compile_expression(expr, undefined_to_none=False)
+            if self.keep is None:
+                self._compiled[expr] = env.compile_expression(expr, undefined_to_none=False)
+            else:
+                self._compiled[expr] = compile_expression(env, expr, self.keep)
         return self._compiled[expr]
 
     def evaluate(self, expr: str, context: Mapping[str, Any]) -> Any:

@@ -20,12 +20,14 @@ from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from types import MappingProxyType
+from types import CodeType, MappingProxyType
 from typing import Any
 
 from jinja2 import ChainableUndefined, StrictUndefined, Template, Undefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.exceptions import SecurityError
+from jinja2.environment import TemplateExpression
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.parser import Parser
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -304,6 +306,36 @@ def environment(
     )
     env.globals = {}
     return env
+
+
+# Keeps compiled code: (name, source, compile) -> the code, made by `compile` on a miss.
+CodeKeeper = Callable[[str, str, Callable[[], CodeType]], CodeType]
+
+
+def compile_expression(env: SandboxedEnvironment, source: str, keep: CodeKeeper) -> Any:
+    """`env.compile_expression(source, undefined_to_none=False)`, its code kept by
+    `keep` (a `computed` value or a rule is compiled on every run otherwise).  The
+    expression is parsed as Jinja parses one: a syntax error is raised the same way."""
+
+    def make() -> CodeType:
+        parser = Parser(env, source, state="variable")
+        try:
+            expr = parser.parse_expression()
+            if not parser.stream.eos:
+                raise TemplateSyntaxError(
+                    "chunk after expression", parser.stream.current.lineno, None, None
+                )
+            expr.set_environment(env)
+        except TemplateSyntaxError:
+            env.handle_exception(source=source)
+        body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+        code = env.compile(nodes.Template(body, lineno=1))
+        assert isinstance(code, CodeType)  # not raw: compile gives code
+        return code
+
+    code = keep("<expression>", source, make)
+    template = env.template_class.from_code(env, code, env.make_globals(None), None)
+    return TemplateExpression(template, False)
 
 
 def expression_env() -> SandboxedEnvironment:
