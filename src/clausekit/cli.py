@@ -18,6 +18,8 @@ from clausekit import __version__
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (7 ms)
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
     from typing import TextIO
 
 
@@ -27,7 +29,6 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         return 0
     import contextlib
 
-    from clausekit.arguments import parse
     from clausekit.commands import dispatch
     from clausekit.errors import ClausekitError, ProblemsFound, format_problems
 
@@ -46,6 +47,36 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     except KeyboardInterrupt:
         print("clausekit: interrupted", file=stderr)
         return 130
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """`argv` parsed by the parser of the command it names; a bad command line raises
+    `UsageError` with the whole parser's message (one command's parser would name only
+    that command among the choices)."""
+    from clausekit.arguments import parser
+    from clausekit.errors import UsageError
+
+    try:
+        return parser(_named_command(argv)).parse_args(argv)
+    except UsageError:
+        return parser().parse_args(argv)
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command `argv` names, when only `-C DIR` (`-CDIR`, `--root DIR`,
+    `--root=DIR`) comes before it; None otherwise (`--help`, an abbreviation, …)."""
+    from clausekit.arguments import COMMANDS
+
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in ("-C", "--root"):
+            i += 2
+        elif word.startswith(("-C", "--root=")) and word not in ("-C", "--root="):
+            i += 1
+        else:
+            return word if word in COMMANDS else None
+    return None
 
 
 def main() -> None:
