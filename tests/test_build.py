@@ -7,6 +7,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,7 +52,7 @@ class Docs:
 def docs(monkeypatch: pytest.MonkeyPatch) -> Docs:
     d = Docs()
 
-    def agreement(checked: Checked, aid: str) -> Assembled:
+    def agreement(checked: Checked, aid: str, framed: bool = False) -> Assembled:
         if aid in d.fail:
             raise ProblemsFound([Problem(f"agreements/{aid}.yaml", 3, 5, "schema", "bad")])
         return d.agreements[aid]
@@ -168,10 +169,12 @@ def test_render_failure_keeps_previous_output(
     docs.agreements["acme/en-final"] = doc("en", fixture("en.md") + "\nchanged\n")
     real = write_mod.render
 
-    def flaky(d: Assembled, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
+    def flaky(
+        d: Assembled, fmt: str, what: str, fonts: list[str] | None = None, frames: Any = None
+    ) -> bytes:
         if what == "acme/zh-final":
             raise BuildError(f"{what}: pandoc -t docx failed")
-        return real(d, fmt, what, fonts)
+        return real(d, fmt, what, fonts, frames)
 
     monkeypatch.setattr(write_mod, "render", flaky)
     with pytest.raises(BuildError, match="acme/zh-final: pandoc"):

@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (7 ms)
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
-    from typing import TextIO
+    from typing import NoReturn, TextIO
 
 
 def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -90,4 +90,18 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 141
-    sys.exit(code)
+    leave(code)
+
+
+def leave(code: int) -> NoReturn:
+    """Exit with `code` once the streams are flushed, without the interpreter's
+    teardown: every file is written and closed, every child process waited for, and
+    freeing some 250 modules one object at a time took 30-40 ms of a build that
+    otherwise takes 400."""
+    import contextlib  # not at the top: `--version` does without it
+
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that is gone, or a stream already closed: there is nobody to tell.
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    os._exit(code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from jinja2 import TemplateError, UndefinedError
 
@@ -16,8 +17,10 @@ from clausekit.load.model import Agreement
 from clausekit.load.outline import Entry
 
 
-def assemble_agreement(checked: Checked, agreement_id: str) -> Assembled:
-    """The agreement as Markdown; `ProblemsFound` if it or its template has problems."""
+def assemble_agreement(checked: Checked, agreement_id: str, framed: bool = False) -> Assembled:
+    """The agreement as Markdown; `ProblemsFound` if it or its template has problems.
+
+    `framed` adds a one-language agreement's frame (`assemble.frame`), for its DOCX."""
     lib = checked.lib
     agreement = lib.agreements[agreement_id]
     template = lib.templates.get(agreement.template_id)
@@ -29,7 +32,13 @@ def assemble_agreement(checked: Checked, agreement_id: str) -> Assembled:
     title = str(agreement.data.get("title") or template.title)
     src = agreement.source
     extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
-    doc = _rendered(*_render(checked, checked.scope(template), values, title, extra, own=agreement))
+    scope = checked.scope(template)
+    doc = _rendered(*_render(checked, scope, values, title, extra, own=agreement))
+    if framed and not is_bilingual(template):
+        from clausekit.assemble.frame import with_frame
+
+        again = partial(_render, checked, scope, values, title, extra, own=agreement)
+        doc = with_frame(doc, lambda: again()[0])
     key = checked.agreement_key(agreement)
     if key is not None:  # it assembled: no problem of its own, as `check` would find
         checked.results.put(key, ())

@@ -30,6 +30,16 @@ class NumberedHeading:
 
 
 @dataclass(frozen=True)
+class Frame:
+    """The Word text once more, with a mark in place of each value's text, and those
+    texts (`assemble.frame`): what `render.frame` fills instead of running Pandoc."""
+
+    word_markdown: str
+    word_sections: tuple[tuple[str, str], ...]
+    slots: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Assembled:
     """The hand-off to rendering: the document as Markdown, and its numbering."""
 
@@ -54,6 +64,7 @@ class Assembled:
     numberings: tuple[str, ...] = ()  # a bilingual document's, one style per language
     signature_borders: bool = False  # the template's `print.signature_borders`
     first_line_indent: bool | None = None  # `print.first_line_indent`; None: by language
+    frame: Frame | None = None  # a one-language agreement's, for a DOCX (`assemble.frame`)
 
     def as_data(self) -> dict[str, Any]:
         """The document as JSON values (`from_data` reads them back equal)."""
@@ -74,5 +85,13 @@ class Assembled:
                 "word_sections": tuple((kind, text) for kind, text in data["word_sections"]),
                 "languages": tuple(data["languages"]),
                 "numberings": tuple(data["numberings"]),
+                "frame": _frame(data.get("frame")),
             }
         )
+
+
+def _frame(data: Mapping[str, Any] | None) -> Frame | None:
+    if data is None:
+        return None
+    sections = tuple((kind, text) for kind, text in data["word_sections"])
+    return Frame(data["word_markdown"], sections, tuple(data["slots"]))

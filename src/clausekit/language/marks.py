@@ -11,7 +11,7 @@ uses) is refused in clauses, templates and agreements (`private_use`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 # assemble.document: a ref() target, a heading's number, a resolved reference.
 REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
@@ -30,11 +30,23 @@ PIECE_OPEN, PIECE_CLOSE = "\ue030", "\ue031"
 BLOCK_OPEN, BLOCK_CLOSE = "\ue032", "\ue033"
 # review.wording: a `{{ … }}` aligned as one piece with the text it printed.
 CODE_PIECE = "\ue040"
+# language.sandbox / render.frame: a value's place in a document's frame.
+SLOT_OPEN, SLOT_CLOSE = "\ue050", "\ue051"
 # review.docxtrack: deleted and inserted runs, inserted and deleted paragraphs
 # (outside the BMP private-use area: Linear B, which no contract holds).
 DEL_OPEN, DEL_CLOSE = "\U00010000", "\U00010001"
 INS_OPEN, INS_CLOSE = "\U00010002", "\U00010003"
 PARA_INS, PARA_DEL = "\U00010004", "\U00010005"
+
+SLOT = re.compile(f"{SLOT_OPEN}(\\d+){SLOT_CLOSE}")
+
+
+def fill_slots(text: str, slots: Sequence[str]) -> str:
+    """`text` with each value's mark (`SLOT`) replaced by the value's text."""
+    if SLOT_OPEN not in text:
+        return text
+    return SLOT.sub(lambda m: slots[int(m.group(1))], text)
+
 
 # The private-use areas (BMP and planes 15-16) and Linear B.
 RESERVED = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff\U00010000-\U000100ff]")

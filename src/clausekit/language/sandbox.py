@@ -30,6 +30,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from clausekit.language import dates, filters, limits
+from clausekit.language.marks import SLOT_CLOSE, SLOT_OPEN
 from clausekit.language.typography import Typography
 
 
@@ -73,6 +74,18 @@ def blank_for(lang: str) -> MarkdownSafe:
 CHOICES: ContextVar[Mapping[str, tuple[str, ...]]] = ContextVar(
     "choices", default=MappingProxyType({})
 )
+# While a document's frame is rendered (`assemble.document`, for `render.frame`): each
+# value's text is kept here and a mark printed in its place.
+SLOTS: ContextVar[list[str] | None] = ContextVar("slots", default=None)
+
+
+def slot(text: str) -> str:
+    """`text`, or, while a frame is rendered, the mark that stands for it."""
+    kept = SLOTS.get()
+    if kept is None:
+        return text
+    kept.append(text)
+    return f"{SLOT_OPEN}{len(kept) - 1}{SLOT_CLOSE}"
 
 
 class Blank(ChainableUndefined):
@@ -253,7 +266,7 @@ def environment(
         budget = limits.BUDGET.get()
         if budget is not None:
             budget.emit(text)
-        return text
+        return slot(text)
 
     env = _Sandbox(
         undefined=undefined,

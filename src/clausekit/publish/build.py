@@ -60,7 +60,9 @@ def build(
     """
     started = time.perf_counter()
     known_formats(formats)
-    docs = assemble_all(checked, agreement_ids, blank_templates)
+    docs = assemble_all(
+        checked, agreement_ids, blank_templates, framed=framing(formats, agreement_ids)
+    )
     checked.results.save()  # what assembling found is kept for the next run
     fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
     report = write_documents(docs, formats, outdir, force, progress, jobs, fonts, wait)
@@ -74,16 +76,30 @@ def build(
     return report
 
 
+def framing(formats: set[str], agreement_ids: list[str] | None) -> bool:
+    """Whether agreements get their DOCX frames (`render.frame`): when a DOCX is built
+    and a frame can serve another one, kept for a later build or shared in this one
+    (with caching off, a build of one agreement only pays for making it)."""
+    from clausekit.check.cache import cache_folder
+
+    several = agreement_ids is None or len(agreement_ids) > 1
+    return "docx" in formats and (several or cache_folder() is not None)
+
+
 def assemble_all(
-    checked: Checked, agreement_ids: list[str] | None, blank_templates: list[str] | None
+    checked: Checked,
+    agreement_ids: list[str] | None,
+    blank_templates: list[str] | None,
+    framed: bool = False,
 ) -> list[Document]:
-    """Assemble every requested document; all problems are reported together."""
+    """Assemble every requested document; all problems are reported together.
+    `framed`: with each agreement's frame, for its DOCX (`render.frame`)."""
     lib = checked.lib
     ids = sorted(lib.agreements) if agreement_ids is None else agreement_ids
     blanks = blank_templates or []
     jobs: list[tuple[str, str, str, Callable[[], Assembled]]] = []
     for aid in ids:
-        jobs.append((aid, "agreement", aid, partial(assemble_locked, checked, aid)))
+        jobs.append((aid, "agreement", aid, partial(assemble_locked, checked, aid, framed)))
     for tid in blanks:
         jobs.append((f"blank/{tid}", "blank", tid, partial(assemble_blank, checked, tid)))
     problems: list[Problem] = []

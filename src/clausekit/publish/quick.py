@@ -42,6 +42,7 @@ from clausekit.check.cache import (
 )
 from clausekit.ids import is_valid_id
 from clausekit.load.files import inside, library_files
+from clausekit.publish.digests import FileDigests
 from clausekit.publish.paths import font_folders, output_folder
 from clausekit.publish.write import BuildReport, Document, write_documents
 
@@ -70,6 +71,8 @@ class DocumentCache:
     def __init__(self, root: Path, folder: Path) -> None:
         self.root = root
         self.folder = folder
+        # Beside the kept documents, which `prune` counts.
+        self.digests = FileDigests.open(folder.parent / f"{folder.name}.digests.json")
 
     @classmethod
     def open(cls, root: Path) -> DocumentCache | None:
@@ -161,11 +164,13 @@ class DocumentCache:
             if problems:
                 return None
             for path in files:
+                rel = path.relative_to(self.root).as_posix()
                 try:
-                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                    sha = self.digests.sha256(path, rel)
                 except OSError:
                     return None
-                parts.append(f"{path.relative_to(self.root).as_posix()}:{sha}")
+                parts.append(f"{rel}:{sha}")
+        self.digests.save()
         return digest(*parts)
 
     def _calendar_digest(self) -> str | None:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from clausekit.assemble.model import Assembled
 from clausekit.errors import BuildError, ClausekitError
@@ -25,6 +25,9 @@ from clausekit.publish.outlock import output_lock
 from clausekit.render.atomic import atomic_write, sha256_file
 from clausekit.render.formats import FORMATS, render, renderer_fingerprint
 from clausekit.render.progress import Progress
+
+if TYPE_CHECKING:
+    from clausekit.render.frame import FrameStore
 
 MANIFEST = "manifest.json"
 CACHE = ".clausekit-cache.json"
@@ -114,7 +117,9 @@ def _write_locked(
 
     bar = Progress(progress, len(tasks))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    for (_, _, rel, key), outcome in _rendered(tasks, outdir, fonts, workers):
+    framed = any(doc.assembled.frame for doc, fmt, _, _ in tasks if fmt == "docx")
+    frames = _frame_store(fingerprints["docx"]) if framed else None
+    for (_, _, rel, key), outcome in _rendered(tasks, outdir, fonts, workers, frames):
         if isinstance(outcome, BuildError):
             report.failures.append(str(outcome))
             cache.pop(rel, None)
@@ -135,8 +140,22 @@ def _write_locked(
 Task = tuple[Document, str, str, str]  # document, format, relative path, cache key
 
 
+def _frame_store(fingerprint: str) -> FrameStore:
+    """Where agreements' DOCX frames are kept (`render.frame`): the user's cache
+    folder; with caching off, this build's memory only (a batch still shares them)."""
+    from clausekit.check.cache import cache_folder
+    from clausekit.render.frame import FrameStore
+
+    base = cache_folder()
+    return FrameStore(base / "frames" if base is not None else None, fingerprint)
+
+
 def _rendered(
-    tasks: list[Task], outdir: Path, fonts: list[str] | None, workers: int
+    tasks: list[Task],
+    outdir: Path,
+    fonts: list[str] | None,
+    workers: int,
+    frames: FrameStore | None = None,
 ) -> Iterator[tuple[Task, float | BuildError]]:
     """Each task with its render time, or the BuildError it failed with, as each ends.
 
@@ -148,7 +167,7 @@ def _rendered(
         for task in tasks:
             doc, fmt, rel, _ = task
             try:
-                yield task, _render_one(doc, fmt, outdir / rel, fonts)
+                yield task, _render_one(doc, fmt, outdir / rel, fonts, frames)
             except BuildError as exc:
                 yield task, exc
         return
@@ -156,7 +175,7 @@ def _rendered(
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clausekit-build") as pool:
         futures = {
-            pool.submit(_render_one, doc, fmt, outdir / rel, fonts): (doc, fmt, rel, key)
+            pool.submit(_render_one, doc, fmt, outdir / rel, fonts, frames): (doc, fmt, rel, key)
             for doc, fmt, rel, key in tasks
         }
         for fut in as_completed(futures):  # completion order, for a live progress bar
@@ -171,9 +190,11 @@ def _rendered(
             yield futures[fut], seconds
 
 
-def _render_one(doc: Document, fmt: str, target: Path, fonts: list[str] | None) -> float:
+def _render_one(
+    doc: Document, fmt: str, target: Path, fonts: list[str] | None, frames: FrameStore | None
+) -> float:
     started = time.perf_counter()
-    data = render(doc.assembled, fmt, doc.key, fonts)
+    data = render(doc.assembled, fmt, doc.key, fonts, frames)
     atomic_write(target, data)
     return time.perf_counter() - started
 

@@ -13,22 +13,41 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clausekit import __version__
+from clausekit.assemble.model import Assembled
 from clausekit.check.cache import installed_versions
 from clausekit.render.fonts import font_fingerprint, font_paths
 from clausekit.render.pandoc import INPUT_FORMAT, pandoc_path, source_date_epoch
 
 if TYPE_CHECKING:
+    from clausekit.render.frame import FrameStore
     from clausekit.render.wordnative import WordDocument
 
 FORMATS = ("md", "docx", "pdf", "html")
 # The formats whose output typst lays out with the font files (bilingual HTML too).
 WITH_FONTS = ("pdf", "html")
 # The modules whose code decides what a DOCX or PDF holds, beside the assets.
-WRITERS = ("wordnative", "bilingual_word", "docx", "pdf", "parallel", "pandoc", "page", "signature")
+WRITERS = (
+    "wordnative",
+    "bilingual_word",
+    "docx",
+    "pdf",
+    "parallel",
+    "pandoc",
+    "page",
+    "signature",
+    "frame",
+)
 
 
-def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = None) -> bytes:
-    """The bytes of `doc` in format `fmt`; `what` names it in error messages."""
+def render(
+    doc: WordDocument,
+    fmt: str,
+    what: str,
+    fonts: list[str] | None = None,
+    frames: FrameStore | None = None,
+) -> bytes:
+    """The bytes of `doc` in format `fmt`; `what` names it in error messages.  With
+    `frames`, an agreement's DOCX is filled into its kept frame (`render.frame`)."""
     if fmt == "md":
         return doc.markdown.encode("utf-8")
     if doc.layout and fmt in ("pdf", "html"):  # bilingual: parallel or sequential
@@ -37,6 +56,10 @@ def render(doc: WordDocument, fmt: str, what: str, fonts: list[str] | None = Non
         return render_bilingual(
             doc.markdown, doc.lang, fmt, what, fonts, signature_borders=doc.signature_borders
         )
+    if fmt == "docx" and frames is not None and isinstance(doc, Assembled) and doc.frame:
+        from clausekit.render.frame import render_framed
+
+        return render_framed(doc, what, frames)
     if fmt == "docx":
         from clausekit.render.wordnative import render_word_native
 

@@ -213,6 +213,14 @@ def render_word_native(doc: WordDocument, what: str = "document") -> bytes:
     else:
         text = mark_signature(text, doc.word_sections)
     text, pieces = word_openxml(text)
+    return word_docx(doc, text, pieces, layout, what)
+
+
+def word_docx(
+    doc: WordDocument, text: str, pieces: list[str], layout: BilingualWord | None, what: str
+) -> bytes:
+    """The DOCX of a prepared Word text (`word_openxml`'s) and its pieces: Pandoc's,
+    finished (`finish`) with the document's numbering, watermark and print settings."""
     args = [f"--reference-doc={reference_docx(doc.lang)}", "-o", "-"]
     docx = run_pandoc(text, "docx", args, what)
     num_id = STYLES.index(doc.numbering) + 1 if doc.numbering in STYLES else 0

@@ -98,9 +98,10 @@ def locked(checked: Checked, agreement_id: str) -> Checked:
     return checked.view(key, lambda: _view(lib, agreement_id, content))
 
 
-def assemble_locked(checked: Checked, agreement_id: str) -> Assembled:
-    """The agreement as its lock fixes it (as it is, without a lock)."""
-    return assemble_agreement(locked(checked, agreement_id), agreement_id)
+def assemble_locked(checked: Checked, agreement_id: str, framed: bool = False) -> Assembled:
+    """The agreement as its lock fixes it (as it is, without a lock); `framed` as
+    `assemble_agreement` says."""
+    return assemble_agreement(locked(checked, agreement_id), agreement_id, framed)
 
 
 def _entries(content: dict[str, Any], where: str) -> list[tuple[str, str, dict[str, Any]]]:

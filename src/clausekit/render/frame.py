@@ -1,0 +1,383 @@
+"""A DOCX made by filling a frame Pandoc converted before, not by Pandoc.
+
+Change a value, build, look at it in Word: in that loop the agreement's words,
+numbering and layout stay as they were, and only the values' texts change.
+Assembly hands over the Word text with a mark in place of each value's text
+(`assemble.frame`).  Pandoc converts that marked text once; the DOCX it makes,
+finished as any other (`render.wordnative`), is the frame, kept under the digest
+of everything that made it: the marked text as Pandoc reads it, the finishing
+settings and the toolchain.  The next build whose marked text is the same fills
+the marks in `word/document.xml` with the new values' texts.
+
+Filling must give the very bytes Pandoc would have written, so a value is only
+filled where Pandoc is known to print it as its plain characters:
+
+* where the mark stands (`bake`): not in a heading (Pandoc makes its bookmark
+  from the words), a table (column widths follow line lengths), the metadata
+  block, a link, or at either end of a line where a soft line break joins it to
+  the next (Pandoc's `east_asian_line_breaks` drops that space between two
+  Chinese characters), nor where a line or list item starts (`2024` there before
+  `. ` would start a list).  Such a value is written into the frame's text, so a
+  change in it is a change of frame;
+* what the value holds (`_plain`): letters, digits, punctuation and symbols
+  Pandoc's Markdown reader leaves alone (Markdown escaping put a backslash before
+  every other one), in Unicode's composed form, single spaces between words;
+* the run it lands in (`_fill_word`): Pandoc's DOCX writer gives a word holding a
+  Chinese character its own run with an East Asian font hint, and a space its own
+  run beside one.  A value is filled only where the word it completes has the
+  run's kind, and a value with spaces only into a run without the hint.
+
+Anything else, and any mark left over after filling, renders through Pandoc as
+always.  A frame is only kept when filling it with the values of the build that
+made it gives, byte for byte, the DOCX Pandoc made for that build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import threading
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clausekit.assemble.model import Assembled, Frame
+from clausekit.language.marks import SLOT, SLOT_CLOSE, SLOT_OPEN, fill_slots
+from clausekit.render.docx import rewrite_members
+from clausekit.render.signature import mark_signature
+from clausekit.render.wordnative import (
+    properties,
+    render_word_native,
+    with_properties,
+    word_docx,
+    word_openxml,
+)
+
+FORMAT = 1
+# The properties a frame holds marks for (the agreements of one template share it):
+# each document's own are written in when filling (docProps/custom.xml).
+PROPERTY_MARKS = {
+    "clausekit-agreement": f"{SLOT_OPEN}agreement{SLOT_CLOSE}",
+    "clausekit-content-hash": f"{SLOT_OPEN}hash{SLOT_CLOSE}",
+}
+# Frames kept per cache folder: one per template and status being worked on.
+KEEP = 200
+_SLOT_BYTES = SLOT_OPEN.encode("utf-8")
+_RUN = re.compile(
+    r'<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t xml:space="preserve">([^<]*)</w:t></w:r>',
+    re.S,
+)
+
+
+@dataclass
+class FrameStore:
+    """The frames of one build: kept on disk in `folder` (None: this build only),
+    each under a key that `fingerprint` (the DOCX toolchain's) is part of."""
+
+    folder: Path | None
+    fingerprint: str
+    filled: int = 0  # documents made by filling a frame, not by Pandoc
+    _frames: dict[str, bytes | None] = field(default_factory=dict)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def lock(self, key: str) -> threading.Lock:
+        """One lock per frame: the documents of a batch wait for the first to make it."""
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def get(self, key: str) -> bytes | None:
+        if key not in self._frames:
+            self._frames[key] = self._read(key)
+        return self._frames[key]
+
+    def put(self, key: str, frame: bytes) -> None:
+        self._frames[key] = frame
+        if self.folder is None:
+            return
+        from clausekit.check.cache import write_cache_file
+
+        stamp = hashlib.sha256(frame).hexdigest().encode("ascii")
+        write_cache_file(self.folder / f"{key}.docx", stamp + b"\n" + frame)
+        _prune(self.folder)
+
+    def _read(self, key: str) -> bytes | None:
+        """The kept frame; None when there is none, or it is damaged (its digest is
+        the first line: a cut or altered file is made again)."""
+        if self.folder is None:
+            return None
+        try:
+            data = (self.folder / f"{key}.docx").read_bytes()
+        except OSError:
+            return None
+        stamp, _, frame = data.partition(b"\n")
+        return frame if hashlib.sha256(frame).hexdigest().encode("ascii") == stamp else None
+
+
+def _prune(folder: Path) -> None:
+    """Keep the KEEP most recently written frames."""
+    try:
+        files = sorted(folder.glob("*.docx"), key=lambda p: p.stat().st_mtime_ns)
+        for old in files[:-KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return  # another build pruning at once: the next write prunes again
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The frame's text as Pandoc reads it, its OpenXML pieces and its key."""
+
+    text: str
+    pieces: list[str]
+    key: str
+
+
+def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
+    """The DOCX of `doc` (as `render_word_native` makes it), filled into its kept
+    frame where there is one; otherwise made by Pandoc, with the frame kept."""
+    frame = doc.frame
+    prepared = _prepare(doc, frame, store.fingerprint) if frame and not doc.layout else None
+    if frame is None or prepared is None:
+        return render_word_native(doc, what)
+    with store.lock(prepared.key):
+        kept = store.get(prepared.key)
+        if kept is not None:
+            filled = fill(kept, frame.slots, _own_properties(doc))
+            if filled is None:
+                return render_word_native(doc, what)
+            store.filled += 1
+            return filled
+        with ThreadPoolExecutor(max_workers=1) as pool:  # both Pandoc runs at once
+            framing = pool.submit(word_docx, doc, prepared.text, prepared.pieces, None, what)
+            made = render_word_native(doc, what)
+            blank = framing.result()
+        if fill(blank, frame.slots, _own_properties(doc)) == made:
+            store.put(prepared.key, blank)
+        return made
+
+
+def _prepare(doc: Assembled, frame: Frame, fingerprint: str) -> _Prepared | None:
+    """The frame's Word text as `render_word_native` prepares a document's, its values
+    baked where they cannot be filled; None when a value reaches an OpenXML piece."""
+    props = properties(doc)
+    if set(PROPERTY_MARKS) - set(props):
+        return None  # a blank form's: no agreement id
+    props.update(PROPERTY_MARKS)
+    text = mark_signature(with_properties(frame.word_markdown, props), frame.word_sections)
+    text, pieces = word_openxml(bake(text, frame.slots))
+    if any(SLOT_OPEN in piece for piece in pieces):
+        return None
+    h = hashlib.sha256()
+    settings = (FORMAT, doc.lang, doc.numbering, doc.status, doc.signature_borders)
+    for part in (fingerprint, repr(settings), repr(doc.first_line_indent), text, *pieces):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return _Prepared(text, pieces, h.hexdigest())
+
+
+# A line whose marks are baked: a heading, an autolink, a code line.
+_BAKED_LINE = re.compile(r"^ {0,3}#|<[a-z]+:|^(?: {4}|\t)|^ {0,3}(?:```|~~~)")
+# A link, or a span with attributes (a reference of the Word text): its marks are
+# baked, as Pandoc may make more of its words than text.
+_SPAN = re.compile(r"\[[^\]\n]*\](?:\([^)\n]*\)|\{[^}\n]*\})")
+# What may come before a mark at the start of a block: markers of lists and quotes.
+_BLOCK_START = re.compile(r"^\s*(?:(?:[>*+-]|\d{1,9}[.)])\s*)*$")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+) *$")
+_HARD_BREAK = ("\\", "  ")
+
+
+def bake(text: str, slots: Sequence[str]) -> str:
+    """`text` with the marks that cannot be filled replaced by their values' texts."""
+    if SLOT_OPEN not in text:
+        return text
+    head, sep, body = text.partition("\n---\n")  # the metadata block is always baked
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if SLOT_OPEN not in line:
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if _BAKED_LINE.search(line) or _SETEXT.match(following):
+            lines[i] = fill_slots(line, slots)
+        else:
+            line = _SPAN.sub(lambda m: fill_slots(m.group(0), slots), line)
+            lines[i] = _bake_ends(lines, i, line, slots)
+    return fill_slots(head, slots) + sep + "\n".join(lines)
+
+
+def _bake_ends(lines: list[str], i: int, line: str, slots: Sequence[str]) -> str:
+    """The line (`lines[i]`, now `line`) with the marks at its start (after list
+    markers) and, when a soft break joins it to the next line, at its end baked."""
+    before = lines[i - 1] if i > 0 else ""
+    after = lines[i + 1] if i + 1 < len(lines) else ""
+
+    def mark(m: re.Match[str]) -> str:
+        at_start = _BLOCK_START.match(line[: m.start()]) is not None
+        at_end = line[m.end() :].strip() == "" and after.strip() != ""
+        soft_before = at_start and before.strip() != "" and not before.endswith(_HARD_BREAK)
+        if at_start or at_end or soft_before:
+            return slots[int(m.group(1))]
+        return m.group(0)
+
+    return SLOT.sub(mark, line)
+
+
+def _own_properties(doc: Assembled) -> dict[str, str]:
+    """The document's own values of the properties its frame holds marks for."""
+    props = properties(doc)
+    return {PROPERTY_MARKS[name]: props[name] for name in PROPERTY_MARKS}
+
+
+def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | None:
+    """The frame with its marks filled and the document's own properties (`own`, by
+    their marks) written in; None when a value cannot be filled as Pandoc would print
+    it, or the frame is damaged."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(frame)) as docx:
+            names = docx.namelist()
+            document = docx.read("word/document.xml").decode("utf-8")
+            custom = docx.read("docProps/custom.xml")
+            others = [n for n in names if n not in ("word/document.xml", "docProps/custom.xml")]
+            if any(_SLOT_BYTES in docx.read(n) for n in others):
+                return None
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, OSError):
+        return None
+    filled = _fill_document(document, slots)
+    text = custom.decode("utf-8")
+    if filled is None or any(text.count(mark) != 1 for mark in own):
+        return None
+    for mark, value in own.items():
+        text = text.replace(mark, _xml(value))
+    changes = {
+        "word/document.xml": lambda _: filled.encode("utf-8"),
+        "docProps/custom.xml": lambda _: text.encode("utf-8"),
+    }
+    try:
+        return rewrite_members(frame, changes, {})
+    except zipfile.BadZipFile:
+        return None
+
+
+HINT = '<w:rPr><w:rFonts w:hint="eastAsia" /></w:rPr>'
+_TEXT_END = "</w:t></w:r>"
+_TEXT_STARTS = ("<w:r><w:t ", f"<w:r>{HINT}<w:t ")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _fill_document(xml: str, slots: Sequence[str]) -> str | None:
+    printed = [_printed(v) for v in slots]
+    failed = False
+
+    def run(m: re.Match[str]) -> str:
+        nonlocal failed
+        if SLOT_OPEN not in m.group(2):
+            return m.group(0)
+        joined = (
+            xml.endswith(_TEXT_END, 0, m.start()),
+            xml.startswith(_TEXT_STARTS, m.end()),
+        )
+        runs = _fill_run(m.group(1) or "", m.group(2), printed, joined)
+        if runs is None:
+            failed = True
+            return m.group(0)
+        return runs
+
+    out = _RUN.sub(run, xml)
+    return None if failed or SLOT_OPEN in out else out
+
+
+def _fill_run(
+    props: str, text: str, printed: Sequence[str | None], joined: tuple[bool, bool]
+) -> str | None:
+    """The run of `props` and XML text `text` with its marks filled, as the runs Pandoc
+    would write: a word holding a Chinese character in a run with the East Asian hint,
+    the other words and the spaces in runs without; None where that is not known.
+    `joined` says whether a text run comes right before and right after it: Pandoc may
+    have cut both from one text, so the ends must keep the run's kind."""
+    values = [printed[int(n)] if int(n) < len(printed) else None for n in SLOT.findall(text)]
+    if any(v is None for v in values):
+        return None
+    shown = html.unescape(SLOT.sub(lambda m: _xml(printed[int(m.group(1))] or ""), text))
+    groups = _groups(shown)
+    if not groups:
+        return None
+    hinted = props == HINT
+    if props not in ("", HINT):
+        # Formatted text (bold, a style): filled only where it stays one run.
+        hinted = 'w:hint="eastAsia"' in props
+        if len(groups) != 1:
+            return None
+    if (joined[0] and groups[0][0] != hinted) or (joined[1] and groups[-1][0] != hinted):
+        return None  # the run would have merged with a neighbour
+    own = props if len(groups) == 1 else ""
+    return "".join(
+        f'<w:r>{own or (HINT if cjk else "")}<w:t xml:space="preserve">{_xml(part)}</w:t></w:r>'
+        for cjk, part in groups
+    )
+
+
+def _groups(text: str) -> list[tuple[bool, str]] | None:
+    """`text` cut as Pandoc's DOCX writer cuts it into runs: words holding a Chinese
+    character (True), and the other words with the spaces (False); None when a
+    character's kind is not known."""
+    groups: list[tuple[bool, str]] = []
+    for i, word in enumerate(text.split(" ")):
+        kinds = {_kind(c) for c in word}
+        if None in kinds:
+            return None
+        pieces = ([(False, " ")] if i else []) + ([("cjk" in kinds, word)] if word else [])
+        for cjk, piece in pieces:
+            if groups and groups[-1][0] == cjk:
+                groups[-1] = (cjk, groups[-1][1] + piece)
+            else:
+                groups.append((cjk, piece))
+    return groups
+
+
+def _printed(value: str) -> str | None:
+    """What Pandoc's reader prints for a value's Markdown text (escaped as
+    `language.sandbox.md_escape` escapes it), or None where that is not simply its
+    characters: spaces at either end or doubled, a bare address, `==` (highlight)."""
+    if "\\" in _ESCAPED.sub("", value):
+        return None  # a backslash that escapes nothing: not md_escape's
+    text = _ESCAPED.sub(r"\1", value)
+    if (
+        text == ""
+        or text != text.strip(" ")
+        or "  " in text
+        or "==" in text
+        or "www." in text.lower()
+        or not unicodedata.is_normalized("NFC", text)
+    ):
+        return None
+    return text
+
+
+def _kind(char: str) -> str | None:
+    """ "cjk" for a character Pandoc's DOCX writer gives the East Asian hint, "other"
+    for one it does not, None where the table below does not say (not filled).
+    Measured on the locked Pandoc (tests/test_frame.py measures it again)."""
+    if unicodedata.category(char)[0] not in "LNPS":
+        return None
+    code = ord(char)
+    if code < 0x4E00:
+        return "other"
+    if code <= 0x9FFF or 0xFF01 <= code <= 0xFFEE:
+        return "cjk"
+    return None
+
+
+def _xml(text: str) -> str:
+    """Text as Pandoc escapes it in `w:t`."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
