@@ -42,7 +42,6 @@ import threading
 import unicodedata
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,6 +152,9 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
                 return render_word_native(doc, what)
             store.filled += 1
             return filled
+        # Imported here: a build that fills a kept frame runs no thread (9 ms of imports).
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=1) as pool:  # both Pandoc runs at once
             framing = pool.submit(word_docx, doc, prepared.text, prepared.pieces, None, what)
             made = render_word_native(doc, what)
