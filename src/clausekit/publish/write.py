@@ -195,7 +195,7 @@ def _render_one(
 ) -> float:
     started = time.perf_counter()
     data = render(doc.assembled, fmt, doc.key, fonts, frames)
-    atomic_write(target, data)
+    atomic_write(target, data, durable=False)  # a short file is found and made again
     return time.perf_counter() - started
 
 
@@ -291,4 +291,4 @@ def _write_json(path: Path, data: dict[str, object]) -> None:
             return  # keep the mtime of an unchanged file
     except FileNotFoundError:
         pass
-    atomic_write(path, raw)
+    atomic_write(path, raw, durable=False)  # an unreadable one means a full rebuild

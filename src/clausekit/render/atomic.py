@@ -10,11 +10,14 @@ from pathlib import Path
 from clausekit.errors import BuildError
 
 
-def atomic_write(target: Path, data: bytes) -> None:
+def atomic_write(target: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `target` through a temporary file in the same folder.
 
     os.replace is atomic only within one file system, hence the same folder.  On any
     failure the temporary file is removed and the previous `target` is untouched.
+    `durable` also waits for the disk (fsync) before the rename, so that not even a
+    power cut leaves a short file: what sources (a lock) need; a build's outputs are
+    checked against their digests by the next build and made again instead.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -24,8 +27,9 @@ def atomic_write(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary files
         os.replace(tmp, target)
     except BaseException as exc:

@@ -35,7 +35,6 @@ made it gives, byte for byte, the DOCX Pandoc made for that build.
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import re
 import threading
@@ -152,8 +151,7 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
                 return render_word_native(doc, what)
             store.filled += 1
             return filled
-        # Imported here: a build that fills a kept frame runs no thread (9 ms of imports).
-        from concurrent.futures import ThreadPoolExecutor
+        from concurrent.futures import ThreadPoolExecutor  # a miss only
 
         with ThreadPoolExecutor(max_workers=1) as pool:  # both Pandoc runs at once
             framing = pool.submit(word_docx, doc, prepared.text, prepared.pieces, None, what)
@@ -304,7 +302,7 @@ def _fill_run(
     values = [printed[int(n)] if int(n) < len(printed) else None for n in SLOT.findall(text)]
     if any(v is None for v in values):
         return None
-    shown = html.unescape(SLOT.sub(lambda m: _xml(printed[int(m.group(1))] or ""), text))
+    shown = _unxml(SLOT.sub(lambda m: _xml(printed[int(m.group(1))] or ""), text))
     groups = _groups(shown)
     if not groups:
         return None
@@ -372,6 +370,15 @@ def _kind(char: str) -> str | None:
     if code <= 0x9FFF or 0xFF01 <= code <= 0xFFEE:
         return "cjk"
     return None
+
+
+def _unxml(text: str) -> str:
+    """Text Pandoc wrote in `w:t`, its escapes undone (`_xml`'s are all it uses)."""
+    if "&" not in text:
+        return text
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'")):
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
 
 
 def _xml(text: str) -> str:
