@@ -136,13 +136,21 @@ variables:
   name: {type: string, minLength: 1}
   addr: {type: string, minLength: 1}
   note: {type: string, minLength: 1}
+  signer: {type: string, minLength: 1}
 ---
 甲方：{{ name }}，住所：{{ addr }}。
 
 **备注**：{{ note }}；联系人 {{ name }}
+
+签署人**{{ signer }}**（盖章）于*{{ signer }}*签署。
 """
-EN_CLAUSE = ZH_CLAUSE.replace("lang: zh-CN", "lang: en").replace(
-    "甲方：{{ name }}，住所：{{ addr }}。", "Party A: {{ name }}, of {{ addr }}."
+EN_CLAUSE = (
+    ZH_CLAUSE.replace("lang: zh-CN", "lang: en")
+    .replace("甲方：{{ name }}，住所：{{ addr }}。", "Party A: {{ name }}, of {{ addr }}.")
+    .replace(
+        "签署人**{{ signer }}**（盖章）于*{{ signer }}*签署。",
+        "Signed by **{{ signer }}** at *{{ signer }}*.",
+    )
 )
 TEMPLATE = """\
 title: {title}
@@ -190,9 +198,9 @@ def test_random_values_fill_as_pandoc_writes(
     small: Path, lang: str, name: str, addr: str, note: str
 ) -> None:
     agreements = small / "agreements"
-    first = {"name": "示例公司", "addr": "北京市 1 号", "note": "无"}
+    first = {"name": "示例公司", "addr": "北京市 1 号", "note": "无", "signer": "张三"}
     store = FrameStore(None, "test")
-    for values in (first, {"name": name, "addr": addr, "note": note}):
+    for values in (first, {"name": name, "addr": addr, "note": note, "signer": name}):
         data = {"template": lang, "status": "final", "variables": values}
         (agreements / "a.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
         try:
@@ -246,6 +254,9 @@ MARK = "\ue0500\ue051"
         (f"---\n---\n\nends {MARK}\n\nnew paragraph\n", "---\n---\n\nends M\n\nnew paragraph\n"),
         (f"---\n---\n\n[{MARK}](http://x) {MARK}\n", "---\n---\n\n[V](http://x) M\n"),
         (f"---\n---\n\nsee [{MARK}]{{.ck-ref}} x\n", "---\n---\n\nsee [V]{.ck-ref} x\n"),
+        (f"---\n---\n\na **{MARK}** b\n", "---\n---\n\na **V** b\n"),
+        (f"---\n---\n\na \\{MARK} b\n", "---\n---\n\na \\V b\n"),
+        (f"---\n---\n\na `{MARK}` b &amp; {MARK}\n", "---\n---\n\na `V` b &amp; V\n"),
     ],
 )
 def test_marks_that_cannot_be_filled_are_baked(text: str, baked: str) -> None:
@@ -309,7 +320,7 @@ def test_names_addresses_and_markup_are_filled(
     filled, not left to Pandoc, and still give Pandoc's bytes."""
     store = FrameStore(None, "test")
     first = {"name": "示例公司", "addr": "北京市 1 号", "note": "无"}
-    for vals in (first, values):
+    for vals in ({**first, "signer": "张三"}, {**values, "signer": "张三"}):
         data = {"template": lang, "status": "final", "variables": vals}
         (small / "agreements" / "b.yaml").write_text(
             yaml.safe_dump(data, allow_unicode=True), "utf-8"
@@ -317,3 +328,31 @@ def test_names_addresses_and_markup_are_filled(
         doc = assemble_agreement(Checked(load_library(small)), "b", framed=True)
         assert render_framed(doc, "b", store) == render_word_native(doc, "b")
     assert store.filled == 1
+
+
+def test_a_mark_outside_the_text_keeps_no_frame(small: Path) -> None:
+    """A value in a footnote lands in word/footnotes.xml, which filling does not
+    touch: such a frame is never kept, and the document is Pandoc's."""
+    clause = small / "clauses" / "t" / "en.md"
+    original = clause.read_text("utf-8")
+    clause.write_text(
+        original.replace(
+            "of {{ addr }}.", "of {{ addr }}.[^1]\n\n[^1]: The note is {{ note }} here."
+        )
+    )
+    try:
+        data = {"template": "en", "status": "final", "variables": dict(FIRST)}
+        (small / "agreements" / "c.yaml").write_text(yaml.safe_dump(data), "utf-8")
+        doc = assemble_agreement(Checked(load_library(small)), "c", framed=True)
+        store = FrameStore(None, "test")
+        made = render_framed(doc, "c", store)
+        assert made == render_word_native(doc, "c")
+        notes = zipfile.ZipFile(io.BytesIO(made)).read("word/footnotes.xml").decode("utf-8")
+        assert "The note is none here." in notes
+        assert list(store._frames.values()) == [None]  # looked for, none kept
+    finally:
+        clause.write_text(original, "utf-8")
+        (small / "agreements" / "c.yaml").unlink(missing_ok=True)
+
+
+FIRST = {"name": "Acme Ltd", "addr": "London", "note": "none", "signer": "Ann"}

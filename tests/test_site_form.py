@@ -363,6 +363,8 @@ def test_propose_opens_a_new_file_with_the_yaml(form: Any) -> None:
     assert "write" not in f.invalid().get("copies", "")  # zh words
     assert f.invalid()["copies"] == "请写 30，而不是 30%（百分比写作数字）"
     f.fill({"copies": "2"})
+    f.yaml_text()  # the editor reports the typed value a moment after the keystroke
+    f.page.wait_for_selector("#propose[href]")  # fails after 20 s without a link
     href = f.page.get_attribute("#propose", "href")
     assert href is not None
     url = urllib.parse.urlsplit(href)

@@ -143,11 +143,14 @@ Task = tuple[Document, str, str, str]  # document, format, relative path, cache 
 def _frame_store(fingerprint: str) -> FrameStore:
     """Where agreements' DOCX frames are kept (`render.frame`): the user's cache
     folder; with caching off, this build's memory only (a batch still shares them)."""
-    from clausekit.check.cache import cache_folder
+    from clausekit.check.cache import PACKAGE, cache_folder, digest, salt
     from clausekit.render.frame import FrameStore
 
     base = cache_folder()
-    return FrameStore(base / "frames" if base is not None else None, fingerprint)
+    # The DOCX toolchain's fingerprint names the renderer's modules; the salt adds the
+    # rest of clausekit's code (the numbering styles' order, say) and its version.
+    key = digest(fingerprint, salt(PACKAGE / "schemas", ""))
+    return FrameStore(base / "frames" if base is not None else None, key)
 
 
 def _rendered(

@@ -157,7 +157,8 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
             framing = pool.submit(word_docx, doc, prepared.text, prepared.pieces, None, what)
             made = render_word_native(doc, what)
             blank = framing.result()
-        if fill(blank, frame.slots, _own_properties(doc)) == made:
+        own = _own_properties(doc)
+        if not marked_elsewhere(blank) and fill(blank, frame.slots, own) == made:
             store.put(prepared.key, blank)
         return made
 
@@ -181,8 +182,9 @@ def _prepare(doc: Assembled, frame: Frame, fingerprint: str) -> _Prepared | None
     return _Prepared(text, pieces, h.hexdigest())
 
 
-# A line whose marks are baked: a heading, an autolink, a code line.
-_BAKED_LINE = re.compile(r"^ {0,3}#|<[a-z]+:|^(?: {4}|\t)|^ {0,3}(?:```|~~~)")
+# A line whose marks are baked: a heading, an autolink, a code line or span (the value's
+# escapes would print), an entity (`&l` and a value `t;` make `<`).
+_BAKED_LINE = re.compile(r"^ {0,3}#|<[a-z]+:|^(?: {4}|\t)|`|~~~|&")
 # A link, or a span with attributes (a reference of the Word text): its marks are
 # baked, as Pandoc may make more of its words than text.
 _SPAN = re.compile(r"\[[^\]\n]*\](?:\([^)\n]*\)|\{[^}\n]*\})")
@@ -190,6 +192,9 @@ _SPAN = re.compile(r"\[[^\]\n]*\](?:\([^)\n]*\)|\{[^}\n]*\})")
 _BLOCK_START = re.compile(r"^\s*(?:(?:[>*+-]|\d{1,9}[.)])\s*)*$")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+) *$")
 _HARD_BREAK = ("\\", "  ")
+# Emphasis, strikeout and highlight delimiters; and a backslash, before a value.
+_DELIMITERS = frozenset("*_~=")
+_BESIDE = _DELIMITERS | {"\\"}
 
 
 def bake(text: str, slots: Sequence[str]) -> str:
@@ -220,7 +225,13 @@ def _bake_ends(lines: list[str], i: int, line: str, slots: Sequence[str]) -> str
         at_start = _BLOCK_START.match(line[: m.start()]) is not None
         at_end = line[m.end() :].strip() == "" and after.strip() != ""
         soft_before = at_start and before.strip() != "" and not before.endswith(_HARD_BREAK)
-        if at_start or at_end or soft_before:
+        before_mark = line[m.start() - 1] if m.start() else ""
+        after_mark = line[m.end()] if m.end() < len(line) else ""
+        # A backslash would escape the value's first character; whether `**` beside a
+        # value opens or closes emphasis depends on its first or last character
+        # (Pandoc takes the mark's for punctuation).
+        beside = before_mark in _BESIDE or after_mark in _DELIMITERS
+        if at_start or at_end or soft_before or beside:
             return slots[int(m.group(1))]
         return m.group(0)
 
@@ -236,15 +247,12 @@ def _own_properties(doc: Assembled) -> dict[str, str]:
 def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | None:
     """The frame with its marks filled and the document's own properties (`own`, by
     their marks) written in; None when a value cannot be filled as Pandoc would print
-    it, or the frame is damaged."""
+    it, or the frame is damaged.  Marks elsewhere (`marked_elsewhere`) are left: a
+    frame holding any is not kept."""
     try:
         with zipfile.ZipFile(io.BytesIO(frame)) as docx:
-            names = docx.namelist()
             document = docx.read("word/document.xml").decode("utf-8")
             custom = docx.read("docProps/custom.xml")
-            others = [n for n in names if n not in ("word/document.xml", "docProps/custom.xml")]
-            if any(_SLOT_BYTES in docx.read(n) for n in others):
-                return None
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, OSError):
         return None
     filled = _fill_document(document, slots)
@@ -263,9 +271,17 @@ def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | Non
         return None
 
 
-HINT = '<w:rPr><w:rFonts w:hint="eastAsia" /></w:rPr>'
+def marked_elsewhere(frame: bytes) -> bool:
+    """Whether a mark is in a part other than the text and its properties (a
+    footnote, a header): `fill` does not fill those."""
+    with zipfile.ZipFile(io.BytesIO(frame)) as docx:
+        others = [n for n in docx.namelist() if n not in _FILLED_PARTS]
+        return any(_SLOT_BYTES in docx.read(n) for n in others)
+
+
+_FILLED_PARTS = ("word/document.xml", "docProps/custom.xml")
+HINT_FONT = '<w:rFonts w:hint="eastAsia" />'
 _TEXT_END = "</w:t></w:r>"
-_TEXT_STARTS = ("<w:r><w:t ", f"<w:r>{HINT}<w:t ")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -277,10 +293,7 @@ def _fill_document(xml: str, slots: Sequence[str]) -> str | None:
         nonlocal failed
         if SLOT_OPEN not in m.group(2):
             return m.group(0)
-        joined = (
-            xml.endswith(_TEXT_END, 0, m.start()),
-            xml.startswith(_TEXT_STARTS, m.end()),
-        )
+        joined = (xml.endswith(_TEXT_END, 0, m.start()), _text_run_at(xml, m.end()))
         runs = _fill_run(m.group(1) or "", m.group(2), printed, joined)
         if runs is None:
             failed = True
@@ -291,34 +304,48 @@ def _fill_document(xml: str, slots: Sequence[str]) -> str | None:
     return None if failed or SLOT_OPEN in out else out
 
 
+def _text_run_at(xml: str, at: int) -> bool:
+    """Whether a run holding text starts at `at`."""
+    if not xml.startswith("<w:r>", at):
+        return False
+    return "<w:t " in xml[at : xml.find("</w:r>", at)]
+
+
 def _fill_run(
     props: str, text: str, printed: Sequence[str | None], joined: tuple[bool, bool]
 ) -> str | None:
     """The run of `props` and XML text `text` with its marks filled, as the runs Pandoc
     would write: a word holding a Chinese character in a run with the East Asian hint,
-    the other words and the spaces in runs without; None where that is not known.
-    `joined` says whether a text run comes right before and right after it: Pandoc may
-    have cut both from one text, so the ends must keep the run's kind."""
+    the other words and the spaces in runs without, each with the run's formatting;
+    None where that is not known.  `joined` says whether a text run comes right
+    before and right after it: Pandoc may have cut both from one text, so the ends
+    must keep the run's kind."""
     values = [printed[int(n)] if int(n) < len(printed) else None for n in SLOT.findall(text)]
     if any(v is None for v in values):
         return None
     shown = _unxml(SLOT.sub(lambda m: _xml(printed[int(m.group(1))] or ""), text))
     groups = _groups(shown)
-    if not groups:
+    formats = _formats(props)
+    if not groups or formats is None:
         return None
-    hinted = props == HINT
-    if props not in ("", HINT):
-        # Formatted text (bold, a style): filled only where it stays one run.
-        hinted = 'w:hint="eastAsia"' in props
-        if len(groups) != 1:
-            return None
+    hinted = HINT_FONT in props
     if (joined[0] and groups[0][0] != hinted) or (joined[1] and groups[-1][0] != hinted):
         return None  # the run would have merged with a neighbour
-    own = props if len(groups) == 1 else ""
     return "".join(
-        f'<w:r>{own or (HINT if cjk else "")}<w:t xml:space="preserve">{_xml(part)}</w:t></w:r>'
+        f'<w:r>{formats[cjk]}<w:t xml:space="preserve">{_xml(part)}</w:t></w:r>'
         for cjk, part in groups
     )
+
+
+def _formats(props: str) -> tuple[str, str] | None:
+    """A run's properties without and with the East Asian hint, where Pandoc puts it:
+    after the character style, before the rest; None for properties it did not write."""
+    inner = props.removeprefix("<w:rPr>").removesuffix("</w:rPr>").replace(HINT_FONT, "")
+    if "w:rFonts" in inner or (props and not props.startswith("<w:rPr>")):
+        return None
+    style = inner[: inner.index("/>") + 2] if inner.startswith("<w:rStyle ") else ""
+    hinted = f"<w:rPr>{style}{HINT_FONT}{inner[len(style) :]}</w:rPr>"
+    return (f"<w:rPr>{inner}</w:rPr>" if inner else "", hinted)
 
 
 def _groups(text: str) -> list[tuple[bool, str]] | None:
