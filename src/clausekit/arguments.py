@@ -1,13 +1,13 @@
 """The `clausekit` command line's arguments: every command, option and help text.
 
-`cli.run` parses with `parse()` and dispatches; a bad command line raises
+`cli.run` parses with `parser()` and dispatches; a bad command line raises
 `UsageError` (exit 2) instead of argparse's own exit.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -22,12 +22,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The command line's parser; given `argv` whose command is plainly named (after
-    `-C DIR` at most), with that command's arguments alone: the others' arguments take
-    longer to set up than a build of a cached document takes to run.  Parse errors come
-    from the whole parser (`parse`), so no message changes."""
-    named = _named_command(argv) if argv is not None else None
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with a `command`, with that command's arguments
+    alone (the others' take longer to set up than a build of a kept document takes to
+    run): `cli.parse` reads a command line with it, and tells a bad one with the whole
+    parser, so no message changes."""
     p = _Parser(
         prog="clausekit",
         description="Contracts as code: check, assemble and build "
@@ -43,7 +42,7 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, add in _COMMANDS:
-        if named in (None, name):
+        if command in (None, name):
             add(sub)
     return p
 
@@ -395,27 +394,4 @@ _COMMANDS: tuple[tuple[str, Callable[[argparse._SubParsersAction[_Parser]], None
     ("import", _import_parser),
     ("init", _init_parser),
 )
-
-
-def _named_command(argv: Sequence[str]) -> str | None:
-    """The command `argv` names, when only `-C DIR` (`-CDIR`, `--root DIR`,
-    `--root=DIR`) comes before it; None otherwise (`--help`, an abbreviation, …)."""
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        if word in ("-C", "--root"):
-            i += 2
-        elif word.startswith(("-C", "--root=")) and word not in ("-C", "--root="):
-            i += 1
-        else:
-            return word if any(word == name for name, _ in _COMMANDS) else None
-    return None
-
-
-def parse(argv: Sequence[str]) -> argparse.Namespace:
-    """`argv` parsed; a bad command line raises `UsageError` with the whole parser's
-    message (the parser of one command would name only that command)."""
-    try:
-        return parser(argv).parse_args(argv)
-    except UsageError:
-        return parser().parse_args(argv)
+COMMANDS = tuple(name for name, _ in _COMMANDS)

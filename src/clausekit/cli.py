@@ -18,6 +18,8 @@ from clausekit import __version__
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (7 ms)
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
     from typing import NoReturn, TextIO
 
 
@@ -27,7 +29,6 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         return 0
     import contextlib
 
-    from clausekit.arguments import parse
     from clausekit.commands import dispatch
     from clausekit.errors import ClausekitError, ProblemsFound, format_problems
 
@@ -46,6 +47,36 @@ def run(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     except KeyboardInterrupt:
         print("clausekit: interrupted", file=stderr)
         return 130
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """`argv` parsed by the parser of the command it names; a bad command line raises
+    `UsageError` with the whole parser's message (one command's parser would name only
+    that command among the choices)."""
+    from clausekit.arguments import parser
+    from clausekit.errors import UsageError
+
+    try:
+        return parser(_named_command(argv)).parse_args(argv)
+    except UsageError:
+        return parser().parse_args(argv)
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command `argv` names, when only `-C DIR` (`-CDIR`, `--root DIR`,
+    `--root=DIR`) comes before it; None otherwise (`--help`, an abbreviation, …)."""
+    from clausekit.arguments import COMMANDS
+
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in ("-C", "--root"):
+            i += 2
+        elif word.startswith(("-C", "--root=")) and word not in ("-C", "--root="):
+            i += 1
+        else:
+            return word if word in COMMANDS else None
+    return None
 
 
 def main() -> None:
@@ -67,10 +98,11 @@ def leave(code: int) -> NoReturn:
     teardown: every file is written and closed, every child process waited for, and
     freeing some 250 modules one object at a time took 30-40 ms of a build that
     otherwise takes 400."""
-    import contextlib  # not at the top: `--version` does without it
-
     for stream in (sys.stdout, sys.stderr):
-        # A reader that is gone, or a stream already closed: there is nobody to tell.
-        with contextlib.suppress(BrokenPipeError, ValueError):
+        # Not contextlib.suppress: `--version` leaves here too, and contextlib brings
+        # ten modules (8 ms) that nothing else of it needs.
+        try:  # noqa: SIM105
             stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # a reader that is gone, or a stream already closed: nobody to tell
     os._exit(code)
