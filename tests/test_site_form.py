@@ -376,6 +376,8 @@ def test_propose_opens_a_new_file_with_the_yaml(form: Any) -> None:
     assert data["variables"]["purpose"] == "联合开发: 第一期"  # quoted: `: ` would split it
     # A long agreement does not fit a link: the download instead, with a message.
     f.fill({"purpose": "长" * 3000})
+    f.yaml_text()
+    f.page.wait_for_selector("#propose:not([href])")  # fails after 20 s with a link
     assert f.page.get_attribute("#propose", "href") is None
     with f.page.expect_download():
         f.page.click("#propose")
