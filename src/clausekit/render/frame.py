@@ -12,24 +12,27 @@ the marks in `word/document.xml` with the new values' texts.
 Filling must give the very bytes Pandoc would have written, so a value is only
 filled where Pandoc is known to print it as its plain characters:
 
-* where the mark stands (`bake`): not in a heading (Pandoc makes its bookmark
-  from the words), a table (column widths follow line lengths), the metadata
-  block, a link, or at either end of a line where a soft line break joins it to
-  the next (Pandoc's `east_asian_line_breaks` drops that space between two
-  Chinese characters), nor where a line or list item starts (`2024` there before
-  `. ` would start a list).  Such a value is written into the frame's text, so a
-  change in it is a change of frame;
-* what the value holds (`_plain`): letters, digits, punctuation and symbols
-  Pandoc's Markdown reader leaves alone (Markdown escaping put a backslash before
-  every other one), in Unicode's composed form, single spaces between words;
-* the run it lands in (`_fill_word`): Pandoc's DOCX writer gives a word holding a
-  Chinese character its own run with an East Asian font hint, and a space its own
-  run beside one.  A value is filled only where the word it completes has the
-  run's kind, and a value with spaces only into a run without the hint.
+* where the mark stands (`bake`): not in the metadata block, a heading (Pandoc
+  makes its bookmark from the words), a link or a reference's text, a code span or
+  a line with an entity (`&l` and a value `t;` make `<`); not where a line or list
+  item starts (`2024` there before `. ` would start a list), nor at a line end that
+  a soft line break joins to the next (Pandoc's `east_asian_line_breaks` drops that
+  space between two Chinese characters); not beside `*`, `_`, `~`, `=` or after a
+  backslash (Pandoc reads the mark as punctuation there, so `**` would open or
+  close emphasis otherwise than for the value).  Such a value is written into the
+  frame's text, so a change in it is a change of frame;
+* what the value holds (`_printed`): characters Pandoc's Markdown reader prints as
+  they are once Markdown escaping is undone, in Unicode's composed form, with single
+  spaces between words, and no `==` or bare `www.` address;
+* the runs it lands in (`_fill_run`): Pandoc's DOCX writer puts a word holding a
+  Chinese character in a run with an East Asian font hint, and the other words and
+  the spaces in runs without.  The filled run is cut the same way, formatting kept,
+  where the cut is known (`_kind`) and cannot merge with a neighbouring run.
 
 Anything else, and any mark left over after filling, renders through Pandoc as
 always.  A frame is only kept when filling it with the values of the build that
-made it gives, byte for byte, the DOCX Pandoc made for that build.
+made it gives, byte for byte, the DOCX Pandoc made for that build, and no mark is
+left in a part filling does not touch (a footnote).
 """
 
 from __future__ import annotations
@@ -129,11 +132,13 @@ def _prune(folder: Path) -> None:
 
 @dataclass(frozen=True)
 class _Prepared:
-    """The frame's text as Pandoc reads it, its OpenXML pieces and its key."""
+    """The frame's text as Pandoc reads it, its OpenXML pieces and its key; and the
+    document's own values of the properties the frame holds marks for, by mark."""
 
     text: str
     pieces: list[str]
     key: str
+    own: dict[str, str]
 
 
 def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
@@ -146,7 +151,7 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
     with store.lock(prepared.key):
         kept = store.get(prepared.key)
         if kept is not None:
-            filled = fill(kept, frame.slots, _own_properties(doc))
+            filled = fill(kept, frame.slots, prepared.own)
             if filled is None:
                 return render_word_native(doc, what)
             store.filled += 1
@@ -157,8 +162,7 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
             framing = pool.submit(word_docx, doc, prepared.text, prepared.pieces, None, what)
             made = render_word_native(doc, what)
             blank = framing.result()
-        own = _own_properties(doc)
-        if not marked_elsewhere(blank) and fill(blank, frame.slots, own) == made:
+        if not marked_elsewhere(blank) and fill(blank, frame.slots, prepared.own) == made:
             store.put(prepared.key, blank)
         return made
 
@@ -169,6 +173,7 @@ def _prepare(doc: Assembled, frame: Frame, fingerprint: str) -> _Prepared | None
     props = properties(doc)
     if set(PROPERTY_MARKS) - set(props):
         return None  # a blank form's: no agreement id
+    own = {mark: props[name] for name, mark in PROPERTY_MARKS.items()}
     props.update(PROPERTY_MARKS)
     text = mark_signature(with_properties(frame.word_markdown, props), frame.word_sections)
     text, pieces = word_openxml(bake(text, frame.slots))
@@ -179,7 +184,7 @@ def _prepare(doc: Assembled, frame: Frame, fingerprint: str) -> _Prepared | None
     for part in (fingerprint, repr(settings), repr(doc.first_line_indent), text, *pieces):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
-    return _Prepared(text, pieces, h.hexdigest())
+    return _Prepared(text, pieces, h.hexdigest(), own)
 
 
 # A line whose marks are baked: a heading, an autolink, a code line or span (the value's
@@ -236,12 +241,6 @@ def _bake_ends(lines: list[str], i: int, line: str, slots: Sequence[str]) -> str
         return m.group(0)
 
     return SLOT.sub(mark, line)
-
-
-def _own_properties(doc: Assembled) -> dict[str, str]:
-    """The document's own values of the properties its frame holds marks for."""
-    props = properties(doc)
-    return {PROPERTY_MARKS[name]: props[name] for name in PROPERTY_MARKS}
 
 
 def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | None:
@@ -320,8 +319,7 @@ def _fill_run(
     None where that is not known.  `joined` says whether a text run comes right
     before and right after it: Pandoc may have cut both from one text, so the ends
     must keep the run's kind."""
-    values = [printed[int(n)] if int(n) < len(printed) else None for n in SLOT.findall(text)]
-    if any(v is None for v in values):
+    if any(int(n) >= len(printed) or printed[int(n)] is None for n in SLOT.findall(text)):
         return None
     shown = _unxml(SLOT.sub(lambda m: _xml(printed[int(m.group(1))] or ""), text))
     groups = _groups(shown)
