@@ -59,6 +59,8 @@ def docs(monkeypatch: pytest.MonkeyPatch) -> Docs:
 
     monkeypatch.setattr(build_mod, "assemble_locked", agreement)
     monkeypatch.setattr(build_mod, "assemble_blank", lambda checked, tid: d.blanks[tid])
+    # The stand-in library holds ids, not agreements: no frames (none of them is framed).
+    monkeypatch.setattr(build_mod, "framed_agreements", lambda *args: frozenset())
     return d
 
 

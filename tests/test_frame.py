@@ -29,6 +29,7 @@ from clausekit.assemble import Assembled, assemble_agreement
 from clausekit.check import Checked
 from clausekit.errors import ProblemsFound
 from clausekit.load import load_library
+from clausekit.publish.build import framed_agreements
 from clausekit.render.frame import FrameStore, _kind, bake, render_framed
 from clausekit.render.pandoc import INPUT_FORMAT, pandoc_path
 from clausekit.render.wordnative import render_word_native
@@ -356,3 +357,23 @@ def test_a_mark_outside_the_text_keeps_no_frame(small: Path) -> None:
 
 
 FIRST = {"name": "Acme Ltd", "addr": "London", "note": "none", "signer": "Ann"}
+
+
+def test_frames_are_made_where_one_serves_another_document(
+    examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch shares a frame per template and status; a build naming its agreements
+    keeps one for the next build; a whole-library build makes none it would not use
+    (the examples' agreements each have a template and status of their own)."""
+    lib = load_library(examples)
+    nda = "mutual-nda/2026-shenzhen-hangzhou-final"
+    assert framed_agreements(lib, {"docx"}, None) == frozenset()
+    assert framed_agreements(lib, {"pdf"}, [nda]) == frozenset()
+    assert framed_agreements(lib, {"docx"}, [nda]) == {nda}  # the test cache is on
+    monkeypatch.setenv("CLAUSEKIT_CACHE_DIR", "off")
+    assert framed_agreements(lib, {"docx"}, [nda]) == frozenset()
+    twin = with_values(examples, nda, _words_changed, tmp_path)
+    copy = twin / "agreements" / "mutual-nda" / "2026-copy.yaml"
+    copy.write_bytes((twin / "agreements" / f"{nda}.yaml").read_bytes())
+    both = framed_agreements(load_library(twin), {"docx"}, None)
+    assert both == {nda, "mutual-nda/2026-copy"}

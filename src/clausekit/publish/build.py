@@ -7,7 +7,8 @@ before anything is written); `write_documents` then renders what changed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from functools import partial
 from pathlib import Path
 from typing import TextIO
@@ -60,9 +61,8 @@ def build(
     """
     started = time.perf_counter()
     known_formats(formats)
-    docs = assemble_all(
-        checked, agreement_ids, blank_templates, framed=framing(formats, agreement_ids)
-    )
+    framed = framed_agreements(checked.lib, formats, agreement_ids)
+    docs = assemble_all(checked, agreement_ids, blank_templates, framed)
     checked.results.save()  # what assembling found is kept for the next run
     fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
     report = write_documents(docs, formats, outdir, force, progress, jobs, fonts, wait)
@@ -76,30 +76,40 @@ def build(
     return report
 
 
-def framing(formats: set[str], agreement_ids: list[str] | None) -> bool:
-    """Whether agreements get their DOCX frames (`render.frame`): when a DOCX is built
-    and a frame can serve another one, kept for a later build or shared in this one
-    (with caching off, a build of one agreement only pays for making it)."""
+def framed_agreements(
+    lib: Library, formats: set[str], agreement_ids: list[str] | None
+) -> frozenset[str]:
+    """The agreements that get their DOCX frames (`render.frame`): those whose frame
+    serves another document.  That is another agreement of the same template and
+    status in this build (a batch), or, when the build names its agreements and the
+    cache keeps frames, the next build of the same agreement (the edit loop).  A
+    whole-library build on a fresh runner makes no frame it would not use."""
+    if "docx" not in formats:
+        return frozenset()
     from clausekit.check.cache import cache_folder
 
-    several = agreement_ids is None or len(agreement_ids) > 1
-    return "docx" in formats and (several or cache_folder() is not None)
+    ids = sorted(lib.agreements) if agreement_ids is None else agreement_ids
+    known = [lib.agreements[i] for i in ids if i in lib.agreements]
+    if agreement_ids is not None and cache_folder() is not None:
+        return frozenset(a.id for a in known)
+    shared = Counter((a.template_id, a.status) for a in known)
+    return frozenset(a.id for a in known if shared[a.template_id, a.status] > 1)
 
 
 def assemble_all(
     checked: Checked,
     agreement_ids: list[str] | None,
     blank_templates: list[str] | None,
-    framed: bool = False,
+    framed: Collection[str] = (),
 ) -> list[Document]:
     """Assemble every requested document; all problems are reported together.
-    `framed`: with each agreement's frame, for its DOCX (`render.frame`)."""
+    The agreements in `framed` come with their frames (`framed_agreements`)."""
     lib = checked.lib
     ids = sorted(lib.agreements) if agreement_ids is None else agreement_ids
     blanks = blank_templates or []
     jobs: list[tuple[str, str, str, Callable[[], Assembled]]] = []
     for aid in ids:
-        jobs.append((aid, "agreement", aid, partial(assemble_locked, checked, aid, framed)))
+        jobs.append((aid, "agreement", aid, partial(assemble_locked, checked, aid, aid in framed)))
     for tid in blanks:
         jobs.append((f"blank/{tid}", "blank", tid, partial(assemble_blank, checked, tid)))
     problems: list[Problem] = []

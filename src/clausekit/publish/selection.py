@@ -21,7 +21,7 @@ from clausekit.errors import BuildError, ClausekitError, UsageError
 from clausekit.publish.build import (
     BuildReport,
     assemble_all,
-    framing,
+    framed_agreements,
     settings_font_paths,
     write_documents,
 )
@@ -89,7 +89,8 @@ def build_changed(
 ) -> BuildReport:
     """`clausekit build --changed-since REV`: only the documents `changed_since` finds."""
     commit = resolve(checked.lib.root, rev)  # a bad revision fails before any work
-    docs = assemble_all(checked, agreements, blanks, framed=framing(formats, agreements))
+    framed = framed_agreements(checked.lib, formats, agreements)
+    docs = assemble_all(checked, agreements, blanks, framed)
     changed = changed_since(checked, commit, [(d.kind, d.source_id, d.assembled) for d in docs])
     docs = [d for d in docs if d.key in changed]
     total = len(agreements) + len(blanks)
