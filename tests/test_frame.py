@@ -96,7 +96,10 @@ def test_every_example_fills_as_pandoc_writes(examples: Path, aid: str, tmp_path
     store = FrameStore(None, "test")
     first = framed(examples, aid)
     assert first.frame is not None and first.frame.slots
-    # The first build makes the frame (and checks that its own values fill back).
+    # The first build of a text only notes it; the second makes the frame (and checks
+    # that its own values fill back).
+    assert render_framed(first, aid, store) == render_word_native(first, aid)
+    assert all(f is None for f in store._frames.values())
     assert render_framed(first, aid, store) == render_word_native(first, aid)
     assert store.filled == 0 and any(f is not None for f in store._frames.values())
     filled = 0
@@ -114,14 +117,16 @@ def test_every_example_fills_as_pandoc_writes(examples: Path, aid: str, tmp_path
 
 def test_a_batch_fills_one_frame_per_template(examples: Path, tmp_path: Path) -> None:
     """Agreements of one template share a frame: the properties that name the
-    agreement and its content are marks too."""
+    agreement and its content are marks too.  The first notes the text, the second
+    makes the frame, the third is filled into it."""
     store = FrameStore(None, "test")
     aid = "mutual-nda/2026-shenzhen-hangzhou-final"
     other = with_values(examples, aid, _words_changed, tmp_path)
-    twin = other / "agreements" / "mutual-nda" / "2026-copy.yaml"
-    twin.write_bytes((other / "agreements" / f"{aid}.yaml").read_bytes())
+    for copy in ("2026-copy", "2026-copy2"):
+        twin = other / "agreements" / "mutual-nda" / f"{copy}.yaml"
+        twin.write_bytes((other / "agreements" / f"{aid}.yaml").read_bytes())
     lib = Checked(load_library(other))
-    for ident in (aid, "mutual-nda/2026-copy"):
+    for ident in (aid, "mutual-nda/2026-copy", "mutual-nda/2026-copy2"):
         doc = assemble_agreement(lib, ident, framed=True)
         assert render_framed(doc, ident, store) == render_word_native(doc, ident)
     assert store.filled == 1
@@ -201,7 +206,8 @@ def test_random_values_fill_as_pandoc_writes(
     agreements = small / "agreements"
     first = {"name": "示例公司", "addr": "北京市 1 号", "note": "无", "signer": "张三"}
     store = FrameStore(None, "test")
-    for values in (first, {"name": name, "addr": addr, "note": note, "signer": name}):
+    again = {"name": name, "addr": addr, "note": note, "signer": name}
+    for values in (first, first, again):  # the second build of a text makes its frame
         data = {"template": lang, "status": "final", "variables": values}
         (agreements / "a.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
         try:
@@ -275,12 +281,15 @@ def _run_build(lib: Path, cache: Path | str, out: Path) -> bytes:
 
 
 def test_the_edit_loop_fills_the_kept_frame(examples: Path, tmp_path: Path) -> None:
-    """Build, change a value, build: the second DOCX comes from the kept frame and is
-    the one a build with no cache writes; a damaged frame is made again."""
+    """Build twice, change a value, build: the second build makes the frame, the
+    third DOCX comes from it and is the one a build with no cache writes; a damaged
+    frame is made again."""
     lib = tmp_path / "lib"
     subprocess.run(["cp", "-r", str(examples), str(lib)], check=True)
     cache = tmp_path / "cache"
     _run_build(lib, cache, tmp_path / "a")
+    assert not list((cache / "frames").glob("*.docx"))  # a text seen once: no frame
+    _run_build(lib, cache, tmp_path / "a2")
     frames = list((cache / "frames").glob("*.docx"))
     assert len(frames) == 1
     agreement = lib / "agreements" / "mutual-nda" / "2026-shenzhen-hangzhou-final.yaml"
@@ -321,7 +330,8 @@ def test_names_addresses_and_markup_are_filled(
     filled, not left to Pandoc, and still give Pandoc's bytes."""
     store = FrameStore(None, "test")
     first = {"name": "示例公司", "addr": "北京市 1 号", "note": "无"}
-    for vals in ({**first, "signer": "张三"}, {**values, "signer": "张三"}):
+    # The second build of a text makes its frame, the third is filled into it.
+    for vals in ({**first, "signer": "张三"},) * 2 + ({**values, "signer": "张三"},):
         data = {"template": lang, "status": "final", "variables": vals}
         (small / "agreements" / "b.yaml").write_text(
             yaml.safe_dump(data, allow_unicode=True), "utf-8"
@@ -346,6 +356,7 @@ def test_a_mark_outside_the_text_keeps_no_frame(small: Path) -> None:
         (small / "agreements" / "c.yaml").write_text(yaml.safe_dump(data), "utf-8")
         doc = assemble_agreement(Checked(load_library(small)), "c", framed=True)
         store = FrameStore(None, "test")
+        render_framed(doc, "c", store)  # the first build of a text only notes it
         made = render_framed(doc, "c", store)
         assert made == render_word_native(doc, "c")
         notes = zipfile.ZipFile(io.BytesIO(made)).read("word/footnotes.xml").decode("utf-8")
@@ -377,3 +388,20 @@ def test_frames_are_made_where_one_serves_another_document(
     copy.write_bytes((twin / "agreements" / f"{nda}.yaml").read_bytes())
     both = framed_agreements(load_library(twin), {"docx"}, None)
     assert both == {nda, "mutual-nda/2026-copy"}
+
+
+def test_a_text_seen_once_makes_no_frame(small: Path) -> None:
+    """Each edit of the title (part of the frame's text) is a new text: no second
+    Pandoc run for a frame nothing would fill; the same text seen again makes one."""
+    store = FrameStore(None, "test")
+    kept: list[int] = []
+    for title in ("协议一", "协议二", "协议二"):
+        data = {"template": "zh", "status": "final", "title": title, "variables": FIRST}
+        (small / "agreements" / "d.yaml").write_text(
+            yaml.safe_dump(data, allow_unicode=True), "utf-8"
+        )
+        doc = assemble_agreement(Checked(load_library(small)), "d", framed=True)
+        assert render_framed(doc, "d", store) == render_word_native(doc, "d")
+        kept.append(sum(f is not None for f in store._frames.values()))
+    (small / "agreements" / "d.yaml").unlink()
+    assert kept == [0, 0, 1]

@@ -30,9 +30,10 @@ filled where Pandoc is known to print it as its plain characters:
   where the cut is known (`_kind`) and cannot merge with a neighbouring run.
 
 Anything else, and any mark left over after filling, renders through Pandoc as
-always.  A frame is only kept when filling it with the values of the build that
-made it gives, byte for byte, the DOCX Pandoc made for that build, and no mark is
-left in a part filling does not touch (a footnote).
+always.  A frame is made the second time its text is seen (`FrameStore.seen_before`:
+making it costs a second Pandoc run), and only kept when filling it with the values
+of the build that made it gives, byte for byte, the DOCX Pandoc made for that build,
+and no mark is left in a part filling does not touch (a footnote).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class FrameStore:
     fingerprint: str
     filled: int = 0  # documents made by filling a frame, not by Pandoc
     _frames: dict[str, bytes | None] = field(default_factory=dict)
+    _seen: set[str] = field(default_factory=set)
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -97,6 +99,25 @@ class FrameStore:
             self._frames[key] = self._read(key)
         return self._frames[key]
 
+    def seen_before(self, key: str) -> bool:
+        """Whether a document with this frame's text was built before, in this build or
+        an earlier one that kept frames; records that one is built now.  A frame is
+        made the second time its text is seen: a text seen once (a title being
+        edited, each edit a new text) costs no second Pandoc run."""
+        if key in self._seen:
+            return True
+        self._seen.add(key)
+        if self.folder is None:
+            return False
+        from clausekit.check.cache import write_cache_file
+
+        mark = self.folder / f"{key}.seen"
+        if mark.exists():
+            return True
+        write_cache_file(mark, b"")
+        _prune(self.folder, "*.seen")
+        return False
+
     def put(self, key: str, frame: bytes) -> None:
         self._frames[key] = frame
         if self.folder is None:
@@ -105,7 +126,7 @@ class FrameStore:
 
         stamp = hashlib.sha256(frame).hexdigest().encode("ascii")
         write_cache_file(self.folder / f"{key}.docx", stamp + b"\n" + frame)
-        _prune(self.folder)
+        _prune(self.folder, "*.docx")
 
     def _read(self, key: str) -> bytes | None:
         """The kept frame; None when there is none, or it is damaged (its digest is
@@ -120,10 +141,10 @@ class FrameStore:
         return frame if hashlib.sha256(frame).hexdigest().encode("ascii") == stamp else None
 
 
-def _prune(folder: Path) -> None:
-    """Keep the KEEP most recently written frames."""
+def _prune(folder: Path, pattern: str) -> None:
+    """Keep the KEEP most recently written files of `pattern` (frames, texts seen)."""
     try:
-        files = sorted(folder.glob("*.docx"), key=lambda p: p.stat().st_mtime_ns)
+        files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
         for old in files[:-KEEP]:
             old.unlink(missing_ok=True)
     except OSError:
@@ -156,6 +177,8 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
                 return render_word_native(doc, what)
             store.filled += 1
             return filled
+        if not store.seen_before(prepared.key):
+            return render_word_native(doc, what)
         from concurrent.futures import ThreadPoolExecutor  # a miss only
 
         with ThreadPoolExecutor(max_workers=1) as pool:  # both Pandoc runs at once
