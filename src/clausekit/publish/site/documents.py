@@ -267,4 +267,4 @@ def agreement_page(
     # 10,000 of them would bury the clause pages and cost most of a large build. Its
     # title is found through the template's list of agreements.
     page = make_page(uri, assembled.title, out, search=False)
-    return replace(page, preview=assembled.text)
+    return replace(page, preview=assembled.text, one_of_many=True)

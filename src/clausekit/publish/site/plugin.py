@@ -41,6 +41,7 @@ from clausekit.publish.site.generate import (
     STYLESHEET_URI,
     SiteContent,
 )
+from clausekit.publish.site.pages import Skeletons, TitledPage
 from clausekit.publish.site.previews import Previews
 from clausekit.publish.site.search import SearchWorker, search_worker
 from clausekit.publish.site.source import (
@@ -215,6 +216,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
         _refuse_links_outside(files, config.docs_dir, Path(config.config_file_path).parent)
+        skeletons = Skeletons.of(config)  # this build's
         for stale in [f for f in files if f.src_uri in self.on_disk]:
             files.remove(stale)
         for page in self.content.pages:
@@ -230,9 +232,10 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
                 if page.uri in self.content.in_nav
                 else InclusionLevel.NOT_IN_NAV
             )
-            files.append(
-                File.generated(config, page.uri, content=page.content, inclusion=inclusion)
-            )
+            file = File.generated(config, page.uri, content=page.content, inclusion=inclusion)
+            files.append(file)
+            if page.one_of_many:  # mkdocs takes the page it is given (`File.page`)
+                TitledPage(file, config, page.title, skeletons)
         files.append(File.generated(config, STYLESHEET_URI, content=STYLESHEET))
         if self.search is not None:
             files.append(File.generated(config, self.search.uri, content=self.search.content))
