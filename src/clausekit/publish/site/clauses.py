@@ -209,9 +209,13 @@ def _where_used(
         if ids:
             # HTML: a clause of a large library lists thousands of agreements, and
             # Python-Markdown would spend most of the page's time on their links.
+            # Kept out of the search index, as the agreement pages are: a search for
+            # an agreement's title would list every clause of its template, and a
+            # library of 10,000 agreements would spend its build segmenting them.
+            # Titles are found on the templates' lists of agreements.
             out.append(f"### {t[key]}\n")
             items = "".join(_agreement_item(lib, uri, aid, used) for aid in ids)
-            out.append(RawHtml(f"<ul>\n{items}</ul>"))
+            out.append(RawHtml(f"<ul data-search-exclude>\n{items}</ul>", searchable=False))
     return out
 
 
