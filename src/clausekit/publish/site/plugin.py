@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from clausekit.check import Checked
@@ -41,6 +42,7 @@ from clausekit.publish.site.generate import (
     STYLESHEET_URI,
     SiteContent,
 )
+from clausekit.publish.site.navcache import NavCache
 from clausekit.publish.site.pages import Skeletons, TitledPage
 from clausekit.publish.site.previews import Previews
 from clausekit.publish.site.search import SearchWorker, search_worker
@@ -93,6 +95,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self.files: Files | None = None
         self.on_disk: frozenset[str] = frozenset()  # files of a `clausekit pages` run
         self.search: SearchWorker | None = None
+        self.navcache: NavCache | None = None  # this build's (`on_files`)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -169,6 +172,8 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
     ) -> Environment | None:
         self.files = files  # as the pages are written with them (`on_post_page`)
+        assert self.navcache is not None
+        env = self.navcache.install(env)
         # The theme prints `page.title | striptags` into <title> unescaped, and striptags
         # un-escapes: a title `X</title><script>…` became a live script.  Titles are
         # plain text everywhere: what striptags gives is escaped again.
@@ -217,6 +222,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         assert self.content is not None
         _refuse_links_outside(files, config.docs_dir, Path(config.config_file_path).parent)
         skeletons = Skeletons.of(config)  # this build's
+        self.navcache = NavCache(frozenset(p.uri for p in self.content.pages if p.one_of_many))
         for stale in [f for f in files if f.src_uri in self.on_disk]:
             files.remove(stale)
         for page in self.content.pages:
@@ -246,6 +252,13 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
                 path = self.download_dir / rel
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         return files
+
+    def on_nav(
+        self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+    ) -> Navigation | None:
+        assert self.navcache is not None
+        self.navcache.read_nav(nav)
+        return nav
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
