@@ -96,6 +96,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         self.on_disk: frozenset[str] = frozenset()  # files of a `clausekit pages` run
         self.search: SearchWorker | None = None
         self.navcache: NavCache | None = None  # this build's (`on_files`)
+        self.skeletons: Skeletons | None = None  # this build's (`on_files`)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.root = (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -221,7 +222,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
         _refuse_links_outside(files, config.docs_dir, Path(config.config_file_path).parent)
-        skeletons = Skeletons.of(config)  # this build's
+        self.skeletons = skeletons = Skeletons.of(config)  # this build's
         self.navcache = NavCache(frozenset(p.uri for p in self.content.pages if p.one_of_many))
         for stale in [f for f in files if f.src_uri in self.on_disk]:
             files.remove(stale)
