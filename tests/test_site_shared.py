@@ -28,7 +28,9 @@ from clausekit.publish.site.pages import MARK, Skeletons, TitledPage
 from clausekit.publish.site.source import SiteOptions, checked_library, site_content
 from site_fixtures import REPO, Built, copy_library, mkdocs_build
 
-NAV_MAX = "      nav_max_pages: 5\n"  # agreement pages off the nav, as in a large library
+NAV_MAX = "      nav_max_pages: 5\n"  # pages off the nav, as in a large library
+# The generated pages' folders (the hand-written docs differ: `nl2br` below).
+GENERATED = {"agreements", "agreement-lists", "clauses", "templates", "new", "tags", "negotiated"}
 
 
 def _config(tmp: Path, extensions: list[Any]) -> MkDocsConfig:
@@ -160,11 +162,12 @@ def test_agreement_pages_are_the_same_with_and_without_the_shortcuts(
     # Both shortcuts were taken: skeletons made, navigations kept and reused.
     assert any(s is not None for s in plugin.skeletons.found.values())
     assert plugin.navcache.kept
-    pages = sorted(p.relative_to(full.site) for p in (full.site / "agreements").rglob("*.html"))
-    assert len(pages) >= 8
-    for page in pages:
+    pages = sorted(p.relative_to(full.site) for p in full.site.rglob("*.html"))
+    generated = [p for p in pages if p.parts[0] in GENERATED]
+    assert len([p for p in generated if p.parts[0] == "agreements"]) >= 8
+    for page in generated:
         assert (fast / page).read_text("utf-8") == (full.site / page).read_text("utf-8"), page
-    hostile = [p for p in pages if HOSTILE.replace("&", "&amp;")[:9] in (fast / p).read_text()]
+    hostile = [p for p in generated if "A &amp; B &lt;i&gt;" in (fast / p).read_text("utf-8")]
     assert hostile  # the title went in, escaped
 
 

@@ -1,12 +1,13 @@
-"""The theme's navigation rendered once per folder of agreement pages, not per page.
+"""The theme's navigation rendered once per folder of generated pages, not per page.
 
 Material for MkDocs renders the whole navigation into every page: for 10,000 agreement
-pages that is half of the theme's time.  An agreement page the navigation does not
-list marks nothing in it as active, and every link in it is relative to the page's
-folder: the navigation of all such pages of one folder is the same HTML, so the first
-one's is kept for the others.  The theme's own `partials/nav.html` still renders it
-(through the name `clausekit-theme/partials/nav.html`); the partial of that name is a
-wrapper that asks `NavCache` first.  A theme whose `partials/nav.html` is not
+pages that is half of the theme's time.  A page the navigation does not list marks
+nothing in it as active, and every link in it is relative to the page's folder: the
+navigation of all such pages of one folder (a template's agreements, the clauses of
+a folder) is the same HTML, so the first one's is kept for the others.  The theme's
+own `partials/nav.html` still renders it (through the name
+`clausekit-theme/partials/nav.html`); the partial of that name is a wrapper that asks
+`NavCache` first.  A theme whose `partials/nav.html` is not
 Material's own (another theme, an override in `custom_dir`) is left alone: it may
 show something of the page.
 """
@@ -42,7 +43,7 @@ WRAPPER = (
 class NavCache:
     """One build's navigation HTML by folder, for the pages `shared` names."""
 
-    shared: frozenset[str]  # source paths of the pages that may share (agreement pages)
+    shared: frozenset[str]  # source paths of the pages that may share (generated pages)
     listed: frozenset[str] = frozenset()  # source paths of the pages in the navigation
     below: frozenset[str] = frozenset()  # the folders (URLs) holding a listed page
     kept: dict[str, str] = field(default_factory=dict)

@@ -223,7 +223,7 @@ class ClausekitPlugin(BasePlugin[ClausekitConfig]):  # type: ignore[no-untyped-c
         assert self.content is not None
         _refuse_links_outside(files, config.docs_dir, Path(config.config_file_path).parent)
         self.skeletons = skeletons = Skeletons.of(config)  # this build's
-        self.navcache = NavCache(frozenset(p.uri for p in self.content.pages if p.one_of_many))
+        self.navcache = NavCache(frozenset(p.uri for p in self.content.pages))
         for stale in [f for f in files if f.src_uri in self.on_disk]:
             files.remove(stale)
         for page in self.content.pages:
