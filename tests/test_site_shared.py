@@ -75,7 +75,7 @@ def _rendered(page: Page, config: MkDocsConfig, files: Files) -> tuple[Any, ...]
     page.read_source(config)
     page.render(config, files)
     links = {("self" if f is page.file else f.src_uri): a for f, a in page.links_to_anchors.items()}
-    return page.content, page.title, _toc(page.toc), page.present_anchor_ids, links
+    return page.content, page.title, _toc(page.toc), page.present_anchor_ids, links, page.meta
 
 
 SKELETONS: dict[str, Skeletons] = {}  # one per test run: pages after the first share it

@@ -23,6 +23,10 @@ _HREF = re.compile(f"{HREF_OPEN}([^{HREF_CLOSE}]*){HREF_CLOSE}")
 PREVIEW_MARK = "<!-- ck-preview -->"
 
 
+# The front matter of a page kept out of the search index (mkdocs-material reads it).
+NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n"
+
+
 @dataclass(frozen=True)
 class RawHtml:
     """Finished HTML (a clause body, a preview) for a page.
@@ -73,7 +77,7 @@ def make_page(
     """
     # `search: false`: the page stays out of the search index (mkdocs-material reads
     # `search: {exclude: true}` from the page's front matter).
-    text: list[str] = [] if search else ["---\nsearch:\n  exclude: true\n---\n"]
+    text: list[str] = [] if search else [NO_SEARCH]
     blocks: list[RawHtml] = []
     for part in parts:
         if isinstance(part, RawHtml):
