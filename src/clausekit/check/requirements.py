@@ -13,8 +13,7 @@ condition keeps its values required, as before: strict rather than wrong.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import TemplateSyntaxError, nodes
 
@@ -29,8 +28,7 @@ Path = tuple[str, ...]
 Condition = tuple[str, ...]  # `when` texts that must all hold (a clause in conditional groups)
 
 
-@dataclass(frozen=True)
-class Conditional:
+class Conditional(NamedTuple):
     """A value required only when one of its conditions holds."""
 
     path: Path
@@ -65,8 +63,7 @@ def _walk(entries: tuple[Entry, ...], outer: Condition) -> Iterator[tuple[str, C
         yield from _walk(entry.children, condition)
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     path: Path  # the value read, cut at the first list (`parties` for `p.name` in a loop)
     condition: Condition | None  # None: read whatever the document holds (computed, when)
     clause: str | None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from clausekit.errors import Problem
 from clausekit.load.outline import Outline, read_outline
@@ -201,8 +201,7 @@ def _count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-@dataclass(frozen=True)
-class Deviation:
+class Deviation(NamedTuple):
     """An agreement's own wording of one clause (`deviations: {CLAUSE_ID: {...}}`).
 
     `text` replaces the clause's body in this agreement only: a clause text like

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,14 +34,12 @@ _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 MAX_NODES = 200_000
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
     line: int  # 1-based
     col: int  # 1-based
 
 
-@dataclass(frozen=True)
-class _Positions:
+class _Positions(NamedTuple):
     values: dict[JsonPath, Pos]
     keys: dict[JsonPath, Pos]
 
@@ -93,8 +90,7 @@ class Located:
         return self._positions
 
 
-@dataclass(frozen=True)
-class YamlProblem:
+class YamlProblem(NamedTuple):
     line: int
     col: int
     message: str
@@ -251,8 +247,7 @@ def _scalar(node: yaml.ScalarNode, off: int) -> Any:
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 
 
-@dataclass(frozen=True)
-class FrontMatterDoc:
+class FrontMatterDoc(NamedTuple):
     meta: Located
     body: str
     body_line: int  # 1-based line of the file on which the body starts

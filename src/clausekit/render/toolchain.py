@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from clausekit import __version__
 from clausekit.check.cache import cache_folder, installed_versions, write_cache_file
@@ -23,15 +23,14 @@ from clausekit.errors import ToolMissing
 from clausekit.render.pandoc import pandoc_env, pandoc_path
 
 
-@dataclass(frozen=True)
-class Toolchain:
+class Toolchain(NamedTuple):
     clausekit: str
     pandoc: str
     typst: str
     reference_docx: str  # sha256 of the reference DOCX files, in order zh, en
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return self._asdict()
 
     def differences(self, recorded: dict[str, object]) -> list[str]:
         """`name recorded → now` for each part that differs from a recorded toolchain."""
