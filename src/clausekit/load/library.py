@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -180,8 +180,7 @@ def read_agreements(lib: Library, paths: Iterable[Path]) -> Library:
     reader = _Reader(lib.root, lib.settings)
     for path in paths:
         _load_yaml_file(reader, path, "agreements")
-    return replace(
-        lib,
+    return lib._replace(
         agreements={**lib.agreements, **reader.agreements},
         problems=(*lib.problems, *reader.problems),
         files_read=lib.files_read + reader.files_read,

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
 from clausekit import __version__
 from clausekit.check.cache import cache_folder, installed_versions, write_cache_file
 from clausekit.errors import ToolMissing
+from clausekit.render.assets import ASSETS
 from clausekit.render.pandoc import pandoc_env, pandoc_path
 
 
@@ -75,6 +74,8 @@ def _pandoc_version() -> str:
 
 
 def _ask_pandoc() -> str:
+    import subprocess  # only when the version is not kept: 5 ms of imports
+
     try:
         out = subprocess.run(
             [str(pandoc_path()), "--version"],
@@ -108,8 +109,7 @@ def _package_version(name: str) -> str:
 
 
 def _reference_digest() -> str:
-    assets = resources.files("clausekit") / "assets"
     h = hashlib.sha256()
     for name in ("reference-zh.docx", "reference-en.docx"):
-        h.update(hashlib.sha256((assets / name).read_bytes()).digest())
+        h.update(hashlib.sha256((ASSETS / name).read_bytes()).digest())
     return h.hexdigest()
