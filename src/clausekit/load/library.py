@@ -11,6 +11,7 @@ from typing import TypeVar
 from clausekit.errors import Problem, ProblemsFound, UsageError
 from clausekit.ids import id_for, is_valid_id, why_invalid
 from clausekit.load.files import library_files, read_inside
+from clausekit.load.kept import KeptParses
 from clausekit.load.model import Agreement, Clause, Library, Settings, Source, Template
 from clausekit.load.yamlpos import Located, YamlError, load_yaml, split_front_matter
 
@@ -28,6 +29,13 @@ class _Reader:
     agreements: dict[str, Agreement] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    kept: KeptParses | None = None  # clauses' and templates' parses kept by earlier runs
+
+    def parse(self, text: str, line_offset: int = 0) -> Located:
+        """A clause's front matter or a template, parsed (or read back from `kept`)."""
+        if self.kept is None:
+            return load_yaml(text, line_offset)
+        return self.kept.load_yaml(text, line_offset)
 
 
 def load_library(root: Path, agreements: bool = True) -> Library:
@@ -65,6 +73,7 @@ def load_named(
     agreement_ids: Collection[str],
     clauses: Iterable[str] = (),
     templates: Iterable[str] = (),
+    kept: KeptParses | None = None,
 ) -> Library | None:
     """The library as `build AGREEMENT…` needs it: the named agreements, their
     templates (and `templates`), and of the clauses only those the templates and the
@@ -76,7 +85,8 @@ def load_named(
     What each of these files reads as, and whether a clause or template exists, is
     what `load_library` gives; only a question about the library as a whole (a `did
     you mean` among all ids) differs, and that is asked for a problem alone: a build
-    that finds one tells it with the whole library.
+    that finds one tells it with the whole library.  `kept` gives the parses of
+    clauses and templates that earlier runs read.
     """
     reader = _Reader(root, _settings(root))
     clause_files, template_files, files = (
@@ -89,7 +99,7 @@ def load_named(
             _load_yaml_file(agreements, path, "agreements")
     named = [agreements.agreements.get(aid) for aid in agreement_ids]
     wanted = {*templates, *(a.template_id for a in named if a is not None)}
-    read = _Reader(root, reader.settings)
+    read = _Reader(root, reader.settings, kept=kept)
     for path in template_files:
         if id_for(path, root / "templates", ".yaml") in wanted:
             _load_yaml_file(read, path, "templates")
@@ -297,7 +307,9 @@ def _parsed(
 
 
 def _load_clause(reader: _Reader, path: Path) -> None:
-    parsed = _parsed(reader, path, "clauses", ".md", split_front_matter)
+    parsed = _parsed(
+        reader, path, "clauses", ".md", lambda text: split_front_matter(text, reader.parse)
+    )
     if parsed is None:
         return
     source, ident, doc = parsed
@@ -316,7 +328,8 @@ def _load_clause(reader: _Reader, path: Path) -> None:
 
 
 def _load_yaml_file(reader: _Reader, path: Path, folder: str) -> None:
-    parsed = _parsed(reader, path, folder, ".yaml", load_yaml)
+    parse = reader.parse if folder == "templates" else load_yaml  # agreements change
+    parsed = _parsed(reader, path, folder, ".yaml", parse)
     if parsed is None:
         return
     source, ident, doc = parsed

@@ -16,7 +16,7 @@ Duplicate mapping keys, which `safe_load` silently collapses, are problems.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
@@ -253,11 +253,14 @@ class FrontMatterDoc(NamedTuple):
     body_line: int  # 1-based line of the file on which the body starts
 
 
-def split_front_matter(text: str) -> FrontMatterDoc | None:
-    """Split `---` YAML front matter from a Markdown body; None when absent."""
+def split_front_matter(
+    text: str, parse: Callable[[str, int], Located] = load_yaml
+) -> FrontMatterDoc | None:
+    """Split `---` YAML front matter from a Markdown body; None when absent.  `parse`
+    reads the front matter (`load_yaml`, or a kept parse: `load.kept`)."""
     m = FRONT_MATTER.match(text)
     if not m:
         return None
-    meta = load_yaml(m.group(1), line_offset=1)
+    meta = parse(m.group(1), 1)
     body_line = text.count("\n", 0, m.end()) + 1
     return FrontMatterDoc(meta, text[m.end() :], body_line)
