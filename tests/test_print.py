@@ -4,7 +4,6 @@ signature block holds together, Chinese body paragraphs are indented, and a
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import subprocess
@@ -113,7 +112,7 @@ def test_signature_table_holds_together_unruled(docx_files: dict[str, bytes]) ->
 
 
 def test_signature_borders_option(finals: dict[str, Assembled]) -> None:
-    ruled = dataclasses.replace(finals[ZH_FINAL], signature_borders=True)
+    ruled = finals[ZH_FINAL]._replace(signature_borders=True)
     table = signature_table(render(ruled, "docx", "ruled"))
     assert "tblBorders" not in table  # the reference DOCX's Table style rules it
     assert "<w:cantSplit/>" in table
@@ -137,7 +136,7 @@ def test_chinese_body_indented_by_default(
     )
     en = re.search(r'w:styleId="BodyText".*?</w:style>', styles_xml(docx_files[FINALS[2]]), re.S)
     assert en and 'w:firstLineChars="0"' in en.group(0)
-    off = dataclasses.replace(finals[ZH_FINAL], first_line_indent=False)
+    off = finals[ZH_FINAL]._replace(first_line_indent=False)
     body = re.search(
         r'w:styleId="BodyText".*?</w:style>', styles_xml(render(off, "docx", "off")), re.S
     )
@@ -162,7 +161,7 @@ def test_chinese_body_indented_in_pdf(finals: dict[str, Assembled]) -> None:
 
     start, left = first_lines(finals[ZH_FINAL])
     assert 22 <= start - left <= 26
-    start, left = first_lines(dataclasses.replace(finals[ZH_FINAL], first_line_indent=False))
+    start, left = first_lines(finals[ZH_FINAL]._replace(first_line_indent=False))
     assert start - left < 1
 
 

@@ -4,7 +4,6 @@ one-line note when a locked agreement is built with another one."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
@@ -49,7 +48,7 @@ def test_a_lock_made_with_another_pandoc_builds_with_a_note(
 ) -> None:
     repo = Repo.create(tmp_path / "lib")
     now = current_toolchain()
-    older = replace(now, pandoc="2.19.2")
+    older = now._replace(pandoc="2.19.2")
     with monkeypatch.context() as m:
         m.setattr("clausekit.review.locks.current_toolchain", lambda: older)
         assert cli("-C", repo.root, "lock", ACME).code == 0

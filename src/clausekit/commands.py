@@ -15,6 +15,7 @@ from clausekit.errors import ClausekitError, ProblemsFound, UsageError, format_p
 
 if TYPE_CHECKING:
     from clausekit.check import Checked
+    from clausekit.load.kept import KeptParses
     from clausekit.load.model import Library
     from clausekit.publish.quick import QuickBuild
     from clausekit.publish.write import BuildReport
@@ -149,13 +150,25 @@ def _named_build(
             templates += [str(template.get("id"))] if isinstance(template, dict) else []
     except ClausekitError:
         return None
-    lib = load_named(root, named, clauses, templates)
+    kept = _kept_parses()
+    lib = load_named(root, named, clauses, templates, kept)
     if lib is None:
         return None
+    if kept is not None:
+        kept.prune()
     try:
         return _build(lib, args, out, err, quick)
     except ProblemsFound:
         return None  # nothing was written: told as the whole library tells it
+
+
+def _kept_parses() -> KeptParses | None:
+    """The clause and template parses kept in the user cache; None when caching is off."""
+    from clausekit.check.cache import cache_folder, code_salt
+    from clausekit.load.kept import KeptParses
+
+    folder = cache_folder()
+    return KeptParses(folder / "parsed", code_salt()) if folder is not None else None
 
 
 def _pages(args: argparse.Namespace, out: TextIO) -> int:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class Position(Protocol):
@@ -25,8 +24,7 @@ class Position(Protocol):
     def col(self) -> int: ...
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem in one place: `PATH:LINE:COL: error[CODE]: MESSAGE`.
 
     `path` is relative to the repository; `line` and `col` are 1-based and
@@ -103,8 +101,8 @@ def format_problems(
     if fmt == "json":
         return json.dumps(
             {
-                "problems": [asdict(p) for p in items],
-                "notes": [asdict(p) for p in notes],
+                "problems": [p._asdict() for p in items],
+                "notes": [p._asdict() for p in notes],
                 "summary": summary(items, files_checked),
             },
             ensure_ascii=False,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 
 from jinja2 import TemplateError, UndefinedError
@@ -42,7 +41,7 @@ def assemble_agreement(checked: Checked, agreement_id: str, framed: bool = False
     key = checked.agreement_key(agreement)
     if key is not None:  # it assembled: no problem of its own, as `check` would find
         checked.results.put(key, ())
-    return replace(doc, status=agreement.status, agreement=agreement.id)
+    return doc._replace(status=agreement.status, agreement=agreement.id)
 
 
 def assemble_blank(checked: Checked, template_id: str) -> Assembled:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from jinja2 import TemplateError, UndefinedError
@@ -87,8 +87,8 @@ class _Doc:
         if found is None:
             return clause
         path = self.agreement_path or clause.source.path
-        source = replace(clause.source, path=path)
-        return replace(clause, source=source, body=found.text, body_line=found.text_line)
+        source = clause.source._replace(path=path)
+        return clause._replace(source=source, body=found.text, body_line=found.text_line)
 
     def heading(self, number: tuple[int, ...], title: str, target: str | None) -> str:
         self.headings.append(NumberedHeading(number, title, target))

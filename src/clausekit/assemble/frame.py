@@ -14,7 +14,6 @@ for (a value read back as a heading's title, say) leaves the document without on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from clausekit.assemble.model import Assembled, Frame
 from clausekit.language.marks import fill_slots
@@ -38,4 +37,4 @@ def with_frame(doc: Assembled, render_marked: Callable[[], Assembled | None]) ->
         or tuple((k, fill_slots(t, slots)) for k, t in marked.word_sections) != doc.word_sections
     ):
         return doc
-    return replace(doc, frame=Frame(marked.word_markdown, marked.word_sections, tuple(slots)))
+    return doc._replace(frame=Frame(marked.word_markdown, marked.word_sections, tuple(slots)))

@@ -7,12 +7,10 @@ that finds the document in its cache, can hold one without importing them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class InputRef:
+class InputRef(NamedTuple):
     kind: str  # "template" | "clause" | "agreement"
     id: str
     path: str
@@ -20,8 +18,7 @@ class InputRef:
     sha256: str
 
 
-@dataclass(frozen=True)
-class NumberedHeading:
+class NumberedHeading(NamedTuple):
     """A numbered heading of the document: its level, number and what it is."""
 
     number: tuple[int, ...]
@@ -29,8 +26,7 @@ class NumberedHeading:
     target: str | None  # the clause id, `clause#anchor`, or None for a group heading
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """The Word text once more, with a mark in place of each value's text, and those
     texts (`assemble.frame`): what `render.frame` fills instead of running Pandoc."""
 
@@ -39,8 +35,7 @@ class Frame:
     slots: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Assembled:
+class Assembled(NamedTuple):
     """The hand-off to rendering: the document as Markdown, and its numbering."""
 
     markdown: str
@@ -68,7 +63,13 @@ class Assembled:
 
     def as_data(self) -> dict[str, Any]:
         """The document as JSON values (`from_data` reads them back equal)."""
-        return asdict(self)
+        frame = self.frame
+        return {
+            **self._asdict(),
+            "inputs": [i._asdict() for i in self.inputs],
+            "headings": [h._asdict() for h in self.headings],
+            "frame": None if frame is None else frame._asdict(),
+        }
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Assembled:

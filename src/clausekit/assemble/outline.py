@@ -10,7 +10,7 @@ conditions leave out, a blank form shows everything.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from clausekit.assemble.numbering import MAX_LEVEL, heading_prefix, reference
 from clausekit.load.model import Template
@@ -29,8 +29,7 @@ class Counters:
         return tuple(self._counts[:level])
 
 
-@dataclass(frozen=True)
-class Numbered:
+class Numbered(NamedTuple):
     """A template entry with its number, heading prefix (`一、`) and reference (`第一条`)."""
 
     entry: Entry

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -21,8 +20,7 @@ from clausekit.language.sandbox import environment
 BUILTIN_NAMES = frozenset({"ref"})
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """A name (or a ref target, or an unsafe attribute) at a 1-based line/column of its text."""
 
     name: str
@@ -33,8 +31,7 @@ class Use:
 ITEM = "[]"  # a path segment: the items of a list (`{% for x in items %}` binds x to it)
 
 
-@dataclass(frozen=True)
-class Chain:
+class Chain(NamedTuple):
     """A dotted name as written (`term.end`, `item.name` in a loop over `parties`).
 
     `base` is the path of its first name: a variable (`("term",)`) or a loop
@@ -56,8 +53,7 @@ class Chain:
         return ".".join([self.root.name, *(a.name for a in self.attrs[:upto])])
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     names: tuple[Use, ...]  # top-level variables read
     refs: tuple[Use, ...]  # ref('…') targets
     unsafe: tuple[Use, ...]  # attributes starting with '_'

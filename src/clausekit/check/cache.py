@@ -73,6 +73,12 @@ def write_cache_file(file: Path, text: str | bytes) -> None:
             os.unlink(tmp)
 
 
+def code_salt() -> str:
+    """What invalidates anything clausekit derived from a file: its version and code,
+    and the libraries it reads with (jsonschema, Jinja, PyYAML)."""
+    return digest(str(FORMAT), __version__, *installed_versions(), *_code_stamp())
+
+
 def salt(schema_folder: Path, settings: str) -> str:
     """What invalidates every result: clausekit's version and code, the libraries that
     check (jsonschema, Jinja, PyYAML), the schemas, settings."""

@@ -18,7 +18,6 @@ from jinja2 import Template as JinjaTemplate
 from jinja2 import nodes as JinjaNodes
 
 from clausekit.check import schemas
-from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression, analyse_tree
 from clausekit.check.cache import ResultCache, digest
 from clausekit.check.codecache import kept_code
 from clausekit.check.compose import Declaration, composed_schema, declarations
@@ -26,7 +25,6 @@ from clausekit.check.formats import FILE_FORMATS
 from clausekit.check.requirements import Conditional, clause_conditions, conditionals
 from clausekit.check.scope import TemplateScope
 from clausekit.check.values import Values, agreement_values, trusted_values
-from clausekit.check.verdict import verdict
 from clausekit.errors import Problem
 from clausekit.language.headings import Heading
 from clausekit.language.sandbox import environment
@@ -35,6 +33,8 @@ from clausekit.load.model import Agreement, Clause, Library, Template
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
+
+    from clausekit.check.analysis import Analysis
 
 T = TypeVar("T")
 
@@ -64,6 +64,8 @@ class Checked:
 
     def analysis(self, clause: Clause) -> Analysis | Problem:
         if clause.id not in self._analyses:
+            from clausekit.check.analysis import SyntaxProblem, analyse_tree
+
             try:
                 self._analyses[clause.id], self._trees[clause.id] = analyse_tree(clause.body)
             except SyntaxProblem as exc:
@@ -174,6 +176,8 @@ class Checked:
         without jsonschema when the schema allows (`check.verdict`); False sends it to
         `file_validator`, whose messages are reported."""
         self.file_schema(name)
+        from clausekit.check.verdict import verdict
+
         files = self._schema_files
         found = verdict(files[name], instance, FILE_FORMATS, schemas.documents(files))
         return found is True
@@ -216,6 +220,8 @@ class Checked:
         kept = _kept(self.results.rows(key), Conditional.of_row)
         if kept is not None:
             return kept
+        from clausekit.check.analysis import Analysis, SyntaxProblem, analyse_expression
+
         clauses = []
         for cid, condition in clause_conditions(template):
             clause = self.lib.clauses.get(cid)

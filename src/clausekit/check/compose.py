@@ -8,16 +8,14 @@ default.  `clausekit schema` prints it for editors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from clausekit.errors import Problem
 from clausekit.load.model import Library, Template
 from clausekit.load.yamlpos import JsonPath, Located
 
 
-@dataclass(frozen=True)
-class Declaration:
+class Declaration(NamedTuple):
     """A variable declared in a clause's front matter or a template."""
 
     name: str

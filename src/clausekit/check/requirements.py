@@ -13,24 +13,23 @@ condition keeps its values required, as before: strict rather than wrong.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from clausekit.check.analysis import ITEM, Analysis, Chain
 from clausekit.check.compose import Declaration
-from clausekit.check.names import schema_at
 from clausekit.language.sandbox import expression_env
 from clausekit.load.model import Template
 from clausekit.load.outline import Entry
+
+if TYPE_CHECKING:  # the analysis is imported where values are worked out, not kept ones
+    from clausekit.check.analysis import Analysis, Chain
 
 Path = tuple[str, ...]
 Condition = tuple[str, ...]  # `when` texts that must all hold (a clause in conditional groups)
 
 
-@dataclass(frozen=True)
-class Conditional:
+class Conditional(NamedTuple):
     """A value required only when one of its conditions holds."""
 
     path: Path
@@ -65,14 +64,15 @@ def _walk(entries: tuple[Entry, ...], outer: Condition) -> Iterator[tuple[str, C
         yield from _walk(entry.children, condition)
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     path: Path  # the value read, cut at the first list (`parties` for `p.name` in a loop)
     condition: Condition | None  # None: read whatever the document holds (computed, when)
     clause: str | None
 
 
 def _cut(chain: Chain) -> Path:
+    from clausekit.check.analysis import ITEM
+
     path = chain.path
     return path[: path.index(ITEM)] if ITEM in path else path
 
@@ -170,6 +170,8 @@ def _schema(node: nodes.Node, decls: Mapping[str, Declaration]) -> Any | None:
         path = _path(node.expr)
         return None if test is None or path is None else _at(path, test, decls)
     path = _path(node)
+    from clausekit.check.names import schema_at
+
     if path is not None and (schema_at(decls, path) or {}).get("type") == "boolean":
         return _at(path, {"const": True}, decls)
     return None
@@ -200,6 +202,8 @@ def _path(node: nodes.Node) -> Path | None:
 
 def _at(path: Path, test: dict[str, Any], decls: Mapping[str, Declaration]) -> Any | None:
     """`test` applied to the value at `path`, an absent value read as its default."""
+    from clausekit.check.names import schema_at
+
     if path[0] not in decls:
         return None
     leaf = schema_at(decls, path) or {}

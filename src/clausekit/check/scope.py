@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from clausekit.check import schemas
 from clausekit.check.compose import Declaration, file_schema, variables_schema
 from clausekit.check.formats import FORMAT_CHECKS
-from clausekit.check.requirements import Conditional, relax
-from clausekit.check.verdict import verdict
 from clausekit.errors import Problem
 from clausekit.language.sandbox import CodeKeeper, compile_expression, environment
 from clausekit.load.model import Template
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
+
+    from clausekit.check.requirements import Conditional
 
 # Problems after which the composed schema cannot be trusted.
 SCHEMA_BREAKING = frozenset(
@@ -58,6 +58,8 @@ class TemplateScope:
         self.schema = variables_schema(decls)
         if self.conditionals:
             self.schema = copy.deepcopy(self.schema)
+            from clausekit.check.requirements import relax
+
             relax(self.schema, self.conditionals, decls)
 
     @property
@@ -92,6 +94,8 @@ class TemplateScope:
     def valid(self, draft: bool, base: Mapping[str, Any], whole: Any) -> bool:
         """Whether an agreement file is surely valid, decided without jsonschema when
         its schema allows (`check.verdict`); False sends it to the validator."""
+        from clausekit.check.verdict import verdict
+
         schema = self.file_schema(draft, base)
         return verdict(schema, whole, FORMAT_CHECKS) is True
 

@@ -29,8 +29,7 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 Verdict = bool | None
 
@@ -57,8 +56,7 @@ PASSIVE = frozenset(
 Formats = Mapping[str, Callable[[Any], bool]]
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     formats: Formats
     documents: Mapping[str, Any]  # by URI
     base: Any  # the document the schema being applied sits in
@@ -278,7 +276,7 @@ def _ref(arg: Any, instance: Any, _s: dict[str, Any], ctx: _Context) -> Verdict:
         if not isinstance(target, dict) or part not in target:
             return None
         target = target[part]
-    return _verdict(target, instance, replace(ctx, base=document))
+    return _verdict(target, instance, ctx._replace(base=document))
 
 
 KEYWORDS: dict[str, Check] = {

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
 from clausekit.errors import Problem, ProblemsFound, UsageError
 from clausekit.ids import id_for, is_valid_id, why_invalid
-from clausekit.load.files import library_files, read_inside
+from clausekit.load.files import inside, library_files, read_inside
+from clausekit.load.kept import KeptParses
 from clausekit.load.model import Agreement, Clause, Library, Settings, Source, Template
 from clausekit.load.yamlpos import Located, YamlError, load_yaml, split_front_matter
 
@@ -28,6 +29,13 @@ class _Reader:
     agreements: dict[str, Agreement] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    kept: KeptParses | None = None  # clauses' and templates' parses kept by earlier runs
+
+    def parse(self, text: str, line_offset: int = 0) -> Located:
+        """A clause's front matter or a template, parsed (or read back from `kept`)."""
+        if self.kept is None:
+            return load_yaml(text, line_offset)
+        return self.kept.load_yaml(text, line_offset)
 
 
 def load_library(root: Path, agreements: bool = True) -> Library:
@@ -65,6 +73,7 @@ def load_named(
     agreement_ids: Collection[str],
     clauses: Iterable[str] = (),
     templates: Iterable[str] = (),
+    kept: KeptParses | None = None,
 ) -> Library | None:
     """The library as `build AGREEMENT…` needs it: the named agreements, their
     templates (and `templates`), and of the clauses only those the templates and the
@@ -76,20 +85,25 @@ def load_named(
     What each of these files reads as, and whether a clause or template exists, is
     what `load_library` gives; only a question about the library as a whole (a `did
     you mean` among all ids) differs, and that is asked for a problem alone: a build
-    that finds one tells it with the whole library.
+    that finds one tells it with the whole library.  `kept` gives the parses of
+    clauses and templates that earlier runs read.
     """
     reader = _Reader(root, _settings(root))
-    clause_files, template_files, files = (
+    clause_files, template_files = (
         _listed(reader, folder, suffix)
-        for folder, suffix in (("clauses", ".md"), ("templates", ".yaml"), ("agreements", ".yaml"))
+        for folder, suffix in (("clauses", ".md"), ("templates", ".yaml"))
     )
+    # The named agreements' own files, not a listing of agreements/: in a library of
+    # 10,000 agreements, listing and naming them all took longer than the build.
+    files = tuple(root / "agreements" / f"{aid}.yaml" for aid in agreement_ids)
+    if not all(path.is_file() and inside(root, path) for path in files):
+        return None  # a link leading outside, say: told as the whole library tells it
     agreements = _Reader(root, reader.settings)
     for path in files:
-        if id_for(path, root / "agreements", ".yaml") in agreement_ids:
-            _load_yaml_file(agreements, path, "agreements")
+        _load_yaml_file(agreements, path, "agreements")
     named = [agreements.agreements.get(aid) for aid in agreement_ids]
     wanted = {*templates, *(a.template_id for a in named if a is not None)}
-    read = _Reader(root, reader.settings)
+    read = _Reader(root, reader.settings, kept=kept)
     for path in template_files:
         if id_for(path, root / "templates", ".yaml") in wanted:
             _load_yaml_file(read, path, "templates")
@@ -180,8 +194,7 @@ def read_agreements(lib: Library, paths: Iterable[Path]) -> Library:
     reader = _Reader(lib.root, lib.settings)
     for path in paths:
         _load_yaml_file(reader, path, "agreements")
-    return replace(
-        lib,
+    return lib._replace(
         agreements={**lib.agreements, **reader.agreements},
         problems=(*lib.problems, *reader.problems),
         files_read=lib.files_read + reader.files_read,
@@ -298,7 +311,9 @@ def _parsed(
 
 
 def _load_clause(reader: _Reader, path: Path) -> None:
-    parsed = _parsed(reader, path, "clauses", ".md", split_front_matter)
+    parsed = _parsed(
+        reader, path, "clauses", ".md", lambda text: split_front_matter(text, reader.parse)
+    )
     if parsed is None:
         return
     source, ident, doc = parsed
@@ -317,7 +332,8 @@ def _load_clause(reader: _Reader, path: Path) -> None:
 
 
 def _load_yaml_file(reader: _Reader, path: Path, folder: str) -> None:
-    parsed = _parsed(reader, path, folder, ".yaml", load_yaml)
+    parse = reader.parse if folder == "templates" else load_yaml  # agreements change
+    parsed = _parsed(reader, path, folder, ".yaml", parse)
     if parsed is None:
         return
     source, ident, doc = parsed

@@ -9,25 +9,22 @@ problem about it points at the right line.  The outline is what the template
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from clausekit.load.yamlpos import JsonPath
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One place in a template: a clause, or a group heading with children."""
 
     path: JsonPath  # where it is written in the template file
     clause: str | None = None
     heading: str | None = None
     when: str | None = None
-    children: tuple[Entry, ...] = field(default_factory=tuple)
+    children: tuple[Entry, ...] = ()
 
 
-@dataclass(frozen=True)
-class Outline:
+class Outline(NamedTuple):
     preamble: tuple[Entry, ...]
     body: tuple[Entry, ...]
     signature: Entry | None

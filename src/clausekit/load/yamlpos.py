@@ -16,10 +16,9 @@ Duplicate mapping keys, which `safe_load` silently collapses, are problems.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,14 +34,12 @@ _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 MAX_NODES = 200_000
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
     line: int  # 1-based
     col: int  # 1-based
 
 
-@dataclass(frozen=True)
-class _Positions:
+class _Positions(NamedTuple):
     values: dict[JsonPath, Pos]
     keys: dict[JsonPath, Pos]
 
@@ -93,8 +90,7 @@ class Located:
         return self._positions
 
 
-@dataclass(frozen=True)
-class YamlProblem:
+class YamlProblem(NamedTuple):
     line: int
     col: int
     message: str
@@ -251,18 +247,20 @@ def _scalar(node: yaml.ScalarNode, off: int) -> Any:
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
 
 
-@dataclass(frozen=True)
-class FrontMatterDoc:
+class FrontMatterDoc(NamedTuple):
     meta: Located
     body: str
     body_line: int  # 1-based line of the file on which the body starts
 
 
-def split_front_matter(text: str) -> FrontMatterDoc | None:
-    """Split `---` YAML front matter from a Markdown body; None when absent."""
+def split_front_matter(
+    text: str, parse: Callable[[str, int], Located] = load_yaml
+) -> FrontMatterDoc | None:
+    """Split `---` YAML front matter from a Markdown body; None when absent.  `parse`
+    reads the front matter (`load_yaml`, or a kept parse: `load.kept`)."""
     m = FRONT_MATTER.match(text)
     if not m:
         return None
-    meta = load_yaml(m.group(1), line_offset=1)
+    meta = parse(m.group(1), 1)
     body_line = text.count("\n", 0, m.end()) + 1
     return FrontMatterDoc(meta, text[m.end() :], body_line)

@@ -26,10 +26,9 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from clausekit.assemble.model import Assembled
 from clausekit.check.cache import (
@@ -54,8 +53,7 @@ KEEP = 100
 SHARED = (("clauses", ".md"), ("templates", ".yaml"), ("schema", ".json"))
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """What `clausekit build AGREEMENT…` asks for, as the command line gave it."""
 
     agreements: Sequence[str]
@@ -216,8 +214,7 @@ def agreement_id(root: Path, arg: str) -> str | None:
     return ident if is_valid_id(ident) and path.is_file() else None
 
 
-@dataclass(frozen=True)
-class QuickBuild:
+class QuickBuild(NamedTuple):
     """A build of named agreements: from the cache when every one is kept, and
     otherwise the full build, whose documents it then keeps."""
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from clausekit.assemble.model import Assembled
 from clausekit.errors import BuildError, ClausekitError
@@ -33,8 +33,7 @@ MANIFEST = "manifest.json"
 CACHE = ".clausekit-cache.json"
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """One document to build: an agreement, or the blank form of a template."""
 
     key: str  # manifest key and output stem: the agreement id, or blank/<template id>

@@ -10,17 +10,17 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 
 from clausekit.errors import BuildError
+from clausekit.render.assets import ASSETS
 from clausekit.render.fonts import lang_key
 from clausekit.render.pandoc import creation_time, run_pandoc
 
 
 def reference_docx(lang: str) -> Path:
     name = f"reference-{lang_key(lang)}.docx"
-    return Path(str(resources.files("clausekit") / "assets" / name))
+    return ASSETS / name
 
 
 def render_docx(markdown: str, lang: str, what: str = "document") -> bytes:

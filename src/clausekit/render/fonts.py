@@ -11,9 +11,8 @@ import hashlib
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from clausekit.errors import ToolMissing
 
@@ -26,8 +25,7 @@ INSTALL_HINT = "apt-get install fonts-noto-cjk fonts-liberation2"
 FONT_PATHS_ENV = "CLAUSEKIT_FONT_PATHS"
 
 
-@dataclass(frozen=True)
-class FontSet:
+class FontSet(NamedTuple):
     """Typst font families (first match wins, glyph by glyph) for one language."""
 
     body: tuple[str, ...]

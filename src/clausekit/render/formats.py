@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clausekit import __version__
 from clausekit.assemble.model import Assembled
 from clausekit.check.cache import installed_versions
+from clausekit.render.assets import ASSETS
 from clausekit.render.fonts import font_fingerprint, font_paths
 from clausekit.render.pandoc import INPUT_FORMAT, pandoc_path, source_date_epoch
 
@@ -96,9 +96,8 @@ def renderer_fingerprint(fonts: list[str] | None, fmt: str) -> str:
         h.update(
             f"{tool}:{stat.st_size if stat else '?'}:{stat.st_mtime_ns if stat else '?'}\0".encode()
         )
-    assets = resources.files("clausekit") / "assets"
     for name in ("clausekit.typst", "reference-zh.docx", "reference-en.docx"):
-        h.update(hashlib.sha256((assets / name).read_bytes()).digest())
+        h.update(hashlib.sha256((ASSETS / name).read_bytes()).digest())
     here = Path(__file__).parent
     for name in WRITERS:
         h.update(hashlib.sha256((here / f"{name}.py").read_bytes()).digest())

@@ -47,6 +47,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from clausekit.assemble.model import Assembled, Frame
 from clausekit.language.marks import SLOT, SLOT_CLOSE, SLOT_OPEN, fill_slots
@@ -151,8 +152,7 @@ def _prune(folder: Path, pattern: str) -> None:
         return  # another build pruning at once: the next write prunes again
 
 
-@dataclass(frozen=True)
-class _Prepared:
+class _Prepared(NamedTuple):
     """The frame's text as Pandoc reads it, its OpenXML pieces and its key; and the
     document's own values of the properties the frame holds marks for, by mark."""
 

@@ -13,7 +13,7 @@ space after a paragraph is added to the pitch, as Word adds "spacing after".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from clausekit.render.fonts import lang_key
 
@@ -25,8 +25,7 @@ MARGIN_TOP_TWIPS = 1440
 MARGIN_SIDE_TWIPS = 1797
 
 
-@dataclass(frozen=True)
-class PageStyle:
+class PageStyle(NamedTuple):
     """Sizes in points of one language's documents."""
 
     body_size: float  # body text

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import subprocess
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -98,6 +97,8 @@ def run_pandoc(
     `what` names the document in error messages (its agreement id or file);
     `source_format` is "json" for a Pandoc AST that clausekit rewrote.
     """
+    import subprocess  # here: a build that fills a kept frame runs no Pandoc (5 ms)
+
     cmd = [str(pandoc_path()), *MEMORY_CAP, "--sandbox", "-f", source_format, "-t", to, *args]
     try:
         proc = subprocess.run(

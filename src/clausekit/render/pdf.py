@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from clausekit.errors import BuildError, ToolMissing
+from clausekit.render.assets import ASSETS
 from clausekit.render.fonts import FONT_SETS, font_paths, lang_key, typst_fonts
 from clausekit.render.page import typst_inputs
 from clausekit.render.pandoc import creation_time, run_pandoc
@@ -23,7 +23,7 @@ TEMPLATE_NAME = "clausekit.typst"
 
 
 def template_path() -> Path:
-    return Path(str(resources.files("clausekit") / "assets" / TEMPLATE_NAME))
+    return ASSETS / TEMPLATE_NAME
 
 
 def markdown_to_typst(markdown: str, what: str) -> str:

@@ -12,26 +12,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib import resources
+from typing import NamedTuple
 
 from clausekit import __version__
 from clausekit.check.cache import cache_folder, installed_versions, write_cache_file
 from clausekit.errors import ToolMissing
+from clausekit.render.assets import ASSETS
 from clausekit.render.pandoc import pandoc_env, pandoc_path
 
 
-@dataclass(frozen=True)
-class Toolchain:
+class Toolchain(NamedTuple):
     clausekit: str
     pandoc: str
     typst: str
     reference_docx: str  # sha256 of the reference DOCX files, in order zh, en
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return self._asdict()
 
     def differences(self, recorded: dict[str, object]) -> list[str]:
         """`name recorded → now` for each part that differs from a recorded toolchain."""
@@ -76,6 +74,8 @@ def _pandoc_version() -> str:
 
 
 def _ask_pandoc() -> str:
+    import subprocess  # only when the version is not kept: 5 ms of imports
+
     try:
         out = subprocess.run(
             [str(pandoc_path()), "--version"],
@@ -109,8 +109,7 @@ def _package_version(name: str) -> str:
 
 
 def _reference_digest() -> str:
-    assets = resources.files("clausekit") / "assets"
     h = hashlib.sha256()
     for name in ("reference-zh.docx", "reference-en.docx"):
-        h.update(hashlib.sha256((assets / name).read_bytes()).digest())
+        h.update(hashlib.sha256((ASSETS / name).read_bytes()).digest())
     return h.hexdigest()

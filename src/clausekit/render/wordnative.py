@@ -32,8 +32,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from clausekit.assemble.numbering import STYLES
 from clausekit.errors import BuildError
@@ -282,8 +281,7 @@ def finish(
     return rewrite_members(docx, changes, added)
 
 
-@dataclass(frozen=True)
-class Print:
+class Print(NamedTuple):
     """The template's `print` settings: signature rules, and the body's first-line
     indent in characters (None: the reference DOCX's own)."""
 

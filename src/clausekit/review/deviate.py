@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from clausekit.errors import ClausekitError
 from clausekit.load.model import Agreement, Library, Source
@@ -42,7 +42,7 @@ def without_deviations(lib: Library, agreement_id: str) -> Library:
     if isinstance(doc.value, dict) and "deviations" in doc.value:
         raise ClausekitError(f"{agreement.source.path}: cannot leave out its deviations")
     standard = Agreement(agreement.id, Source(agreement.source.path, text), doc)
-    return replace(lib, agreements={**lib.agreements, agreement_id: standard})
+    return lib._replace(agreements={**lib.agreements, agreement_id: standard})
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,7 +128,7 @@ def library_at(root: Path, rev: str, agreements: bool = True) -> Iterator[Librar
         for part in ("clauses", "templates", "agreements"):
             (folder / part).mkdir(exist_ok=True)
         lib = load_library(folder, agreements=agreements)
-        yield replace(lib, origin=(root, commit))
+        yield lib._replace(origin=(root, commit))
 
 
 def _escaping(exc: FilterError, rev: str) -> ProblemsFound:

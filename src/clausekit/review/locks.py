@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -154,8 +153,7 @@ def _view(lib: Library, agreement_id: str, content: dict[str, Any]) -> Library:
     replaced = {c.source.path for c in clauses.values()} | {
         t.source.path for t in templates.values()
     }
-    return replace(
-        lib,
+    return lib._replace(
         clauses={**lib.clauses, **clauses},
         templates={**lib.templates, **templates},
         problems=tuple(p for p in lib.problems if p.path not in replaced),
