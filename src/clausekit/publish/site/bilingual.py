@@ -9,23 +9,30 @@ import re
 
 from clausekit.load.bilingual import is_bilingual
 from clausekit.load.model import Clause, Library, Template
-from clausekit.publish.site.common import RawHtml, clause_uri, link
+from clausekit.publish.site.common import RawHtml, clause_uri, html_link
 from clausekit.publish.site.markup import clause_html, commonmark, descriptions, html_block
 from clausekit.publish.site.words import site_words
 
 
 def translation_links(lib: Library, clause: Clause, uri: str) -> str | None:
-    """`译文 · Translations: …` or `原文 · Source: …`, as a Markdown line."""
+    """`译文 · Translations: …` or `原文 · Source: …`, as a paragraph of HTML."""
     named = clause.translates
     if named is not None:
         source = lib.clauses.get(named[0])
-        target = link(uri, clause_uri(named[0]), source.title) if source else named[0]
-        return f"**{site_words(lib)('source')}** {target} ({named[1]})\n"
+        target = (
+            html_link(uri, clause_uri(named[0]), source.title)
+            if source
+            else html.escape(named[0], quote=False)
+        )
+        label = html.escape(site_words(lib)("source"), quote=False)
+        version = html.escape(named[1], quote=False)
+        return f"<p><strong>{label}</strong> {target} ({version})</p>"
     pairs = sorted(lib.translations.get(clause.id, {}).items())
     if not pairs:
         return None
-    items = [f"{link(uri, clause_uri(c.id), c.title)} ({lang})" for lang, c in pairs]
-    return f"**{site_words(lib)('translations')}** " + " · ".join(items) + "\n"
+    items = [f"{html_link(uri, clause_uri(c.id), c.title)} ({lang})" for lang, c in pairs]
+    label = html.escape(site_words(lib)("translations"), quote=False)
+    return f"<p><strong>{label}</strong> " + " · ".join(items) + "</p>"
 
 
 def side_by_side(lib: Library, template: Template) -> list[str | RawHtml]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from clausekit.load.model import Clause, Library
@@ -16,6 +18,9 @@ from clausekit.publish.site.common import (
     agreement_html_link,
     changelog,
     clause_uri,
+    html_code,
+    html_link,
+    html_table,
     labels,
     link,
     make_page,
@@ -133,25 +138,25 @@ def clause_page(
     lang = clause.lang or lib.settings.lang
     t = labels(lang)
     out: list[str | RawHtml] = [f"# {md_text(clause.title)}\n"]
+    # HTML with Python-Markdown's markup: the Markdown left is the headings, the same
+    # on every clause page of a folder, converted once (`pages.TitledPage`).
     facts = [
-        f"**{t['status']}** {status_badge(status(clause))}",
-        f"**{t['version']}** {md_text(clause.version or '')}",
-        f"**{t['lang']}** {md_text(lang)}",
-        f"**{t['id']}** {md_code(clause.id)}",
-        f"**{t['source']}** {md_code(clause.source.path)}",
+        f"<strong>{_text(t['status'])}</strong> {status_badge(status(clause), True)}",
+        f"<strong>{_text(t['version'])}</strong> {_text(clause.version or '')}",
+        f"<strong>{_text(t['lang'])}</strong> {_text(lang)}",
+        f"<strong>{_text(t['id'])}</strong> {html_code(clause.id)}",
+        f"<strong>{_text(t['source'])}</strong> {html_code(clause.source.path)}",
     ]
-    out.append(" · ".join(facts) + "\n")
+    head = [f"<p>{' · '.join(facts)}</p>"]
     if tags(clause):
-        out.append(
-            f"**{t['tags']}** "
-            + " ".join(
-                f"[{md_text(tag)}]({_rel_tags(uri)}#{tag_anchor(tag)})" for tag in tags(clause)
-            )
-            + "\n"
-        )
+        links = [
+            html_link(uri, f"{INDEXES['tags']}#{tag_anchor(tag)}", tag) for tag in tags(clause)
+        ]
+        head.append(f"<p><strong>{_text(t['tags'])}</strong> {' '.join(links)}</p>")
     if clause.data.get("summary"):
-        out.append(f"> {md_text(clause.data['summary'])}\n")
-    out.extend(filter(None, [translation_links(lib, clause, uri)]))
+        head.append(f"<blockquote>\n<p>{_text(clause.data['summary'])}</p>\n</blockquote>")
+    head.extend(filter(None, [translation_links(lib, clause, uri)]))
+    out.append(RawHtml("\n".join(head)))
 
     out.append(f"## {t['text']} {{#text}}\n")
     body, _ = clause_html(clause.body, lang, {**describe, **descriptions(clause.variables)})
@@ -176,13 +181,14 @@ def clause_page(
 
     out.append(f"## {t['changelog']} {{#changelog}}\n")
     rows = [
-        [md_text(e.get("version", "")), md_text(e.get("date", "")), md_text(e.get("note", ""))]
+        [_text(e.get("version", "")), _text(e.get("date", "")), _text(e.get("note", ""))]
         for e in changelog(clause.data)
     ]
-    out.append(table([t["version"], t["date"], t["note"]], rows) if rows else f"{t['none']}\n")
+    head = [t["version"], t["date"], t["note"]]
+    out.append(RawHtml(html_table(head, rows)) if rows else f"{t['none']}\n")
     if versions is not None:
         out.extend(redlines(versions, lang, t))
-    return make_page(uri, clause.title, out)
+    return replace(make_page(uri, clause.title, out), one_of_many=True)
 
 
 def _where_used(
@@ -194,14 +200,14 @@ def _where_used(
     out: list[str | RawHtml] = [f"### {t['templates']}\n"]
     rows = [
         [
-            link(uri, template_uri(u.template), lib.templates[u.template].title),
-            md_code(u.template),
-            md_text(u.number),
-            md_code(u.when) if u.when else "",
+            html_link(uri, template_uri(u.template), lib.templates[u.template].title),
+            html_code(u.template),
+            _text(u.number),
+            html_code(u.when) if u.when else "",
         ]
         for u in uses
     ]
-    out.append(table([t["template"], t["id"], t["number"], t["when"]], rows))
+    out.append(RawHtml(html_table([t["template"], t["id"], t["number"], t["when"]], rows)))
     for key, ids in (
         ("agreements", used.clause_agreements.get(clause.id, [])),
         ("left_out", used.left_out.get(clause.id, [])),
@@ -217,6 +223,11 @@ def _where_used(
             items = "".join(_agreement_item(lib, uri, aid, used) for aid in ids)
             out.append(RawHtml(f"<ul data-search-exclude>\n{items}</ul>", searchable=False))
     return out
+
+
+def _text(value: object) -> str:
+    """Text as Python-Markdown writes `md_text` of it (on one line)."""
+    return html.escape(re.sub(r"\s*[\r\n]+\s*", " ", str(value)).strip(), quote=False)
 
 
 def _agreement_item(lib: Library, uri: str, aid: str, used: Usage) -> str:

@@ -27,6 +27,7 @@ from clausekit.publish.site.common import (
     download_uri,
     html_code,
     html_link,
+    html_table,
     labels,
     link,
     list_uri,
@@ -212,22 +213,6 @@ def agreement_lists(lib: Library, used: Usage, per_page: int) -> list[GeneratedP
             out.append(RawHtml(html_table([w("agreement"), w("id"), w("status")], rows)))
             pages.append(make_page(uri, f"{title} ({n}/{count})", out))
     return pages
-
-
-def html_table(header: list[str], rows: list[list[str]]) -> str:
-    """A table of HTML cells with the markup of Python-Markdown's pipe tables (the
-    theme styles both alike); a list of 100 agreements is most of its page's time
-    through Python-Markdown."""
-    lines = [
-        "<table>",
-        "<thead>",
-        "<tr>",
-        *[f"<th>{html.escape(h, quote=False)}</th>" for h in header],
-    ]
-    lines += ["</tr>", "</thead>", "<tbody>"]
-    for row in rows:
-        lines += ["<tr>", *[f"<td>{cell}</td>" for cell in row], "</tr>"]
-    return "\n".join([*lines, "</tbody>", "</table>"])
 
 
 def _pager(uri: str, tid: str, n: int, count: int, w: Words) -> str:
