@@ -49,7 +49,7 @@ class GeneratedPage:
     # An agreement page's preview as Markdown; its HTML goes in at PREVIEW_MARK.
     preview: str | None = None
     # The Markdown is `# title` and then the same as its folder's other pages of one
-    # kind (agreement pages): converted once per kind (`pages.TitledPage`).
+    # kind (agreement and clause pages): converted once per kind (`pages.TitledPage`).
     one_of_many: bool = False
 
     def fill(self, rendered: str, url: Callable[[str], str], searchable: bool = True) -> str:

@@ -1,8 +1,9 @@
-"""Agreement pages converted once per kind, not once each.
+"""Agreement and clause pages converted once per kind, not once each.
 
 An agreement page's Markdown is its title as a heading, then section headings with
-fixed ids (`## 预览 {#preview}`) and the markers where its HTML blocks go: every
-page of one folder and language is the same but for the title.  Python-Markdown
+fixed ids (`## 预览 {#preview}`) and the markers where its HTML blocks go (a clause
+page's too): every page of one folder and language with the same sections is the
+same but for the title.  Python-Markdown
 takes about as long for that as the theme takes for the whole page, 10,000 times
 over.  So the first page of each kind is converted by mkdocs as any page is, with
 a mark for a title (the skeleton), and each page gets its own title, id and
