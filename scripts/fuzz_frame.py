@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Fill DOCX frames with random values and compare each file with Pandoc's.
 
-For every one-language example agreement, each text value is replaced by random
-text (Chinese, English, digits, spaces, quotes, Markdown characters) and each number
-moved; agreements the checks refuse are skipped.  Each document is made twice: by
-`render.frame` (filled into the frame its first build kept, where it can be) and by
-Pandoc; the two must be the same bytes.  Prints how many were filled and how many
-differ; exits 1 on any difference.
+For every one-language example agreement, each text value (and, half the time, the
+title) is replaced by random text (Chinese, English, digits, spaces, quotes, Markdown
+characters) and each number moved; agreements the checks refuse are skipped.  Each
+document is made twice: by `render.frame` (filled into the frame an earlier build
+kept, where it can be) and by Pandoc; the two must be the same bytes.  Prints how
+many were filled and how many differ; exits 1 on any difference.
 
 Run: .venv/bin/python scripts/fuzz_frame.py [--rounds 40] [--seed 1]
 """
@@ -46,8 +46,12 @@ def changed(values: Any, rng: random.Random) -> Any:
     if isinstance(values, int | float | Decimal):
         return values + rng.choice([1, 2, 10])
     if isinstance(values, str) and rng.random() < 0.3:
-        return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 14))).strip() or "x"
+        return random_text(rng) or "x"
     return values
+
+
+def random_text(rng: random.Random) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 14))).strip()
 
 
 def main() -> int:
@@ -73,6 +77,8 @@ def main() -> int:
                 data = yaml.safe_load(originals[ident])
                 if round_:  # the first round makes the frames from the examples' values
                     data["variables"] = changed(data.get("variables") or {}, rng)
+                    if rng.random() < 0.5:  # the title is a mark of the frame too
+                        data["title"] = random_text(rng) or "协议"
                 text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
                 (lib / "agreements" / f"{ident}.yaml").write_text(text, "utf-8")
                 try:

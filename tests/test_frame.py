@@ -30,7 +30,7 @@ from clausekit.check import Checked
 from clausekit.errors import ProblemsFound
 from clausekit.load import load_library
 from clausekit.publish.build import framed_agreements
-from clausekit.render.frame import FrameStore, _kind, bake, render_framed
+from clausekit.render.frame import FrameStore, _kind, bake, mark_title, render_framed
 from clausekit.render.pandoc import INPUT_FORMAT, pandoc_path
 from clausekit.render.wordnative import render_word_native
 from helpers_lib import write_library
@@ -390,18 +390,51 @@ def test_frames_are_made_where_one_serves_another_document(
     assert both == {nda, "mutual-nda/2026-copy"}
 
 
+def _titled(small: Path, title: str) -> Assembled:
+    data = {"template": "zh", "status": "final", "title": title, "variables": FIRST}
+    (small / "agreements" / "d.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    try:
+        return assemble_agreement(Checked(load_library(small)), "d", framed=True)
+    finally:
+        (small / "agreements" / "d.yaml").unlink()
+
+
 def test_a_text_seen_once_makes_no_frame(small: Path) -> None:
-    """Each edit of the title (part of the frame's text) is a new text: no second
-    Pandoc run for a frame nothing would fill; the same text seen again makes one."""
+    """Each edit of a title that stays in the frame's text (one starting with a
+    number) is a new text: no second Pandoc run for a frame nothing would fill; the
+    same text seen again makes one."""
     store = FrameStore(None, "test")
     kept: list[int] = []
-    for title in ("协议一", "协议二", "协议二"):
-        data = {"template": "zh", "status": "final", "title": title, "variables": FIRST}
-        (small / "agreements" / "d.yaml").write_text(
-            yaml.safe_dump(data, allow_unicode=True), "utf-8"
-        )
-        doc = assemble_agreement(Checked(load_library(small)), "d", framed=True)
+    for title in ("2026 协议", "2027 协议", "2027 协议"):
+        doc = _titled(small, title)
         assert render_framed(doc, "d", store) == render_word_native(doc, "d")
         kept.append(sum(f is not None for f in store._frames.values()))
-    (small / "agreements" / "d.yaml").unlink()
     assert kept == [0, 0, 1]
+
+
+@pytest.mark.parametrize("last", ["保密协议（修订）", "Mutual NDA", "协议 Alpha 版"])
+def test_an_edited_title_is_filled_into_the_frame(small: Path, last: str) -> None:
+    """The title is a mark of the frame: editing it fills the Title paragraph and the
+    document's title property (docProps/core.xml) instead of running Pandoc."""
+    store = FrameStore(None, "test")
+    for title in ("协议一", "协议二"):  # the second makes the frame
+        doc = _titled(small, title)
+        assert render_framed(doc, "d", store) == render_word_native(doc, "d")
+    assert store.filled == 0 and sum(f is not None for f in store._frames.values()) == 1
+    doc = _titled(small, last)
+    filled = render_framed(doc, "d", store)
+    assert store.filled == 1
+    assert filled == render_word_native(doc, "d")
+    with zipfile.ZipFile(io.BytesIO(filled)) as docx:
+        assert f"<dc:title>{last}</dc:title>" in docx.read("docProps/core.xml").decode()
+        assert last.split(" ")[0] in docx.read("word/document.xml").decode()
+
+
+@pytest.mark.parametrize("title", ["1. 协议", "A & B 协议", "协议  二", "*协议*"])
+def test_a_title_pandoc_may_print_otherwise_stays_in_the_frame(small: Path, title: str) -> None:
+    """A title starting with a number, holding a character XML escapes, doubled
+    spaces or Markdown is not marked: Pandoc renders each such title."""
+    doc = _titled(small, title)
+    assert doc.frame is not None
+    text, marked = mark_title(doc.frame.word_markdown, len(doc.frame.slots))
+    assert marked is None and text == doc.frame.word_markdown

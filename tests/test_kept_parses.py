@@ -93,6 +93,20 @@ def test_a_damaged_entry_is_parsed_again_and_replaced(tmp_path: Path, damage: ob
     assert entry.read_text("utf-8") == good  # replaced by the parse made again
 
 
+def test_an_entry_under_another_name_is_not_used(tmp_path: Path) -> None:
+    """A kept file copied over another text's entry (a foreign entry) is a miss."""
+    kept = KeptParses(tmp_path, "salt")
+    kept.load_yaml("title: one\n")
+    kept.load_yaml("title: two\n")
+    one, two = _entries(tmp_path)
+    two.write_bytes(one.read_bytes())
+    values = {
+        KeptParses(tmp_path, "salt").load_yaml(f"title: {n}\n").value["title"]
+        for n in ("one", "two")
+    }
+    assert values == {"one", "two"}
+
+
 def test_another_salt_or_offset_is_another_entry(tmp_path: Path) -> None:
     """The code that reads YAML, and where the text starts, are part of the key."""
     KeptParses(tmp_path, "one").load_yaml("a: 1\n")

@@ -7,9 +7,10 @@ clause files that did not change.  Composing their YAML is most of that reading
 holds exactly (strings, whole numbers, booleans, null, lists, and mappings with text
 keys; not the `Decimal` of a number with a fraction) is kept in a file named by the
 digest of the text and of `salt` (clausekit's code and version, which decide how
-YAML reads).  A file whose own digest does not match its content is a miss, parsed
-again and replaced: a damaged entry is never used.  Positions are not kept: a
-`Located` finds them from the text when a problem asks.
+YAML reads).  A file whose own digest (of its name's key and its content) does not
+match is a miss, parsed again and replaced: a damaged or foreign entry is never
+used.  Positions are not kept: a `Located` finds them from the text when a problem
+asks.
 """
 
 from __future__ import annotations
@@ -38,13 +39,13 @@ class KeptParses:
         """`yamlpos.load_yaml(text, line_offset)`, from the kept value when there is one."""
         key = hashlib.sha256(f"{self.salt}\0{line_offset}\0{text}".encode()).hexdigest()
         file = self.folder / f"{key}.json"
-        kept = _read(file)
+        kept = _read(file, key)
         if kept is not None:
             return Located(kept[0], text, line_offset)
         located = load_yaml(text, line_offset)  # raises YamlError: nothing is kept
         data = _faithful_json(located.value)
         if data is not None:
-            self._write(file, data)
+            self._write(file, key, data)
         return located
 
     def prune(self, keep: int = KEEP) -> None:
@@ -59,10 +60,10 @@ class KeptParses:
         except OSError:
             return  # another run pruned or wrote at the same time: only costs time
 
-    def _write(self, file: Path, data: str) -> None:
+    def _write(self, file: Path, key: str, data: str) -> None:
         """Write the entry whole or not at all; a folder that cannot take it only costs
         time next run."""
-        text = f"{hashlib.sha256(data.encode()).hexdigest()}\n{data}"
+        text = f"{_stamp(key, data)}\n{data}"
         tmp = file.with_name(f".tmp-{os.getpid()}-{file.name}")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -73,16 +74,22 @@ class KeptParses:
             tmp.unlink(missing_ok=True)
 
 
-def _read(file: Path) -> tuple[Any] | None:
-    """The value kept in `file` (in a one-tuple: the value may be None); None when
-    absent or damaged."""
+def _read(file: Path, key: str) -> tuple[Any] | None:
+    """The value kept in `file` under `key` (in a one-tuple: the value may be None);
+    None when absent, damaged, or written under another key."""
     try:
-        digest, _, data = file.read_text(encoding="utf-8").partition("\n")
+        stamp, _, data = file.read_text(encoding="utf-8").partition("\n")
     except (OSError, UnicodeDecodeError):
         return None
-    if hashlib.sha256(data.encode()).hexdigest() != digest:
+    if _stamp(key, data) != stamp:
         return None
     return (json.loads(data),)
+
+
+def _stamp(key: str, data: str) -> str:
+    """The digest an entry starts with: of its key and its JSON, so that an altered
+    file, or one copied under another entry's name, reads as a miss."""
+    return hashlib.sha256(f"{key}\0{data}".encode()).hexdigest()
 
 
 def _faithful_json(value: Any) -> str | None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from clausekit.errors import Problem
@@ -298,7 +297,8 @@ class Settings(NamedTuple):
 
     lang: str = "zh-CN"
     output: str = "dist"
-    fonts: Mapping[str, str] = MappingProxyType({})
+    # Shared by every default Settings, never written to (a Mapping); a dict pickles.
+    fonts: Mapping[str, str] = {}
     # Days that are not working days besides weekends (`calendar:`, a file of dates).
     holidays: frozenset[date] = frozenset()
 

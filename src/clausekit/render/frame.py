@@ -12,7 +12,8 @@ the marks in `word/document.xml` with the new values' texts.
 Filling must give the very bytes Pandoc would have written, so a value is only
 filled where Pandoc is known to print it as its plain characters:
 
-* where the mark stands (`bake`): not in the metadata block, a heading (Pandoc
+* where the mark stands (`bake`): not in the metadata block (but for the title,
+  `mark_title`, filled in the Title paragraph and docProps/core.xml), a heading (Pandoc
   makes its bookmark from the words), a link or a reference's text, a code span or
   a line with an entity (`&l` and a value `t;` make `<`); not where a line or list
   item starts (`2024` there before `. ` would start a list), nor at a line end that
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import threading
 import unicodedata
@@ -153,13 +155,15 @@ def _prune(folder: Path, pattern: str) -> None:
 
 
 class _Prepared(NamedTuple):
-    """The frame's text as Pandoc reads it, its OpenXML pieces and its key; and the
-    document's own values of the properties the frame holds marks for, by mark."""
+    """The frame's text as Pandoc reads it, its OpenXML pieces and its key; the
+    document's own values of the properties the frame holds marks for, by mark; and
+    the texts of its marks (the values', then the title's when the title is marked)."""
 
     text: str
     pieces: list[str]
     key: str
     own: dict[str, str]
+    slots: tuple[str, ...]
 
 
 def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
@@ -172,7 +176,7 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
     with store.lock(prepared.key):
         kept = store.get(prepared.key)
         if kept is not None:
-            filled = fill(kept, frame.slots, prepared.own)
+            filled = fill(kept, prepared.slots, prepared.own)
             if filled is None:
                 return render_word_native(doc, what)
             store.filled += 1
@@ -185,7 +189,7 @@ def render_framed(doc: Assembled, what: str, store: FrameStore) -> bytes:
             framing = pool.submit(word_docx, doc, prepared.text, prepared.pieces, None, what)
             made = render_word_native(doc, what)
             blank = framing.result()
-        if not marked_elsewhere(blank) and fill(blank, frame.slots, prepared.own) == made:
+        if not marked_elsewhere(blank) and fill(blank, prepared.slots, prepared.own) == made:
             store.put(prepared.key, blank)
         return made
 
@@ -199,7 +203,8 @@ def _prepare(doc: Assembled, frame: Frame, fingerprint: str) -> _Prepared | None
     own = {mark: props[name] for name, mark in PROPERTY_MARKS.items()}
     props.update(PROPERTY_MARKS)
     text = mark_signature(with_properties(frame.word_markdown, props), frame.word_sections)
-    text, pieces = word_openxml(bake(text, frame.slots))
+    text, title = mark_title(bake(text, frame.slots), len(frame.slots))
+    text, pieces = word_openxml(text)
     if any(SLOT_OPEN in piece for piece in pieces):
         return None
     h = hashlib.sha256()
@@ -207,7 +212,31 @@ def _prepare(doc: Assembled, frame: Frame, fingerprint: str) -> _Prepared | None
     for part in (fingerprint, repr(settings), repr(doc.first_line_indent), text, *pieces):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
-    return _Prepared(text, pieces, h.hexdigest(), own)
+    slots = (*frame.slots, title) if title is not None else tuple(frame.slots)
+    return _Prepared(text, pieces, h.hexdigest(), own, slots)
+
+
+_TITLE = re.compile(r'^title: ("(?:[^"\\\n]|\\.)*")$', re.M)
+
+
+def mark_title(text: str, number: int) -> tuple[str, str | None]:
+    """`text` with the title of its metadata block replaced by mark `number`, and the
+    title's Markdown; `text` and None when the title is not filled.  Agreements of a
+    template share a frame whatever their titles, and editing the title changes no
+    frame.  Pandoc prints the title in the Title paragraph and in docProps/core.xml;
+    it is filled where it is plain words (`_printed`, starting with a letter, no
+    character that XML escapes), and otherwise stays in the frame's text."""
+    head, sep, body = text.partition("\n---\n")
+    found = _TITLE.search(head)
+    if found is None or not sep:
+        return text, None
+    title = json.loads(found.group(1))
+    printed = _printed(title) if isinstance(title, str) else None
+    if printed is None or not printed[0].isalpha() or any(c in printed for c in "&<>\"'"):
+        return text, None
+    mark = json.dumps(f"{SLOT_OPEN}{number}{SLOT_CLOSE}")
+    head = head[: found.start(1)] + mark + head[found.end(1) :]
+    return head + sep + body, title
 
 
 # A line whose marks are baked: a heading, an autolink, a code line or span (the value's
@@ -275,6 +304,7 @@ def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | Non
         with zipfile.ZipFile(io.BytesIO(frame)) as docx:
             document = docx.read("word/document.xml").decode("utf-8")
             custom = docx.read("docProps/custom.xml")
+            core = docx.read("docProps/core.xml").decode("utf-8")
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, OSError):
         return None
     filled = _fill_document(document, slots)
@@ -283,9 +313,13 @@ def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | Non
         return None
     for mark, value in own.items():
         text = text.replace(mark, _xml(value))
+    titled = _fill_core(core, slots)
+    if titled is None:
+        return None
     changes = {
         "word/document.xml": lambda _: filled.encode("utf-8"),
         "docProps/custom.xml": lambda _: text.encode("utf-8"),
+        "docProps/core.xml": lambda _: titled.encode("utf-8"),
     }
     try:
         return rewrite_members(frame, changes, {})
@@ -301,7 +335,7 @@ def marked_elsewhere(frame: bytes) -> bool:
         return any(_SLOT_BYTES in docx.read(n) for n in others)
 
 
-_FILLED_PARTS = ("word/document.xml", "docProps/custom.xml")
+_FILLED_PARTS = ("word/document.xml", "docProps/custom.xml", "docProps/core.xml")
 HINT_FONT = '<w:rFonts w:hint="eastAsia" />'
 _TEXT_END = "</w:t></w:r>"
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -324,6 +358,19 @@ def _fill_document(xml: str, slots: Sequence[str]) -> str | None:
 
     out = _RUN.sub(run, xml)
     return None if failed or SLOT_OPEN in out else out
+
+
+def _fill_core(xml: str, slots: Sequence[str]) -> str | None:
+    """docProps/core.xml with a marked title filled (`mark_title` lets only a title
+    without XML's special characters be marked); None when it cannot be."""
+    if SLOT_OPEN not in xml:
+        return xml
+    found = SLOT.findall(xml)
+    printed = [_printed(slots[int(n)]) if int(n) < len(slots) else None for n in found]
+    if len(found) != 1 or printed[0] is None:
+        return None
+    title = _xml(printed[0])
+    return SLOT.sub(lambda _: title, xml)
 
 
 def _text_run_at(xml: str, at: int) -> bool:
