@@ -113,17 +113,20 @@ def _code_stamp() -> tuple[str, ...]:
     return tuple(line for _, line in sorted(found))
 
 
-def installed_versions() -> list[str]:
+@lru_cache(maxsize=1)
+def installed_versions() -> tuple[str, ...]:
     """The installed distributions beside jsonschema, with their versions (the names
-    of their `*.dist-info` folders): a listing, without importing any of them."""
+    of their `*.dist-info` folders): a listing, without importing any of them.  Listed
+    once per process (a build asks for it five times), like the code stamp: what a
+    process runs is what it found installed when it imported it."""
     spec = importlib.util.find_spec("jsonschema")
     if spec is None or spec.origin is None:
-        return ["jsonschema:absent"]
+        return ("jsonschema:absent",)
     site = Path(spec.origin).parents[1]
     try:
-        return sorted(n for n in os.listdir(site) if n.endswith(".dist-info"))
+        return tuple(sorted(n for n in os.listdir(site) if n.endswith(".dist-info")))
     except OSError as exc:
-        return [f"{site}:{exc.strerror}"]
+        return (f"{site}:{exc.strerror}",)
 
 
 Entry = list[list[object]]  # problems as [path, line, col, code, message] rows

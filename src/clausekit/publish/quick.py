@@ -66,11 +66,12 @@ class Request(NamedTuple):
 class DocumentCache:
     """The assembled agreements of one library, each under the digest of its inputs."""
 
-    def __init__(self, root: Path, folder: Path) -> None:
+    def __init__(self, root: Path, folder: Path, digests: FileDigests | None = None) -> None:
         self.root = root
         self.folder = folder
         # Beside the kept documents, which `prune` counts.
-        self.digests = FileDigests.open(folder.parent / f"{folder.name}.digests.json")
+        file = folder.parent / f"{folder.name}.digests.json"
+        self.digests = digests if digests is not None else FileDigests.open(file)
 
     @classmethod
     def open(cls, root: Path) -> DocumentCache | None:
@@ -252,7 +253,9 @@ class QuickBuild(NamedTuple):
     def remember(self, docs: Sequence[Document], output: str, fonts: str | None) -> None:
         """Keep what the full build assembled, under the keys computed before it read
         the library, unless a file changed meanwhile (the keys would not match)."""
-        again = DocumentCache(self.cache.root, self.cache.folder)
+        # The same digests, read again by each file's identity: a file written during
+        # the build has another (its change time), and is hashed again.
+        again = DocumentCache(self.cache.root, self.cache.folder, self.cache.digests)
         settings = {"output": output, **({"fonts": fonts} if fonts else {})}
         for doc in list(docs)[-KEEP:]:  # no more are kept anyway
             key = self.keys.get(doc.source_id)
