@@ -53,7 +53,6 @@ from typing import NamedTuple
 
 from clausekit.assemble.model import Assembled, Frame
 from clausekit.language.marks import SLOT, SLOT_CLOSE, SLOT_OPEN, fill_slots
-from clausekit.render.docx import rewrite_members
 from clausekit.render.signature import mark_signature
 from clausekit.render.wordnative import (
     properties,
@@ -62,6 +61,7 @@ from clausekit.render.wordnative import (
     word_docx,
     word_openxml,
 )
+from clausekit.render.zipcopy import replace_members
 
 FORMAT = 1
 # The properties a frame holds marks for (the agreements of one template share it):
@@ -316,13 +316,13 @@ def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | Non
     titled = _fill_core(core, slots)
     if titled is None:
         return None
-    changes = {
-        "word/document.xml": lambda _: filled.encode("utf-8"),
-        "docProps/custom.xml": lambda _: text.encode("utf-8"),
-        "docProps/core.xml": lambda _: titled.encode("utf-8"),
+    new = {
+        "word/document.xml": filled.encode("utf-8"),
+        "docProps/custom.xml": text.encode("utf-8"),
+        "docProps/core.xml": titled.encode("utf-8"),
     }
     try:
-        return rewrite_members(frame, changes, {})
+        return replace_members(frame, new)
     except zipfile.BadZipFile:
         return None
 
