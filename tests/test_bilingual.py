@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from clausekit.language.marks import HREF_CLOSE, HREF_OPEN
 from clausekit.load import load_library
 from clausekit.publish.site.bilingual import side_by_side, translation_links
 from clausekit.publish.site.common import RawHtml
@@ -250,6 +251,9 @@ def test_site_shows_each_clause_beside_its_translation() -> None:
     assert "Fees and Payment" in en and "预付款" not in en and "Fees" not in zh
     assert side_by_side(lib, lib.templates["customer-service-training"]) == []
     en_page = translation_links(lib, lib.clauses["en/payment"], "clauses/en/payment.md")
-    assert en_page == "**原文 · Source** [培训服务费用及支付方式](../training/payment.md) (1.0.0)\n"
+    # HTML with a marked link target, which the plugin resolves to the page's URL.
+    source = f'<a href="{HREF_OPEN}../training/payment.md{HREF_CLOSE}">培训服务费用及支付方式</a>'
+    assert en_page == f"<p><strong>原文 · Source</strong> {source} (1.0.0)</p>"
     zh_page = translation_links(lib, lib.clauses["training/payment"], "clauses/training/payment.md")
-    assert zh_page == "**译文 · Translations** [Fees and Payment](../en/payment.md) (en)\n"
+    english = f'<a href="{HREF_OPEN}../en/payment.md{HREF_CLOSE}">Fees and Payment</a>'
+    assert zh_page == f"<p><strong>译文 · Translations</strong> {english} (en)</p>"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from jinja2 import TemplateError, UndefinedError
@@ -48,24 +47,32 @@ HEADING_MARK = re.compile(f"^(#+) {HEADING_OPEN}(\\d+){HEADING_CLOSE}(.*)$", re.
 REF_MARK = re.compile(f"{XREF_OPEN}(\\d+){XREF_CLOSE}")
 
 
-@dataclass
 class _Doc:
-    """Assembly state: the numbers of clauses and anchors, pending refs, output."""
+    """Assembly state: the numbers of clauses and anchors, pending refs, output.  (A
+    plain class: a dataclass costs every command a millisecond, `load.model` says why.)"""
 
-    checked: Checked
-    scope: TemplateScope
-    values: Values
-    numbers: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    headings: list[NumberedHeading] = field(default_factory=list)
-    refs: list[tuple[str, Clause]] = field(default_factory=list)
-    blocks: list[str] = field(default_factory=list)
-    starts: list[tuple[int, str]] = field(default_factory=list)  # (block index, section kind)
-    used: dict[str, Clause] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    tag: str = ""  # in each Word bookmark's name: the language of a bilingual text
-    # The agreement's own wordings (`deviations`), by clause id.
-    deviations: Mapping[str, Deviation] = field(default_factory=dict)
-    agreement_path: str = ""  # the agreement file, where a deviation's problems are
+    def __init__(
+        self,
+        checked: Checked,
+        scope: TemplateScope,
+        values: Values,
+        tag: str = "",  # in each Word bookmark's name: the language of a bilingual text
+        deviations: Mapping[str, Deviation] | None = None,  # the agreement's own wordings
+        agreement_path: str = "",  # the agreement file, where a deviation's problems are
+    ) -> None:
+        self.checked = checked
+        self.scope = scope
+        self.values = values
+        self.tag = tag
+        self.deviations: Mapping[str, Deviation] = deviations or {}
+        self.agreement_path = agreement_path
+        self.numbers: dict[str, tuple[int, ...]] = {}
+        self.headings: list[NumberedHeading] = []
+        self.refs: list[tuple[str, Clause]] = []
+        self.blocks: list[str] = []
+        self.starts: list[tuple[int, str]] = []  # (block index, section kind)
+        self.used: dict[str, Clause] = {}
+        self.problems: list[Problem] = []
 
     @cached_property
     def choices(self) -> dict[str, tuple[str, ...]]:

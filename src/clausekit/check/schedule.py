@@ -61,7 +61,7 @@ class Due:
         return hashlib.sha256(seed).hexdigest()[:32] + "@clausekit"
 
     def sort_key(self) -> tuple[date, str, int]:
-        return self.day, self.agreement, self.key.index
+        return self.day, self.agreement, self.key.place
 
 
 def agreement_dates(checked: Checked, agreement: Agreement) -> tuple[list[Due], list[Problem]]:
@@ -104,13 +104,13 @@ def library_dates(checked: Checked, drafts: bool) -> tuple[list[Due], list[Probl
 def _evaluate(scope: TemplateScope, key: KeyDate, values: Values) -> date | Problem | None:
     """The key date's day; None when its `when` does not hold or a draft lacks a value."""
     template = scope.template
-    where = ("key_dates", key.index, "date")
+    where = ("key_dates", key.place, "date")
     try:
         if key.when is not None:
-            where = ("key_dates", key.index, "when")
+            where = ("key_dates", key.place, "when")
             if not scope.evaluate(key.when, values.context):
                 return None
-            where = ("key_dates", key.index, "date")
+            where = ("key_dates", key.place, "date")
         day: Any = scope.evaluate(key.expression, values.context)
     except UndefinedError:
         return None  # a draft without the value yet (a final one fails its check first)

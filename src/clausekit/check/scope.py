@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -33,34 +32,44 @@ SCHEMA_BREAKING = frozenset(
 Compiled = Callable[..., Any]
 
 
-@dataclass
 class TemplateScope:
-    template: Template
-    problems: tuple[Problem, ...]  # of the template and every clause it names
-    declarations: Mapping[str, Declaration]
-    key: str  # digest of everything the problems depend on (`Checked.scope_key`)
-    # Values required only when a `when` keeps the clauses that use them.
-    conditionals: tuple[Conditional, ...] = ()
-    holidays: frozenset[date] = frozenset()  # what `workdays` skips besides weekends
-    keep: CodeKeeper | None = None  # where compiled expressions are kept (`check.codecache`)
-    schema: dict[str, Any] = field(init=False)  # the `variables` of its agreements
-    _validators: dict[bool, Draft202012Validator] = field(default_factory=dict)
-    _file_schemas: dict[bool, dict[str, Any]] = field(default_factory=dict)
-    _compiled: dict[str, Compiled] = field(default_factory=dict)
+    """A template's problems and declarations, the schema of its agreements' values,
+    and what is derived from them once (validators, compiled expressions).  A plain
+    class: a dataclass costs every command a millisecond to create (`load.model`)."""
+
+    def __init__(
+        self,
+        template: Template,
+        problems: tuple[Problem, ...],  # of the template and every clause it names
+        declarations: Mapping[str, Declaration],
+        key: str,  # digest of everything the problems depend on (`Checked.scope_key`)
+        # Values required only when a `when` keeps the clauses that use them.
+        conditionals: tuple[Conditional, ...] = (),
+        holidays: frozenset[date] = frozenset(),  # what `workdays` skips besides weekends
+        keep: CodeKeeper | None = None,  # where compiled expressions are kept (`codecache`)
+    ) -> None:
+        self.template = template
+        self.problems = problems
+        self.declarations = declarations
+        self.key = key
+        self.conditionals = conditionals
+        self.holidays = holidays
+        self.keep = keep
+        self._validators: dict[bool, Draft202012Validator] = {}
+        self._file_schemas: dict[bool, dict[str, Any]] = {}
+        self._compiled: dict[str, Compiled] = {}
+        decls = dict(declarations)
+        self.schema = variables_schema(decls)  # the `variables` of its agreements
+        if conditionals:
+            self.schema = copy.deepcopy(self.schema)
+            from clausekit.check.requirements import relax
+
+            relax(self.schema, conditionals, decls)
 
     @property
     def usable(self) -> bool:
         """Whether agreements can be checked against this scope's schema."""
         return not any(p.code in SCHEMA_BREAKING for p in self.problems)
-
-    def __post_init__(self) -> None:
-        decls = dict(self.declarations)
-        self.schema = variables_schema(decls)
-        if self.conditionals:
-            self.schema = copy.deepcopy(self.schema)
-            from clausekit.check.requirements import relax
-
-            relax(self.schema, self.conditionals, decls)
 
     @property
     def choices(self) -> dict[str, tuple[str, ...]]:

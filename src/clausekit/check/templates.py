@@ -156,9 +156,9 @@ def expressions(template: Template) -> Iterator[_Expression]:
     for entry in template.outline.conditional():
         yield _Expression((*entry.path, "when"), entry.when or "")
     for key in template.key_dates:
-        yield _Expression(("key_dates", key.index, "date"), key.expression)
+        yield _Expression(("key_dates", key.place, "date"), key.expression)
         if key.when is not None:
-            yield _Expression(("key_dates", key.index, "when"), key.when)
+            yield _Expression(("key_dates", key.place, "when"), key.when)
 
 
 def expression_problems(ctx: CheckContext, template: Template) -> Iterator[Problem]:
@@ -213,14 +213,14 @@ def key_date_problems(ctx: CheckContext, template: Template) -> Iterator[Problem
     typing = Typing(declarations(ctx.lib, template)[0], template.computed)
     seen: dict[str, int] = {}
     for key in template.key_dates:
-        path = ("key_dates", key.index, "date")
+        path = ("key_dates", key.place, "date")
         kind = kind_of(key.expression, typing)
         if kind is not None and kind != "date":
             yield _at(
                 template,
                 path,
                 "key-date",
-                f"key_dates[{key.index}].date: {key.expression!r} gives {KINDS[kind]}, not a date; "
+                f"key_dates[{key.place}].date: {key.expression!r} gives {KINDS[kind]}, not a date; "
                 "use a date value or end with | add_days(n), | add_months(n), "
                 "| add_years(n) or | workdays(n)",
             )
@@ -228,12 +228,12 @@ def key_date_problems(ctx: CheckContext, template: Template) -> Iterator[Problem
             if name in seen:
                 yield _at(
                     template,
-                    ("key_dates", key.index, "name"),
+                    ("key_dates", key.place, "name"),
                     "duplicate-key-date",
                     f"key date {name!r} is already named at key_dates[{seen[name]}]: "
                     "a key date's name identifies it in calendars",
                 )
-            seen.setdefault(name, key.index)
+            seen.setdefault(name, key.place)
 
 
 def unused_template_variables(ctx: CheckContext, template: Template) -> Iterator[Problem]:

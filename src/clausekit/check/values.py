@@ -8,8 +8,7 @@ value that passes `check` is exactly the value that is printed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
@@ -23,8 +22,7 @@ from clausekit.load.model import Agreement
 from clausekit.load.yamlpos import JsonPath
 
 
-@dataclass
-class Values:
+class Values(NamedTuple):
     """The typed context of one agreement (or of a blank form: empty, lenient)."""
 
     context: dict[str, Any]

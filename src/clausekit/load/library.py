@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -18,18 +17,19 @@ from clausekit.load.yamlpos import Located, YamlError, load_yaml, split_front_ma
 T = TypeVar("T")
 
 
-@dataclass
 class _Reader:
-    """What one pass over files collects; frozen into a `Library` at the end."""
+    """What one pass over files collects; frozen into a `Library` at the end.  (A plain
+    class: a dataclass costs every command 1 ms to create, `load.model` says why.)"""
 
-    root: Path
-    settings: Settings
-    clauses: dict[str, Clause] = field(default_factory=dict)
-    templates: dict[str, Template] = field(default_factory=dict)
-    agreements: dict[str, Agreement] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    files_read: int = 0
-    kept: KeptParses | None = None  # clauses' and templates' parses kept by earlier runs
+    def __init__(self, root: Path, settings: Settings, kept: KeptParses | None = None) -> None:
+        self.root = root
+        self.settings = settings
+        self.clauses: dict[str, Clause] = {}
+        self.templates: dict[str, Template] = {}
+        self.agreements: dict[str, Agreement] = {}
+        self.problems: list[Problem] = []
+        self.files_read = 0
+        self.kept = kept  # clauses' and templates' parses kept by earlier runs
 
     def parse(self, text: str, line_offset: int = 0) -> Located:
         """A clause's front matter or a template, parsed (or read back from `kept`)."""

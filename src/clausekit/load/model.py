@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -109,11 +108,10 @@ class Clause(_ClauseFields, _Versioned):
         return None
 
 
-@dataclass(frozen=True)
-class KeyDate:
+class KeyDate(NamedTuple):
     """A `key_dates` entry of a template: a date worth a reminder, as an expression."""
 
-    index: int  # its place in `key_dates`, for positions (`("key_dates", index, "date")`)
+    place: int  # its index in `key_dates`, for positions (`("key_dates", place, "date")`)
     names: Mapping[str, str]  # language -> name; one entry under "" for a plain text
     expression: str  # giving the date
     notice_days: tuple[int, ...]  # reminders, days before the date, largest first

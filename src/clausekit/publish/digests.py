@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from clausekit.check.cache import write_cache_file
@@ -25,13 +24,13 @@ FORMAT = 1
 SETTLED_NS = 2_000_000_000
 
 
-@dataclass
 class FileDigests:
     """The digests kept in `file` (one per library), by path relative to the library."""
 
-    file: Path
-    known: dict[str, list[int | str]] = field(default_factory=dict)
-    changed: bool = False
+    def __init__(self, file: Path, known: dict[str, list[int | str]] | None = None) -> None:
+        self.file = file
+        self.known: dict[str, list[int | str]] = {} if known is None else known
+        self.changed = False
 
     @classmethod
     def open(cls, file: Path) -> FileDigests:

@@ -15,7 +15,6 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
@@ -42,16 +41,18 @@ class Document(NamedTuple):
     assembled: Assembled
 
 
-@dataclass
 class BuildReport:
-    outdir: Path
-    built: list[str] = field(default_factory=list)  # outputs written, relative to outdir
-    unchanged: list[str] = field(default_factory=list)  # outputs already up to date
-    seconds: dict[str, float] = field(default_factory=dict)  # render time per output
-    elapsed: float = 0.0
-    failures: list[str] = field(default_factory=list)  # one line per failed render
-    documents: list[Document] = field(default_factory=list)  # what was asked for
-    notes: list[str] = field(default_factory=list)  # one line each, for the user, not errors
+    """What a build wrote, found up to date or failed to make."""
+
+    def __init__(self, outdir: Path, documents: list[Document] | None = None) -> None:
+        self.outdir = outdir
+        self.built: list[str] = []  # outputs written, relative to outdir
+        self.unchanged: list[str] = []  # outputs already up to date
+        self.seconds: dict[str, float] = {}  # render time per output
+        self.elapsed = 0.0
+        self.failures: list[str] = []  # one line per failed render
+        self.documents: list[Document] = documents or []  # what was asked for
+        self.notes: list[str] = []  # one line each, for the user, not errors
 
     @property
     def outputs(self) -> list[str]:

@@ -47,7 +47,6 @@ import threading
 import unicodedata
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -79,18 +78,18 @@ _RUN = re.compile(
 )
 
 
-@dataclass
 class FrameStore:
     """The frames of one build: kept on disk in `folder` (None: this build only),
     each under a key that `fingerprint` (the DOCX toolchain's) is part of."""
 
-    folder: Path | None
-    fingerprint: str
-    filled: int = 0  # documents made by filling a frame, not by Pandoc
-    _frames: dict[str, bytes | None] = field(default_factory=dict)
-    _seen: set[str] = field(default_factory=set)
-    _locks: dict[str, threading.Lock] = field(default_factory=dict)
-    _guard: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, folder: Path | None, fingerprint: str) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+        self.filled = 0  # documents made by filling a frame, not by Pandoc
+        self._frames: dict[str, bytes | None] = {}
+        self._seen: set[str] = set()
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
 
     def lock(self, key: str) -> threading.Lock:
         """One lock per frame: the documents of a batch wait for the first to make it."""

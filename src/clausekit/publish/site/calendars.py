@@ -60,10 +60,10 @@ def site_calendars(checked: Checked, paged: Iterable[str], site_name: str) -> Si
         if due.agreement in shown:
             by_agreement[due.agreement].append(due)
     stamp = stamp_now()
-    events = {(d.agreement, d.key.index): event_ics(d, stamp) for d in dues if d.agreement in shown}
+    events = {(d.agreement, d.key.place): event_ics(d, stamp) for d in dues if d.agreement in shown}
     files = {LIBRARY_CALENDAR: calendar_ics(site_name, events.values())}
     for aid, found in by_agreement.items():
-        own = [events[(d.agreement, d.key.index)] for d in found]
+        own = [events[(d.agreement, d.key.place)] for d in found]
         files[calendar_uri(aid)] = calendar_ics(found[0].title, own)
     return SiteCalendars(files, {a: tuple(d) for a, d in by_agreement.items()})
 
