@@ -257,3 +257,33 @@ def test_a_named_build_reads_no_other_agreement(
     # A name that is not plainly an agreement goes to the full library, which says so.
     missing = cli("-C", lib, "build", "mutual-nda/nope", "--to", "md", "-o", tmp_path / "c")
     assert missing.code == 2 and "no agreement 'mutual-nda/nope'" in missing.err
+
+
+def test_the_key_holds_while_every_file_and_folder_it_read_is_unchanged(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a build, its kept document's key is checked again by the identities of
+    what the key read: a clause written, or a clause file added to a folder, during
+    the build makes the key be computed again; a file written within the clock tick
+    before the build always does."""
+    from clausekit.publish import quick
+    from clausekit.publish.quick import DocumentCache
+
+    monkeypatch.setenv("CLAUSEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(quick, "SETTLED_NS", -(10**12))  # every file counts as settled
+
+    def cache() -> DocumentCache:
+        found = DocumentCache.open(lib)
+        assert found is not None and found.key(AID) is not None
+        return found
+
+    assert cache().unchanged()
+    touched = cache()
+    clause = next((lib / "clauses").rglob("*.md"))
+    clause.write_text(clause.read_text("utf-8") + "\n", "utf-8")
+    assert not touched.unchanged()
+    added = cache()
+    (clause.parent / "new-clause.md").write_text("---\ntitle: x\n---\nx\n", "utf-8")
+    assert not added.unchanged()
+    monkeypatch.setattr(quick, "SETTLED_NS", 10**12)  # nothing counts as settled
+    assert not cache().unchanged()

@@ -47,9 +47,12 @@ def escape_problem(root: Path, path: Path) -> Problem:
     )
 
 
-def library_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], list[Problem]]:
+def library_files(
+    root: Path, folder: str, suffix: str, walked: list[str] | None = None
+) -> tuple[list[Path], list[Problem]]:
     """The files named `*suffix` below `root/folder`, sorted, and a problem for each link
-    (file or folder) that leads outside `root`.
+    (file or folder) that leads outside `root`.  The real path of each folder walked is
+    added to `walked`, when given.
 
     Folders are walked through links that stay inside, each real folder once, so a
     link cycle ends.
@@ -70,6 +73,8 @@ def library_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], lis
         if real in seen:
             continue
         seen.add(real)
+        if walked is not None:
+            walked.append(real)
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -41,7 +43,7 @@ from clausekit.check.cache import (
 )
 from clausekit.ids import is_valid_id
 from clausekit.load.files import inside, library_files
-from clausekit.publish.digests import FileDigests
+from clausekit.publish.digests import SETTLED_NS, FileDigests
 from clausekit.publish.paths import font_folders, output_folder
 from clausekit.publish.write import BuildReport, Document, write_documents
 
@@ -66,12 +68,14 @@ class Request(NamedTuple):
 class DocumentCache:
     """The assembled agreements of one library, each under the digest of its inputs."""
 
-    def __init__(self, root: Path, folder: Path, digests: FileDigests | None = None) -> None:
+    def __init__(self, root: Path, folder: Path) -> None:
         self.root = root
         self.folder = folder
         # Beside the kept documents, which `prune` counts.
-        file = folder.parent / f"{folder.name}.digests.json"
-        self.digests = digests if digests is not None else FileDigests.open(file)
+        self.digests = FileDigests.open(folder.parent / f"{folder.name}.digests.json")
+        # What `shared` read, each with its identity then: the files and the folders
+        # listed (a file added or removed changes its folder's times).
+        self._read: list[tuple[str, tuple[int, ...]]] = []
 
     @classmethod
     def open(cls, root: Path) -> DocumentCache | None:
@@ -159,10 +163,13 @@ class DocumentCache:
             return None
         parts.append(calendar)
         top = len(self.root.parts)
+        walked: list[str] = []
         for folder, suffix in SHARED:
-            files, problems = library_files(self.root, folder, suffix)
+            files, problems = library_files(self.root, folder, suffix, walked)
             if problems:
                 return None
+            self._read += [(f, _identity(f)) for f in [*walked, *map(str, files)]]
+            walked.clear()
             for path in files:
                 rel = "/".join(path.parts[top:])  # `relative_to`, in a tenth of the time
                 try:
@@ -172,6 +179,20 @@ class DocumentCache:
                 parts.append(f"{rel}:{sha}")
         self.digests.save()
         return digest(*parts)
+
+    def unchanged(self) -> bool:
+        """Whether every file and folder `shared` read has the identity it had then, and
+        had it for long enough that a change within the file system's clock tick
+        cannot hide behind it (as `FileDigests` keeps digests); then `shared` holds."""
+        if not self._read:
+            return False
+        settled = time.time_ns() - SETTLED_NS
+        try:
+            return all(
+                _identity(path) == was and max(was[1], was[2]) < settled for path, was in self._read
+            )
+        except OSError:
+            return False
 
     def _calendar_digest(self) -> str | None:
         """The digest of clausekit.yml's `calendar:` file ("-" without one), read without
@@ -254,12 +275,23 @@ class QuickBuild(NamedTuple):
     def remember(self, docs: Sequence[Document], output: str, fonts: str | None) -> None:
         """Keep what the full build assembled, under the keys computed before it read
         the library, unless a file changed meanwhile (the keys would not match)."""
-        # The same digests, read again by each file's identity: a file written during
-        # the build has another (its change time), and is hashed again.
-        again = DocumentCache(self.cache.root, self.cache.folder, self.cache.digests)
+        # The library's files as the key read them (their identities unchanged), or the
+        # key made again: a file written during the build is in no kept document.
+        again = (
+            self.cache
+            if self.cache.unchanged()
+            else DocumentCache(self.cache.root, self.cache.folder)
+        )
         settings = {"output": output, **({"fonts": fonts} if fonts else {})}
         for doc in list(docs)[-KEEP:]:  # no more are kept anyway
             key = self.keys.get(doc.source_id)
             if doc.kind == "agreement" and key and again.key(doc.source_id) == key:
                 self.cache.put(doc, key, settings)
         self.cache.prune()
+
+
+def _identity(path: str) -> tuple[int, ...]:
+    """Size, modification and change times and inode: what writing a file, or adding or
+    removing a folder's entry, changes."""
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
