@@ -30,8 +30,9 @@ from clausekit.check import Checked
 from clausekit.errors import ProblemsFound
 from clausekit.load import load_library
 from clausekit.publish.build import framed_agreements
-from clausekit.render.frame import FrameStore, _kind, bake, mark_title, render_framed
+from clausekit.render.frame import FrameStore, bake, mark_title, render_framed
 from clausekit.render.pandoc import INPUT_FORMAT, pandoc_path
+from clausekit.render.runs import kind
 from clausekit.render.wordnative import render_word_native
 from helpers_lib import write_library
 from site_fixtures import copy_library
@@ -219,14 +220,14 @@ def test_random_values_fill_as_pandoc_writes(
 
 
 def test_the_hint_table_is_pandocs(tmp_path: Path) -> None:
-    """`_kind` says which characters Pandoc's DOCX writer gives the East Asian hint:
+    """`kind` says which characters Pandoc's DOCX writer gives the East Asian hint:
     measured on characters from every range the table names, and at its edges."""
     codes = [*range(0x21, 0x250, 7), *range(0x2000, 0x2100, 5), *range(0x3000, 0x3100, 3)]
     codes += [0x4DFF, 0x4E00, 0x6C49, 0x9FA5, 0x9FFF, 0xFF01, 0xFF0C, 0xFF1A, 0xFFEE]
     chars = [
         chr(c)
         for c in codes
-        if _kind(chr(c)) is not None and chr(c) not in "\\`*_[]<>&|~^$@:{}#!-+=.()\"'"
+        if kind(chr(c)) is not None and chr(c) not in "\\`*_[]<>&|~^$@:{}#!-+=.()\"'"
     ]
     words = " ".join(f"x{c}" for c in chars)  # each its own word
     out = subprocess.run(
@@ -242,7 +243,7 @@ def test_the_hint_table_is_pandocs(tmp_path: Path) -> None:
             hinted.update(w[1:] for w in m.group(2).split(" ") if w)
     assert len(chars) > 100
     for c in chars:
-        assert (c in hinted) == (_kind(c) == "cjk"), f"U+{ord(c):04X} {unicodedata.name(c, '')}"
+        assert (c in hinted) == (kind(c) == "cjk"), f"U+{ord(c):04X} {unicodedata.name(c, '')}"
 
 
 MARK = "\ue0500\ue051"

@@ -22,13 +22,13 @@ filled where Pandoc is known to print it as its plain characters:
   backslash (Pandoc reads the mark as punctuation there, so `**` would open or
   close emphasis otherwise than for the value).  Such a value is written into the
   frame's text, so a change in it is a change of frame;
-* what the value holds (`_printed`): characters Pandoc's Markdown reader prints as
+* what the value holds (`render.runs.printed`): characters Pandoc's Markdown reader prints as
   they are once Markdown escaping is undone, in Unicode's composed form, with single
   spaces between words, and no `==` or bare `www.` address;
-* the runs it lands in (`_fill_run`): Pandoc's DOCX writer puts a word holding a
+* the runs it lands in (`fill_run`): Pandoc's DOCX writer puts a word holding a
   Chinese character in a run with an East Asian font hint, and the other words and
   the spaces in runs without.  The filled run is cut the same way, formatting kept,
-  where the cut is known (`_kind`) and cannot merge with a neighbouring run.
+  where the cut is known (`kind`) and cannot merge with a neighbouring run.
 
 Anything else, and any mark left over after filling, renders through Pandoc as
 always.  A frame is made the second time its text is seen (`FrameStore.seen_before`:
@@ -44,7 +44,6 @@ import io
 import json
 import re
 import threading
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +51,7 @@ from typing import NamedTuple
 
 from clausekit.assemble.model import Assembled, Frame
 from clausekit.language.marks import SLOT, SLOT_CLOSE, SLOT_OPEN, fill_slots
+from clausekit.render.runs import fill_run, printed, text_run_at, xml_escape
 from clausekit.render.signature import mark_signature
 from clausekit.render.wordnative import (
     properties,
@@ -223,15 +223,15 @@ def mark_title(text: str, number: int) -> tuple[str, str | None]:
     title's Markdown; `text` and None when the title is not filled.  Agreements of a
     template share a frame whatever their titles, and editing the title changes no
     frame.  Pandoc prints the title in the Title paragraph and in docProps/core.xml;
-    it is filled where it is plain words (`_printed`, starting with a letter, no
+    it is filled where it is plain words (`printed`, starting with a letter, no
     character that XML escapes), and otherwise stays in the frame's text."""
     head, sep, body = text.partition("\n---\n")
     found = _TITLE.search(head)
     if found is None or not sep:
         return text, None
     title = json.loads(found.group(1))
-    printed = _printed(title) if isinstance(title, str) else None
-    if printed is None or not printed[0].isalpha() or any(c in printed for c in "&<>\"'"):
+    shown = printed(title) if isinstance(title, str) else None
+    if shown is None or not shown[0].isalpha() or any(c in shown for c in "&<>\"'"):
         return text, None
     mark = json.dumps(f"{SLOT_OPEN}{number}{SLOT_CLOSE}")
     head = head[: found.start(1)] + mark + head[found.end(1) :]
@@ -311,7 +311,7 @@ def fill(frame: bytes, slots: Sequence[str], own: dict[str, str]) -> bytes | Non
     if filled is None or any(text.count(mark) != 1 for mark in own):
         return None
     for mark, value in own.items():
-        text = text.replace(mark, _xml(value))
+        text = text.replace(mark, xml_escape(value))
     titled = _fill_core(core, slots)
     if titled is None:
         return None
@@ -335,21 +335,19 @@ def marked_elsewhere(frame: bytes) -> bool:
 
 
 _FILLED_PARTS = ("word/document.xml", "docProps/custom.xml", "docProps/core.xml")
-HINT_FONT = '<w:rFonts w:hint="eastAsia" />'
 _TEXT_END = "</w:t></w:r>"
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _fill_document(xml: str, slots: Sequence[str]) -> str | None:
-    printed = [_printed(v) for v in slots]
+    texts = [printed(v) for v in slots]
     failed = False
 
     def run(m: re.Match[str]) -> str:
         nonlocal failed
         if SLOT_OPEN not in m.group(2):
             return m.group(0)
-        joined = (xml.endswith(_TEXT_END, 0, m.start()), _text_run_at(xml, m.end()))
-        runs = _fill_run(m.group(1) or "", m.group(2), printed, joined)
+        joined = (xml.endswith(_TEXT_END, 0, m.start()), text_run_at(xml, m.end()))
+        runs = fill_run(m.group(1) or "", m.group(2), texts, joined)
         if runs is None:
             failed = True
             return m.group(0)
@@ -365,122 +363,8 @@ def _fill_core(xml: str, slots: Sequence[str]) -> str | None:
     if SLOT_OPEN not in xml:
         return xml
     found = SLOT.findall(xml)
-    printed = [_printed(slots[int(n)]) if int(n) < len(slots) else None for n in found]
-    if len(found) != 1 or printed[0] is None:
+    shown = [printed(slots[int(n)]) if int(n) < len(slots) else None for n in found]
+    if len(found) != 1 or shown[0] is None:
         return None
-    title = _xml(printed[0])
+    title = xml_escape(shown[0])
     return SLOT.sub(lambda _: title, xml)
-
-
-def _text_run_at(xml: str, at: int) -> bool:
-    """Whether a run holding text starts at `at`."""
-    if not xml.startswith("<w:r>", at):
-        return False
-    return "<w:t " in xml[at : xml.find("</w:r>", at)]
-
-
-def _fill_run(
-    props: str, text: str, printed: Sequence[str | None], joined: tuple[bool, bool]
-) -> str | None:
-    """The run of `props` and XML text `text` with its marks filled, as the runs Pandoc
-    would write: a word holding a Chinese character in a run with the East Asian hint,
-    the other words and the spaces in runs without, each with the run's formatting;
-    None where that is not known.  `joined` says whether a text run comes right
-    before and right after it: Pandoc may have cut both from one text, so the ends
-    must keep the run's kind."""
-    if any(int(n) >= len(printed) or printed[int(n)] is None for n in SLOT.findall(text)):
-        return None
-    shown = _unxml(SLOT.sub(lambda m: _xml(printed[int(m.group(1))] or ""), text))
-    groups = _groups(shown)
-    formats = _formats(props)
-    if not groups or formats is None:
-        return None
-    hinted = HINT_FONT in props
-    if (joined[0] and groups[0][0] != hinted) or (joined[1] and groups[-1][0] != hinted):
-        return None  # the run would have merged with a neighbour
-    return "".join(
-        f'<w:r>{formats[cjk]}<w:t xml:space="preserve">{_xml(part)}</w:t></w:r>'
-        for cjk, part in groups
-    )
-
-
-def _formats(props: str) -> tuple[str, str] | None:
-    """A run's properties without and with the East Asian hint, where Pandoc puts it:
-    after the character style, before the rest; None for properties it did not write."""
-    inner = props.removeprefix("<w:rPr>").removesuffix("</w:rPr>").replace(HINT_FONT, "")
-    if "w:rFonts" in inner or (props and not props.startswith("<w:rPr>")):
-        return None
-    style = inner[: inner.index("/>") + 2] if inner.startswith("<w:rStyle ") else ""
-    hinted = f"<w:rPr>{style}{HINT_FONT}{inner[len(style) :]}</w:rPr>"
-    return (f"<w:rPr>{inner}</w:rPr>" if inner else "", hinted)
-
-
-def _groups(text: str) -> list[tuple[bool, str]] | None:
-    """`text` cut as Pandoc's DOCX writer cuts it into runs: words holding a Chinese
-    character (True), and the other words with the spaces (False); None when a
-    character's kind is not known."""
-    groups: list[tuple[bool, str]] = []
-    for i, word in enumerate(text.split(" ")):
-        kinds = {_kind(c) for c in word}
-        if None in kinds:
-            return None
-        pieces = ([(False, " ")] if i else []) + ([("cjk" in kinds, word)] if word else [])
-        for cjk, piece in pieces:
-            if groups and groups[-1][0] == cjk:
-                groups[-1] = (cjk, groups[-1][1] + piece)
-            else:
-                groups.append((cjk, piece))
-    return groups
-
-
-def _printed(value: str) -> str | None:
-    """What Pandoc's reader prints for a value's Markdown text (escaped as
-    `language.sandbox.md_escape` escapes it), or None where that is not simply its
-    characters: spaces at either end or doubled, a bare address, `==` (highlight)."""
-    if "\\" in _ESCAPED.sub("", value):
-        return None  # a backslash that escapes nothing: not md_escape's
-    text = _ESCAPED.sub(r"\1", value)
-    if (
-        text == ""
-        or text != text.strip(" ")
-        or "  " in text
-        or "==" in text
-        or "www." in text.lower()
-        or not unicodedata.is_normalized("NFC", text)
-    ):
-        return None
-    return text
-
-
-def _kind(char: str) -> str | None:
-    """ "cjk" for a character Pandoc's DOCX writer gives the East Asian hint, "other"
-    for one it does not, None where the table below does not say (not filled).
-    Measured on the locked Pandoc (tests/test_frame.py measures it again)."""
-    if unicodedata.category(char)[0] not in "LNPS":
-        return None
-    code = ord(char)
-    if code < 0x4E00:
-        return "other"
-    if code <= 0x9FFF or 0xFF01 <= code <= 0xFFEE:
-        return "cjk"
-    return None
-
-
-def _unxml(text: str) -> str:
-    """Text Pandoc wrote in `w:t`, its escapes undone (`_xml`'s are all it uses)."""
-    if "&" not in text:
-        return text
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'")):
-        text = text.replace(entity, char)
-    return text.replace("&amp;", "&")
-
-
-def _xml(text: str) -> str:
-    """Text as Pandoc escapes it in `w:t`."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-    )
