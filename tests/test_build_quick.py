@@ -266,11 +266,11 @@ def test_the_key_holds_while_every_file_and_folder_it_read_is_unchanged(
     what the key read: a clause written, or a clause file added to a folder, during
     the build makes the key be computed again; a file written within the clock tick
     before the build always does."""
-    from clausekit.publish import quick
+    from clausekit.publish import digests
     from clausekit.publish.quick import DocumentCache
 
     monkeypatch.setenv("CLAUSEKIT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(quick, "SETTLED_NS", -(10**12))  # every file counts as settled
+    monkeypatch.setattr(digests, "SETTLED_NS", -(10**12))  # every file counts as settled
 
     def cache() -> DocumentCache:
         found = DocumentCache.open(lib)
@@ -285,5 +285,5 @@ def test_the_key_holds_while_every_file_and_folder_it_read_is_unchanged(
     added = cache()
     (clause.parent / "new-clause.md").write_text("---\ntitle: x\n---\nx\n", "utf-8")
     assert not added.unchanged()
-    monkeypatch.setattr(quick, "SETTLED_NS", 10**12)  # nothing counts as settled
+    monkeypatch.setattr(digests, "SETTLED_NS", 10**12)  # nothing counts as settled
     assert not cache().unchanged()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -22,6 +23,21 @@ from clausekit.check.cache import write_cache_file
 FORMAT = 1
 # A file modified less than this long before it was read is hashed on every run.
 SETTLED_NS = 2_000_000_000
+
+Identity = tuple[int, int, int, int]
+
+
+def identity(path: str | Path) -> Identity:
+    """Size, modification and change times and inode: what writing a file, or adding or
+    removing a folder's entry, changes (OSError when it cannot be read)."""
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def settled(seen: Identity) -> bool:
+    """Whether a file with this identity was last written long enough ago that another
+    write within the same clock tick cannot leave it unchanged."""
+    return time.time_ns() - max(seen[1], seen[2]) > SETTLED_NS
 
 
 class FileDigests:
@@ -42,16 +58,16 @@ class FileDigests:
             known = {}
         return cls(file, known if isinstance(known, dict) else {})
 
-    def sha256(self, path: Path, rel: str) -> str:
-        """The digest of the file at `path` (OSError when it cannot be read)."""
-        stat = path.stat()
-        identity: list[int | str] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    def sha256(self, path: Path, rel: str, seen: Identity | None = None) -> str:
+        """The digest of the file at `path`, whose identity is `seen` when the caller
+        has read it already (OSError when it cannot be read)."""
+        now = identity(path) if seen is None else seen
         kept = self.known.get(rel)
-        if isinstance(kept, list) and len(kept) == 5 and kept[:4] == identity:
+        if isinstance(kept, list) and len(kept) == 5 and tuple(kept[:4]) == now:
             return str(kept[4])
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLED_NS:
-            self.known[rel] = [*identity, sha]
+        if settled(now):
+            self.known[rel] = [*now, sha]
             self.changed = True
         return sha
 

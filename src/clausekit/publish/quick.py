@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import time
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -43,7 +41,7 @@ from clausekit.check.cache import (
 )
 from clausekit.ids import is_valid_id
 from clausekit.load.files import inside, library_files
-from clausekit.publish.digests import SETTLED_NS, FileDigests
+from clausekit.publish.digests import FileDigests, Identity, identity, settled
 from clausekit.publish.paths import font_folders, output_folder
 from clausekit.publish.write import BuildReport, Document, write_documents
 
@@ -75,7 +73,7 @@ class DocumentCache:
         self.digests = FileDigests.open(folder.parent / f"{folder.name}.digests.json")
         # What `shared` read, each with its identity then: the files and the folders
         # listed (a file added or removed changes its folder's times).
-        self._read: list[tuple[str, tuple[int, ...]]] = []
+        self._read: list[tuple[str, Identity]] = []
 
     @classmethod
     def open(cls, root: Path) -> DocumentCache | None:
@@ -168,15 +166,16 @@ class DocumentCache:
             files, problems = library_files(self.root, folder, suffix, walked)
             if problems:
                 return None
-            self._read += [(f, _identity(f)) for f in [*walked, *map(str, files)]]
-            walked.clear()
-            for path in files:
-                rel = "/".join(path.parts[top:])  # `relative_to`, in a tenth of the time
-                try:
-                    sha = self.digests.sha256(path, rel)
-                except OSError:
-                    return None
-                parts.append(f"{rel}:{sha}")
+            try:
+                self._read += [(f, identity(f)) for f in walked]
+                walked.clear()
+                for path in files:
+                    rel = "/".join(path.parts[top:])  # `relative_to`, in a tenth of the time
+                    seen = identity(path)
+                    parts.append(f"{rel}:{self.digests.sha256(path, rel, seen)}")
+                    self._read.append((str(path), seen))
+            except OSError:
+                return None
         self.digests.save()
         return digest(*parts)
 
@@ -184,12 +183,9 @@ class DocumentCache:
         """Whether every file and folder `shared` read has the identity it had then, and
         had it for long enough that a change within the file system's clock tick
         cannot hide behind it (as `FileDigests` keeps digests); then `shared` holds."""
-        if not self._read:
-            return False
-        settled = time.time_ns() - SETTLED_NS
         try:
-            return all(
-                _identity(path) == was and max(was[1], was[2]) < settled for path, was in self._read
+            return bool(self._read) and all(
+                identity(path) == was and settled(was) for path, was in self._read
             )
         except OSError:
             return False
@@ -288,10 +284,3 @@ class QuickBuild(NamedTuple):
             if doc.kind == "agreement" and key and again.key(doc.source_id) == key:
                 self.cache.put(doc, key, settings)
         self.cache.prune()
-
-
-def _identity(path: str) -> tuple[int, ...]:
-    """Size, modification and change times and inode: what writing a file, or adding or
-    removing a folder's entry, changes."""
-    stat = os.stat(path)
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
