@@ -189,9 +189,8 @@ def _pages(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from .importer import import_contract
-    from .load import find_root
 
-    root = find_root(args.root, search_up=False) if args.root else find_root(Path.cwd())
+    root = _root(args)
     file = Path(args.file)
     return import_contract(
         root, file, args.file, args.template, args.prefix, args.lang, args.dry_run, out
