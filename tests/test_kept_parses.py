@@ -146,3 +146,15 @@ def test_the_edit_loop_reads_kept_parses(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.code == 0, result.err
     name = f"{NDA}.md"
     assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+
+
+def test_pruning_leaves_a_file_being_written(tmp_path: Path) -> None:
+    """Another run's temporary file (renamed into place when written) is never pruned."""
+    from clausekit.cachefiles import TEMPORARY, prune_oldest
+
+    writing = tmp_path / f"{TEMPORARY}x.json"
+    writing.write_text("{", "utf-8")
+    for i in range(3):
+        (tmp_path / f"{i}.json").write_text("{}", "utf-8")
+    prune_oldest(tmp_path, "*.json", keep=1)
+    assert writing.exists() and len(list(tmp_path.glob("[0-9].json"))) == 1

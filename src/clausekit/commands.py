@@ -164,7 +164,8 @@ def _named_build(
 
 def _kept_parses() -> KeptParses | None:
     """The clause and template parses kept in the user cache; None when caching is off."""
-    from clausekit.check.cache import cache_folder, code_salt
+    from clausekit.cachefiles import cache_folder
+    from clausekit.check.cache import code_salt
     from clausekit.load.kept import KeptParses
 
     folder = cache_folder()

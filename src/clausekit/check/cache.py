@@ -21,12 +21,12 @@ import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from clausekit import __version__
+from clausekit.cachefiles import cache_folder, write_cache_file
 from clausekit.errors import Problem
 
 FORMAT = 1
@@ -41,36 +41,9 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
-def cache_folder() -> Path | None:
-    """Where results are kept; None when caching is off."""
-    configured = os.environ.get("CLAUSEKIT_CACHE_DIR")
-    if configured is not None:
-        return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
-    from platformdirs import user_cache_path
-
-    return user_cache_path("clausekit", appauthor=False)
-
-
 def library_folder(root: Path) -> str:
     """The name a library's files have in the cache folder: its path's digest."""
     return digest(str(root.resolve()))[:32]
-
-
-def write_cache_file(file: Path, text: str | bytes) -> None:
-    """Write `file` whole or not at all (a temporary file, then renamed); a folder
-    that cannot take it only costs time on the next run."""
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=file.suffix)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(tmp, file)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def code_salt() -> str:

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import CodeType
 
-from clausekit.check.cache import digest, write_cache_file
+from clausekit.cachefiles import write_cache_file
+from clausekit.check.cache import digest
 
 FORMAT = 1
 

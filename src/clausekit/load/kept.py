@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from clausekit.cachefiles import prune_oldest, write_cache_file
 from clausekit.load.yamlpos import Located, load_yaml
 
 # Entries kept at most; the oldest go first once a run has added to them.
@@ -50,28 +50,12 @@ class KeptParses:
 
     def prune(self, keep: int = KEEP) -> None:
         """Keep the `keep` entries written last, once this run has added one."""
-        if not self.added:
-            return
-        try:
-            with os.scandir(self.folder) as found:
-                entries = [(e.stat().st_mtime_ns, e.path) for e in found]
-            for _, old in sorted(entries)[: max(0, len(entries) - keep)]:
-                os.unlink(old)
-        except OSError:
-            return  # another run pruned or wrote at the same time: only costs time
+        if self.added:
+            prune_oldest(self.folder, "*.json", keep)
 
     def _write(self, file: Path, key: str, data: str) -> None:
-        """Write the entry whole or not at all; a folder that cannot take it only costs
-        time next run."""
-        text = f"{_stamp(key, data)}\n{data}"
-        tmp = file.with_name(f".tmp-{os.getpid()}-{file.name}")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, file)
-            self.added += 1
-        except OSError:
-            tmp.unlink(missing_ok=True)
+        write_cache_file(file, f"{_stamp(key, data)}\n{data}")
+        self.added += 1
 
 
 def _read(file: Path, key: str) -> tuple[Any] | None:

@@ -86,7 +86,7 @@ def framed_agreements(
     whole-library build on a fresh runner makes no frame it would not use."""
     if "docx" not in formats:
         return frozenset()
-    from clausekit.check.cache import cache_folder
+    from clausekit.cachefiles import cache_folder
 
     ids = sorted(lib.agreements) if agreement_ids is None else agreement_ids
     known = [lib.agreements[i] for i in ids if i in lib.agreements]

@@ -18,7 +18,7 @@ import os
 import time
 from pathlib import Path
 
-from clausekit.check.cache import write_cache_file
+from clausekit.cachefiles import write_cache_file
 
 FORMAT = 1
 # A file modified less than this long before it was read is hashed on every run.

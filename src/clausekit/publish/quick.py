@@ -31,14 +31,8 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from clausekit.assemble.model import Assembled
-from clausekit.check.cache import (
-    PACKAGE,
-    cache_folder,
-    digest,
-    library_folder,
-    salt,
-    write_cache_file,
-)
+from clausekit.cachefiles import cache_folder, prune_oldest, write_cache_file
+from clausekit.check.cache import PACKAGE, digest, library_folder, salt
 from clausekit.ids import is_valid_id
 from clausekit.load.files import inside, library_files
 from clausekit.publish.digests import FileDigests, Identity, identity, settled
@@ -136,12 +130,7 @@ class DocumentCache:
     def prune(self, keep: int = KEEP) -> None:
         """Keep the `keep` documents written last; the others are assembled afresh
         when next asked for."""
-        try:
-            entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-            for old in entries[: max(0, len(entries) - keep)]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            return  # another build pruned or wrote at the same time: only costs time
+        prune_oldest(self.folder, "*.json", keep)
 
     def _entry(self, agreement_id: str) -> Path:
         return self.folder / f"{digest(agreement_id)[:32]}.json"

@@ -143,7 +143,8 @@ Task = tuple[Document, str, str, str]  # document, format, relative path, cache 
 def _frame_store(fingerprint: str) -> FrameStore:
     """Where agreements' DOCX frames are kept (`render.frame`): the user's cache
     folder; with caching off, this build's memory only (a batch still shares them)."""
-    from clausekit.check.cache import PACKAGE, cache_folder, digest, salt
+    from clausekit.cachefiles import cache_folder
+    from clausekit.check.cache import PACKAGE, digest, salt
     from clausekit.render.frame import FrameStore
 
     base = cache_folder()

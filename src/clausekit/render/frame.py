@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from clausekit.assemble.model import Assembled, Frame
+from clausekit.cachefiles import prune_oldest, write_cache_file
 from clausekit.language.marks import SLOT, SLOT_CLOSE, SLOT_OPEN, fill_slots
 from clausekit.render.runs import fill_run, printed, text_run_at, xml_escape
 from clausekit.render.signature import mark_signature
@@ -111,24 +112,20 @@ class FrameStore:
         self._seen.add(key)
         if self.folder is None:
             return False
-        from clausekit.check.cache import write_cache_file
-
         mark = self.folder / f"{key}.seen"
         if mark.exists():
             return True
         write_cache_file(mark, b"")
-        _prune(self.folder, "*.seen")
+        prune_oldest(self.folder, "*.seen", KEEP)
         return False
 
     def put(self, key: str, frame: bytes) -> None:
         self._frames[key] = frame
         if self.folder is None:
             return
-        from clausekit.check.cache import write_cache_file
-
         stamp = hashlib.sha256(frame).hexdigest().encode("ascii")
         write_cache_file(self.folder / f"{key}.docx", stamp + b"\n" + frame)
-        _prune(self.folder, "*.docx")
+        prune_oldest(self.folder, "*.docx", KEEP)
 
     def _read(self, key: str) -> bytes | None:
         """The kept frame; None when there is none, or it is damaged (its digest is
@@ -141,16 +138,6 @@ class FrameStore:
             return None
         stamp, _, frame = data.partition(b"\n")
         return frame if hashlib.sha256(frame).hexdigest().encode("ascii") == stamp else None
-
-
-def _prune(folder: Path, pattern: str) -> None:
-    """Keep the KEEP most recently written files of `pattern` (frames, texts seen)."""
-    try:
-        files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
-        for old in files[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        return  # another build pruning at once: the next write prunes again
 
 
 class _Prepared(NamedTuple):

@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from clausekit import __version__
-from clausekit.check.cache import cache_folder, installed_versions, write_cache_file
+from clausekit.cachefiles import cache_folder, write_cache_file
+from clausekit.check.cache import installed_versions
 from clausekit.errors import ToolMissing
 from clausekit.render.assets import ASSETS
 from clausekit.render.pandoc import pandoc_env, pandoc_path
