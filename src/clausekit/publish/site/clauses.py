@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
@@ -21,6 +20,7 @@ from clausekit.publish.site.common import (
     html_code,
     html_link,
     html_table,
+    html_text,
     labels,
     link,
     make_page,
@@ -141,20 +141,20 @@ def clause_page(
     # HTML with Python-Markdown's markup: the Markdown left is the headings, the same
     # on every clause page of a folder, converted once (`pages.TitledPage`).
     facts = [
-        f"<strong>{_text(t['status'])}</strong> {status_badge(status(clause), True)}",
-        f"<strong>{_text(t['version'])}</strong> {_text(clause.version or '')}",
-        f"<strong>{_text(t['lang'])}</strong> {_text(lang)}",
-        f"<strong>{_text(t['id'])}</strong> {html_code(clause.id)}",
-        f"<strong>{_text(t['source'])}</strong> {html_code(clause.source.path)}",
+        f"<strong>{html_text(t['status'])}</strong> {status_badge(status(clause), True)}",
+        f"<strong>{html_text(t['version'])}</strong> {html_text(clause.version or '')}",
+        f"<strong>{html_text(t['lang'])}</strong> {html_text(lang)}",
+        f"<strong>{html_text(t['id'])}</strong> {html_code(clause.id)}",
+        f"<strong>{html_text(t['source'])}</strong> {html_code(clause.source.path)}",
     ]
     head = [f"<p>{' · '.join(facts)}</p>"]
     if tags(clause):
         links = [
             html_link(uri, f"{INDEXES['tags']}#{tag_anchor(tag)}", tag) for tag in tags(clause)
         ]
-        head.append(f"<p><strong>{_text(t['tags'])}</strong> {' '.join(links)}</p>")
+        head.append(f"<p><strong>{html_text(t['tags'])}</strong> {' '.join(links)}</p>")
     if clause.data.get("summary"):
-        head.append(f"<blockquote>\n<p>{_text(clause.data['summary'])}</p>\n</blockquote>")
+        head.append(f"<blockquote>\n<p>{html_text(clause.data['summary'])}</p>\n</blockquote>")
     head.extend(filter(None, [translation_links(lib, clause, uri)]))
     out.append(RawHtml("\n".join(head)))
 
@@ -181,7 +181,11 @@ def clause_page(
 
     out.append(f"## {t['changelog']} {{#changelog}}\n")
     rows = [
-        [_text(e.get("version", "")), _text(e.get("date", "")), _text(e.get("note", ""))]
+        [
+            html_text(e.get("version", "")),
+            html_text(e.get("date", "")),
+            html_text(e.get("note", "")),
+        ]
         for e in changelog(clause.data)
     ]
     head = [t["version"], t["date"], t["note"]]
@@ -202,7 +206,7 @@ def _where_used(
         [
             html_link(uri, template_uri(u.template), lib.templates[u.template].title),
             html_code(u.template),
-            _text(u.number),
+            html_text(u.number),
             html_code(u.when) if u.when else "",
         ]
         for u in uses
@@ -223,11 +227,6 @@ def _where_used(
             items = "".join(_agreement_item(lib, uri, aid, used) for aid in ids)
             out.append(RawHtml(f"<ul data-search-exclude>\n{items}</ul>", searchable=False))
     return out
-
-
-def _text(value: object) -> str:
-    """Text as Python-Markdown writes `md_text` of it (on one line)."""
-    return html.escape(re.sub(r"\s*[\r\n]+\s*", " ", str(value)).strip(), quote=False)
 
 
 def _agreement_item(lib: Library, uri: str, aid: str, used: Usage) -> str:

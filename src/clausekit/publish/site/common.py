@@ -13,7 +13,7 @@ from clausekit.assemble import left_out, number_entries
 from clausekit.check import Checked
 from clausekit.language.marks import HREF_CLOSE, HREF_OPEN
 from clausekit.load.outline import Entry
-from clausekit.publish.site.markup import md_code, md_text
+from clausekit.publish.site.markup import md_code, md_text, one_line
 
 _BLOCK = re.compile(r'<div data-ck-block="(\d+)"></div>')
 # A link target in a block of HTML: a path relative to the page, as `rel` gives it,
@@ -148,6 +148,11 @@ def html_link(from_uri: str, to_uri: str, text: str) -> str:
     (a clause's where-used list holds a link to each of its agreements), so the plugin
     makes its target a URL, and checks it, when the block goes in."""
     return f'<a href="{HREF_OPEN}{rel(from_uri, to_uri)}{HREF_CLOSE}">{html.escape(text)}</a>'
+
+
+def html_text(text: object) -> str:
+    """`md_text` in a block of HTML: the text Python-Markdown makes of it."""
+    return html.escape(one_line(text).strip(), quote=False)
 
 
 def html_code(text: str) -> str:

@@ -37,10 +37,14 @@ _TOKEN = re.compile(f"{EXPR_OPEN}(\\d+){EXPR_CLOSE}")
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
+def one_line(text: object) -> str:
+    """Text on one line: each line break, with the spaces around it, one space."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", str(text))
+
+
 def md_text(text: object) -> str:
     """Any text as literal inline Markdown for Python-Markdown (one line)."""
-    one_line = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
-    return _PYMD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+    return _PYMD_SPECIAL.sub(r"\\\1", html.escape(one_line(text), quote=False))
 
 
 def md_code(text: object) -> str:

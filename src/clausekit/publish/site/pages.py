@@ -33,7 +33,7 @@ from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils.meta import get_data
 
 from clausekit.publish.site.common import NO_SEARCH
-from clausekit.publish.site.markup import md_text
+from clausekit.publish.site.markup import md_text, one_line
 
 # Lower-case letters only: every slugify keeps it as it is.
 MARK = "cktitlemark"
@@ -184,7 +184,7 @@ class TitledPage(Page):
         """This page from the skeleton, as Python-Markdown's `toc` would have made its
         title heading; False when the title's id would clash with another id."""
         assert self.skeletons.slugify is not None
-        line = re.sub(r"\s*[\r\n]+\s*", " ", self.heading_title).strip()  # as `md_text`
+        line = one_line(self.heading_title).strip()  # as `md_text`
         if not line or _CONTROL.search(line):  # tabs and control characters: Python-Markdown's own
             return False
         text = html.escape(line, quote=False)  # the heading's HTML
