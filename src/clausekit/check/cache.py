@@ -52,6 +52,13 @@ def code_salt() -> str:
     return digest(str(FORMAT), __version__, *installed_versions(), *_code_stamp())
 
 
+@lru_cache(maxsize=1)
+def package_salt() -> str:
+    """`salt` of clausekit's own schemas and no settings: what keys the documents and
+    frames a build keeps.  Once per process, as the code stamp: these are package files."""
+    return salt(PACKAGE / "schemas", "")
+
+
 def salt(schema_folder: Path, settings: str) -> str:
     """What invalidates every result: clausekit's version and code, the libraries that
     check (jsonschema, Jinja, PyYAML), the schemas, settings."""

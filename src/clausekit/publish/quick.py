@@ -32,7 +32,7 @@ from typing import NamedTuple, TextIO
 
 from clausekit.assemble.model import Assembled
 from clausekit.cachefiles import cache_folder, prune_oldest, write_cache_file
-from clausekit.check.cache import PACKAGE, digest, library_folder, salt
+from clausekit.check.cache import digest, library_folder, package_salt
 from clausekit.ids import is_valid_id
 from clausekit.load.files import inside, library_files
 from clausekit.publish.digests import FileDigests, Identity, identity, settled
@@ -139,7 +139,7 @@ class DocumentCache:
     def shared(self) -> str | None:
         """The digest of the inputs every agreement shares; None when one of them
         cannot be read here (a link leading outside the repository, say)."""
-        parts = [salt(PACKAGE / "schemas", "")]
+        parts = [package_salt()]
         settings = self._file_digest("clausekit.yml", absent_ok=True)
         if settings is None:
             return None

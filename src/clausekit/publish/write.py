@@ -144,13 +144,13 @@ def _frame_store(fingerprint: str) -> FrameStore:
     """Where agreements' DOCX frames are kept (`render.frame`): the user's cache
     folder; with caching off, this build's memory only (a batch still shares them)."""
     from clausekit.cachefiles import cache_folder
-    from clausekit.check.cache import PACKAGE, digest, salt
+    from clausekit.check.cache import digest, package_salt
     from clausekit.render.frame import FrameStore
 
     base = cache_folder()
     # The DOCX toolchain's fingerprint names the renderer's modules; the salt adds the
     # rest of clausekit's code (the numbering styles' order, say) and its version.
-    key = digest(fingerprint, salt(PACKAGE / "schemas", ""))
+    key = digest(fingerprint, package_salt())
     return FrameStore(base / "frames" if base is not None else None, key)
 
 
