@@ -66,24 +66,24 @@ def copy_library(dest: Path) -> Path:
     return dest
 
 
-def edit_value(agreement: Path, run: int) -> None:
-    """Change the agreement's first whole-number value (alternately +1 and back)."""
+def edit_value(agreement: Path) -> None:
+    """Add 1 to the agreement's first whole-number value: each edit makes an agreement
+    no earlier run has built, so no kept document of an earlier run can be rendered."""
     text = agreement.read_text("utf-8")
     found = VALUE.search(text)
     if found is None:
         sys.exit(f"{agreement}: no whole-number value to edit")
-    number = int(found.group(2)) + (1 if run % 2 == 0 else -1)
+    number = int(found.group(2)) + 1
     agreement.write_text(text[: found.start(2)] + str(number) + text[found.end(2) :], "utf-8")
 
 
 def edit_title(agreement: Path, run: int) -> None:
-    """Add a word to the agreement's title, or take it away again (alternately)."""
+    """Give the agreement's title a new draft number (a title no earlier run saw)."""
     text = agreement.read_text("utf-8")
     found = TITLE.search(text)
     if found is None:
         sys.exit(f"{agreement}: no title to edit")
-    title = found.group(1)
-    title = f"{title} 修订" if run % 2 == 0 else title.removesuffix(" 修订")
+    title = found.group(1).split(" 第")[0] + f" 第{run + 1}稿"
     agreement.write_text(text[: found.start(1)] + title + text[found.end(1) :], "utf-8")
 
 
@@ -122,7 +122,7 @@ def main() -> int:
         times: dict[str, list[float]] = {"floor": [], **{case: [] for case in TARGETS}}
         for i in range(args.runs):
             times["floor"].append(timed([*raw, str(tmp / f"raw{i}.docx")], env, assembled))
-            edit_value(agreement, i)
+            edit_value(agreement)
             times["edit loop"].append(build(env))
             edit_title(agreement, i)
             times["title edit"].append(build(env))

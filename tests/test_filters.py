@@ -169,6 +169,34 @@ def test_money_prints_as_babel_does(value: Decimal) -> None:
         assert filters.money(value, lang) == expected
 
 
+_PERCENTS = st.one_of(
+    st.decimals(min_value=-(10**14), max_value=10**14, places=6, allow_nan=False),
+    st.decimals(min_value=-1, max_value=1, places=9, allow_nan=False),
+    st.integers(min_value=-(10**14), max_value=10**14),
+    st.sampled_from([D("-0"), D("0.00005"), D("0.00015"), D("-0.00001"), D("1E+3"), D("12.50")]),
+)
+
+
+@settings(max_examples=400)
+@given(_PERCENTS)
+def test_percent_prints_as_babel_does(value: Decimal | int) -> None:
+    # zh and en take a shortcut past Babel's locale data: the very same text.
+    from babel.numbers import format_decimal
+
+    from clausekit.language.filters import babel_locale
+
+    for lang in ("zh-CN", "en"):
+        expected = format_decimal(D(value), format="#,##0.####", locale=babel_locale(lang))
+        assert filters.percent(value, lang) == expected + "%"
+
+
+def test_percent_beyond_the_plain_range_goes_to_babel() -> None:
+    assert filters.percent(D("123456789012345678901234.5"), "en") == (
+        "123,456,789,012,345,678,901,234.5%"
+    )
+    assert filters.percent(D("1234.5"), "de") == "1.234,5%"
+
+
 @pytest.mark.parametrize(
     ("value", "args", "expected"),
     [

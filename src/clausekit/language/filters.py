@@ -10,7 +10,7 @@ Babel's default, half-even, would not be what a finance team expects).
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from babel import Locale
 
 CENT = Decimal("0.01")
+# A percentage prints at most four decimals, rounded half-even as Babel rounds them.
+PERCENT_PLACES = Decimal("0.0001")
+# Below this, Python's own format prints a percentage as Babel would (tested); larger
+# numbers, which the four decimals would take past the decimal context, go to Babel.
+PLAIN_LIMIT = 10**15
 UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 UPPER_UNITS = ("", "拾", "佰", "仟")
 LOWER_DIGITS = "零一二三四五六七八九"
@@ -55,9 +60,14 @@ def money(value: Decimal | int, lang: str = "zh-CN") -> str:
 
 def percent(value: Decimal | int, lang: str = "zh-CN") -> str:
     """Values are in percent units: `30` -> `30%`, `0.05` -> `0.05%`."""
+    number = Decimal(value)
+    if lang.split("-")[0] in PLAIN_NUMBERS and number.is_finite() and abs(number) < PLAIN_LIMIT:
+        # The same text without Babel's locale data, which costs a build ~20 ms to load.
+        text = format(number.quantize(PERCENT_PLACES, rounding=ROUND_HALF_EVEN), ",f")
+        return text.rstrip("0").rstrip(".") + "%"
     from babel.numbers import format_decimal
 
-    return format_decimal(Decimal(value), format="#,##0.####", locale=babel_locale(lang)) + "%"
+    return format_decimal(number, format="#,##0.####", locale=babel_locale(lang)) + "%"
 
 
 def format_day(value: date, lang: str = "zh-CN") -> str:

@@ -205,20 +205,27 @@ def _prepare(doc: Assembled, frame: Frame, fingerprint: str) -> _Prepared | None
 _TITLE = re.compile(r'^title: ("(?:[^"\\\n]|\\.)*")$', re.M)
 
 
+def _may_start_title(char: str) -> bool:
+    return char.isalpha() or "0" <= char <= "9"
+
+
 def mark_title(text: str, number: int) -> tuple[str, str | None]:
     """`text` with the title of its metadata block replaced by mark `number`, and the
     title's Markdown; `text` and None when the title is not filled.  Agreements of a
     template share a frame whatever their titles, and editing the title changes no
     frame.  Pandoc prints the title in the Title paragraph and in docProps/core.xml;
-    it is filled where it is plain words (`printed`, starting with a letter, no
-    character that XML escapes), and otherwise stays in the frame's text."""
+    it is filled where it is plain words (`printed`, starting with a letter or an
+    ASCII digit, no character that XML escapes), and otherwise stays in the frame's
+    text.  A leading number is safe: `md_escape` escaped any list marker after it, and
+    the mark stands for the whole title, so nothing follows it that Pandoc could read
+    as a list."""
     head, sep, body = text.partition("\n---\n")
     found = _TITLE.search(head)
     if found is None or not sep:
         return text, None
     title = json.loads(found.group(1))
     shown = printed(title) if isinstance(title, str) else None
-    if shown is None or not shown[0].isalpha() or any(c in shown for c in "&<>\"'"):
+    if shown is None or not _may_start_title(shown[0]) or any(c in shown for c in "&<>\"'"):
         return text, None
     mark = json.dumps(f"{SLOT_OPEN}{number}{SLOT_CLOSE}")
     head = head[: found.start(1)] + mark + head[found.end(1) :]
