@@ -336,12 +336,14 @@ def test_when_switch_hides_its_values(form: Any, library: Path) -> None:
     contact = f.page.locator("[data-schemapath='root.site_contact']")
     assert contact.is_hidden()  # `onsite` is off: site_contact is not asked for
     f.fill({"onsite": True})
-    assert contact.is_visible()
+    # The editor shows and hides a field after the change event: wait for it (a
+    # timeout fails the test).
+    contact.wait_for(state="visible", timeout=5000)
     assert f.invalid()["site_contact"] == "必填项 'site_contact' 未填写"
     f.fill({"site_contact": "王五 020-1234 5678"})
     assert "site_contact" in f.yaml_text()
     f.fill({"onsite": False})
-    assert contact.is_hidden()
+    contact.wait_for(state="hidden", timeout=5000)
     assert "site_contact" not in f.invalid()
     assert "site_contact" not in f.yaml_text()
     assert "  onsite: false\n" in f.yaml_text()
