@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from clausekit.assemble import Assembled, InputRef
+from clausekit.assemble import Assembled, InputRef, Speculation
 from clausekit.check import Checked
 from clausekit.errors import BuildError, Problem, ProblemsFound, ToolMissing, UsageError
 from clausekit.load.model import Library, Settings
@@ -52,12 +52,17 @@ class Docs:
 def docs(monkeypatch: pytest.MonkeyPatch) -> Docs:
     d = Docs()
 
-    def agreement(checked: Checked, aid: str, framed: bool = False) -> Assembled:
-        if aid in d.fail:
-            raise ProblemsFound([Problem(f"agreements/{aid}.yaml", 3, 5, "schema", "bad")])
-        return d.agreements[aid]
+    def agreement(checked: Checked, aid: str, framed: bool = False) -> Speculation:
+        # Rendered before its checks, as a build renders agreements: the checks of a
+        # failing one run while it renders, and must stop the build with nothing written.
+        def confirm() -> Assembled:
+            if aid in d.fail:
+                raise ProblemsFound([Problem(f"agreements/{aid}.yaml", 3, 5, "schema", "bad")])
+            return d.agreements[aid]
 
-    monkeypatch.setattr(build_mod, "assemble_locked", agreement)
+        return Speculation(d.agreements[aid], confirm)
+
+    monkeypatch.setattr(build_mod, "speculate_locked", agreement)
     monkeypatch.setattr(build_mod, "assemble_blank", lambda checked, tid: d.blanks[tid])
     # The stand-in library holds ids, not agreements: no frames (none of them is framed).
     monkeypatch.setattr(build_mod, "framed_agreements", lambda *args: frozenset())
@@ -159,6 +164,44 @@ def test_assembly_problems_write_nothing(lib: Checked, docs: Docs, tmp_path: Pat
         build(lib, None, None, ALL, out)
     assert len(info.value.problems) == 2  # all problems, not the first
     assert not out.exists()
+
+
+def test_problems_found_while_rendering_leave_the_last_build(
+    lib: Checked, docs: Docs, tmp_path: Path
+) -> None:
+    """An agreement is rendered while its checks run: when they find a problem, the
+    build writes nothing, though the other agreement rendered fine, and Pandoc ran."""
+    out = tmp_path / "dist"
+    build(lib, None, None, {"md", "docx"}, out)
+    good = files(out)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    for aid, lang in (("acme/zh-final", "zh"), ("acme/en-final", "en")):
+        docs.agreements[aid] = doc(lang, fixture(f"{lang}.md") + "\nchanged\n")
+    docs.fail = {"acme/en-final"}
+    with pytest.raises(ProblemsFound) as info:
+        build(lib, None, None, {"md", "docx"}, out)
+    assert [p.path for p in info.value.problems] == ["agreements/acme/en-final.yaml"]
+    assert files(out) == good
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == stamps
+
+
+def test_problems_outrank_a_failed_render(
+    lib: Checked, docs: Docs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the second thread the checks came first: their problems are what a
+    build tells, not the render's failure, and the folders it made are gone."""
+
+    def failing(*args: Any) -> bytes:
+        raise BuildError("pandoc -t docx failed")
+
+    monkeypatch.setattr(write_mod, "render", failing)
+    docs.fail = {"acme/zh-final"}
+    with pytest.raises(ProblemsFound):
+        build(lib, None, None, {"docx"}, tmp_path / "new" / "dist")
+    assert not (tmp_path / "new").exists()
+    docs.fail = set()
+    with pytest.raises(BuildError, match="pandoc"):
+        build(lib, None, None, {"docx"}, tmp_path / "new" / "dist")
 
 
 def test_render_failure_keeps_previous_output(

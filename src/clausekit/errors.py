@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple
 
+if TYPE_CHECKING:  # a Protocol costs every command a millisecond to create
+    from typing import Protocol
 
-class Position(Protocol):
-    """Anything with a 1-based line and column (`yamlpos.Pos`, a Jinja use)."""
+    class Position(Protocol):
+        """Anything with a 1-based line and column (`yamlpos.Pos`, a Jinja use)."""
 
-    @property
-    def line(self) -> int: ...
+        @property
+        def line(self) -> int: ...
 
-    @property
-    def col(self) -> int: ...
+        @property
+        def col(self) -> int: ...
 
 
 class Problem(NamedTuple):

@@ -14,12 +14,14 @@ from clausekit.lazy import exports
 
 if TYPE_CHECKING:
     from clausekit.assemble.assembly import (
+        Speculation,
         agreement_checked,
         agreement_problems,
         assemble_agreement,
         assemble_blank,
         blank_problems,
         left_out,
+        speculate,
     )
     from clausekit.assemble.model import Assembled, InputRef, NumberedHeading
     from clausekit.assemble.outline import Numbered, number_entries
@@ -29,6 +31,7 @@ __all__ = [
     "InputRef",
     "Numbered",
     "NumberedHeading",
+    "Speculation",
     "agreement_checked",
     "agreement_problems",
     "assemble_agreement",
@@ -36,5 +39,6 @@ __all__ = [
     "blank_problems",
     "left_out",
     "number_entries",
+    "speculate",
 ]
 __getattr__ = exports(__name__, __all__, ("model", "outline", "assembly"))

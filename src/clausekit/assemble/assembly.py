@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import NamedTuple
 
 from jinja2 import TemplateError, UndefinedError
 
@@ -16,31 +18,83 @@ from clausekit.load.model import Agreement
 from clausekit.load.outline import Entry
 
 
+class Speculation(NamedTuple):
+    """An agreement rendered before its checks, so that rendering it into a file can
+    start while they run (`publish.build`); `confirm` runs them and returns what
+    `assemble_agreement` returns, or raises what it raises."""
+
+    doc: Assembled | None  # None: not rendered (it had problems, or no template)
+    confirm: Callable[[], Assembled]
+
+
 def assemble_agreement(checked: Checked, agreement_id: str, framed: bool = False) -> Assembled:
     """The agreement as Markdown; `ProblemsFound` if it or its template has problems.
 
     `framed` adds a one-language agreement's frame (`assemble.frame`), for its DOCX."""
-    lib = checked.lib
-    agreement = lib.agreements[agreement_id]
-    template = lib.templates.get(agreement.template_id)
-    found = list(checked.scope(template).problems) if template else []
-    values, more = checked.agreement(agreement)
+    return speculate(checked, agreement_id, framed).confirm()
+
+
+def speculate(checked: Checked, agreement_id: str, framed: bool = False) -> Speculation:
+    """The agreement rendered before its template's and clauses' problems are worked
+    out, taking its template's scope as usable (`Checked.agreement`'s `trial`).
+
+    `confirm` works them out; with none, the rendered document is the checked one, as
+    both come of the same values, scope and title.  Rendering unchecked files is as
+    safe as rendering checked ones: the sandbox and its limits are the same."""
+    agreement = checked.lib.agreements[agreement_id]
+    template = checked.lib.templates.get(agreement.template_id)
+    trial = checked.agreement(agreement, trial=True) if template else (None, [])
+    doc = None
+    values, found = trial
+    if template is not None and values is not None and not found:
+        try:
+            doc = _assembled(checked, agreement, checked.scope(template), values, framed)
+        except Exception:
+            # Unchecked files may fail to render in any way (a clause the template names
+            # is missing, say).  Not rendered, then: `confirm` tells the checks' problems,
+            # or, where they find none, renders again and raises this very error.
+            doc = None
+    return Speculation(doc, partial(_confirm, checked, agreement_id, framed, trial, doc))
+
+
+def _confirm(
+    checked: Checked,
+    agreement_id: str,
+    framed: bool,
+    trial: tuple[Values | None, list[Problem]],
+    doc: Assembled | None,
+) -> Assembled:
+    """`assemble_agreement`'s checks; `doc` is returned when they pass, as `trial`
+    (the agreement's values, worked out by `speculate`) stands once the scope is usable."""
+    agreement = checked.lib.agreements[agreement_id]
+    template = checked.lib.templates.get(agreement.template_id)
+    scope = checked.scope(template) if template else None
+    found = list(scope.problems) if scope else []
+    values, more = trial if scope and scope.usable else checked.agreement(agreement)
     found += more
-    if found or values is None or template is None:
+    if found or values is None or scope is None:
         raise ProblemsFound(found)
-    title = str(agreement.data.get("title") or template.title)
+    if doc is None:
+        doc = _assembled(checked, agreement, scope, values, framed)
+    key = checked.agreement_key(agreement)
+    if key is not None:  # it assembled: no problem of its own, as `check` would find
+        checked.results.put(key, ())
+    return doc
+
+
+def _assembled(
+    checked: Checked, agreement: Agreement, scope: TemplateScope, values: Values, framed: bool
+) -> Assembled:
+    """The agreement rendered from its values (with its frame when `framed`)."""
+    title = str(agreement.data.get("title") or scope.template.title)
     src = agreement.source
     extra = InputRef("agreement", agreement.id, src.path, None, src.sha256)
-    scope = checked.scope(template)
     doc = _rendered(*_render(checked, scope, values, title, extra, own=agreement))
-    if framed and not is_bilingual(template):
+    if framed and not is_bilingual(scope.template):
         from clausekit.assemble.frame import with_frame
 
         again = partial(_render, checked, scope, values, title, extra, own=agreement)
         doc = with_frame(doc, lambda: again()[0])
-    key = checked.agreement_key(agreement)
-    if key is not None:  # it assembled: no problem of its own, as `check` would find
-        checked.results.put(key, ())
     return doc._replace(status=agreement.status, agreement=agreement.id)
 
 

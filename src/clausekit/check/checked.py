@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator, Set
+from functools import partial
 from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -195,27 +196,33 @@ class Checked:
         """The template's scope: its problems and those of the clauses it uses."""
         if template.id not in self._scopes:
             key = self.scope_key(template)
-            found = self.results.get(key)
-            if found is None:
-                found = tuple(sorted(set(self._scope_problems(template))))
-                self.results.put(key, found)
-            else:  # the results it was made of stay valid as long as it does
-                for entry in template.outline.clause_entries():
-                    clause = self.lib.clauses.get(entry.clause or "")
-                    if clause is not None:
-                        self.results.touch(self._clause_key(clause))
-                        self.results.touch(digest("headings", clause.body))
             decls, _ = declarations(self.lib, template)
             conditional = self._conditionals(template, decls, key)
+            found = partial(self._kept_scope_problems, template, key)  # worked out when asked
             self._scopes[template.id] = TemplateScope(
                 template, found, decls, key, conditional, self.lib.settings.holidays, self._keep
             )
         return self._scopes[template.id]
 
+    def _kept_scope_problems(self, template: Template, key: str) -> tuple[Problem, ...]:
+        found = self.results.get(key)
+        if found is None:
+            found = tuple(sorted(set(self._scope_problems(template))))
+            self.results.put(key, found)
+        else:  # the results it was made of stay valid as long as it does
+            for entry in template.outline.clause_entries():
+                clause = self.lib.clauses.get(entry.clause or "")
+                if clause is not None:
+                    self.results.touch(self._clause_key(clause))
+                    self.results.touch(digest("headings", clause.body))
+        return found
+
     def _conditionals(
         self, template: Template, decls: dict[str, Declaration], scope_key: str
     ) -> tuple[Conditional, ...]:
         """The values only conditional clauses use (kept with the scope's problems)."""
+        if next(template.outline.conditional(), None) is None:
+            return ()  # no `when`: every clause is kept, and nothing is conditional
         key = digest("conditionals", scope_key)
         kept = _kept(self.results.rows(key), Conditional.of_row)
         if kept is not None:
@@ -276,14 +283,20 @@ class Checked:
             return None
         return digest("agreement", agreement.source.sha256, self.scope(template).key)
 
-    def agreement(self, agreement: Agreement) -> tuple[Values | None, list[Problem]]:
-        """An agreement's values and problems (the template's own problems excluded)."""
+    def agreement(
+        self, agreement: Agreement, trial: bool = False
+    ) -> tuple[Values | None, list[Problem]]:
+        """An agreement's values and problems (the template's own problems excluded).
+
+        `trial` takes the template's scope as usable without working out its problems:
+        what it returns is what this returns once they show the scope usable."""
         template = self.lib.templates.get(agreement.template_id)
         scope = self.scope(template) if template else None
+        usable = scope is not None and (trial or scope.usable)
         key = self.agreement_key(agreement)
-        if scope and scope.usable and key and self.results.get(key) == ():
+        if scope and usable and key and self.results.get(key) == ():
             return trusted_values(scope, agreement), []  # checked clean in an earlier run
-        if scope is not None and scope.usable:  # the file and its values at once
+        if scope is not None and usable:  # the file and its values at once
             values, found = agreement_values(scope, agreement, self.file_schema("agreement"))
             if values is None or not agreement.deviations:
                 return values, found

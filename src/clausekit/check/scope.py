@@ -40,7 +40,9 @@ class TemplateScope:
     def __init__(
         self,
         template: Template,
-        problems: tuple[Problem, ...],  # of the template and every clause it names
+        # Of the template and every clause it names; or what works them out, on first
+        # use: a build renders an agreement before its checks (`assemble.speculate`).
+        problems: tuple[Problem, ...] | Callable[[], tuple[Problem, ...]],
         declarations: Mapping[str, Declaration],
         key: str,  # digest of everything the problems depend on (`Checked.scope_key`)
         # Values required only when a `when` keeps the clauses that use them.
@@ -49,7 +51,8 @@ class TemplateScope:
         keep: CodeKeeper | None = None,  # where compiled expressions are kept (`codecache`)
     ) -> None:
         self.template = template
-        self.problems = problems
+        self._problems = problems if isinstance(problems, tuple) else None
+        self._find_problems = None if isinstance(problems, tuple) else problems
         self.declarations = declarations
         self.key = key
         self.conditionals = conditionals
@@ -65,6 +68,13 @@ class TemplateScope:
             from clausekit.check.requirements import relax
 
             relax(self.schema, conditionals, decls)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        if self._problems is None:
+            assert self._find_problems is not None
+            self._problems = self._find_problems()
+        return self._problems
 
     @property
     def usable(self) -> bool:

@@ -1,19 +1,23 @@
 """`clausekit build`: assemble documents, then write them (`publish.write`).
 
 Every document is assembled first (cheap, and a bad agreement stops the build
-before anything is written); `write_documents` then renders what changed.
+before anything is written); `write_documents` then renders what changed.  The
+agreements are rendered before their templates and clauses are checked
+(`assemble.speculate`): the checks run in a second thread while Pandoc makes the
+files, and no file is written until they pass (`write_documents`' gate).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Collection
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Generic, NamedTuple, TextIO, TypeVar
 
-from clausekit.assemble import Assembled, assemble_blank
+from clausekit.assemble import Speculation, assemble_blank
 from clausekit.check import Checked
 from clausekit.errors import BuildError, Problem, ProblemsFound, UsageError
 from clausekit.ids import is_valid_id
@@ -27,7 +31,7 @@ from clausekit.publish.write import (
     known_formats,
     write_documents,
 )
-from clausekit.review.locks import assemble_locked, toolchain_note
+from clausekit.review.locks import speculate_locked, toolchain_note
 
 __all__ = [
     "CACHE",
@@ -62,10 +66,26 @@ def build(
     started = time.perf_counter()
     known_formats(formats)
     framed = framed_agreements(checked.lib, formats, agreement_ids)
-    docs = assemble_all(checked, agreement_ids, blank_templates, framed)
-    checked.results.save()  # what assembling found is kept for the next run
+    tried = speculate_all(checked, agreement_ids, blank_templates, framed)
     fonts = font_paths if font_paths is not None else settings_font_paths(checked.lib)
-    report = write_documents(docs, formats, outdir, force, progress, jobs, fonts, wait)
+    docs = [
+        Document(t.key, t.kind, t.source_id, t.speculation.doc)
+        for t in tried
+        if t.speculation.doc is not None
+    ]
+    if len(docs) == len(tried):  # each was rendered: its checks run while it is written
+        checking = Background(partial(_confirmed, checked, tried))
+        try:
+            report = write_documents(
+                docs, formats, outdir, force, progress, jobs, fonts, wait, checking
+            )
+        except Exception:
+            checking.result()  # the checks' problems are told first, as without the thread
+            raise
+        checking.result()
+    else:
+        docs = _confirmed(checked, tried)
+        report = write_documents(docs, formats, outdir, force, progress, jobs, fonts, wait)
     report.notes = [
         note
         for doc in docs
@@ -74,6 +94,49 @@ def build(
     ]
     report.elapsed = time.perf_counter() - started
     return report
+
+
+T = TypeVar("T")
+
+
+class Background(Generic[T]):
+    """`work` run in a thread of its own once `begin` (or `result`) is called; `result`
+    waits for it and returns what it returned or raises what it raised.
+
+    A build begins its checks when it begins to render: the thread that renders gets
+    Pandoc started first, and the checks run while it waits (`write.Gate`)."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._outcome: tuple[T] | BaseException | None = None
+        self._begun = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(work,), name="clausekit-checks")
+        self._thread.start()
+
+    def _run(self, work: Callable[[], T]) -> None:
+        self._begun.wait()
+        try:
+            self._outcome = (work(),)
+        except BaseException as exc:  # handed to `result`, which raises it
+            self._outcome = exc
+
+    def begin(self) -> None:
+        self._begun.set()
+
+    def result(self) -> T:
+        self._begun.set()
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        assert self._outcome is not None
+        return self._outcome[0]
+
+
+def _confirmed(checked: Checked, tried: list[Tried]) -> list[Document]:
+    """Every document checked (`confirm_all`); what the checks found is kept for the
+    next run."""
+    docs = confirm_all(tried)
+    checked.results.save()
+    return docs
 
 
 def framed_agreements(
@@ -96,6 +159,15 @@ def framed_agreements(
     return frozenset(a.id for a in known if shared[a.template_id, a.status] > 1)
 
 
+class Tried(NamedTuple):
+    """A document to build, with its speculation (`assemble.Speculation`)."""
+
+    key: str  # where it is written: the agreement's id, or blank/<template id>
+    kind: str  # "agreement" or "blank"
+    source_id: str
+    speculation: Speculation
+
+
 def assemble_all(
     checked: Checked,
     agreement_ids: list[str] | None,
@@ -104,18 +176,24 @@ def assemble_all(
 ) -> list[Document]:
     """Assemble every requested document; all problems are reported together.
     The agreements in `framed` come with their frames (`framed_agreements`)."""
+    return confirm_all(speculate_all(checked, agreement_ids, blank_templates, framed))
+
+
+def speculate_all(
+    checked: Checked,
+    agreement_ids: list[str] | None,
+    blank_templates: list[str] | None,
+    framed: Collection[str] = (),
+) -> list[Tried]:
+    """Every requested document, its agreement rendered before its checks (a blank
+    form is not: `confirm_all` assembles it)."""
     lib = checked.lib
     ids = sorted(lib.agreements) if agreement_ids is None else agreement_ids
-    blanks = blank_templates or []
-    jobs: list[tuple[str, str, str, Callable[[], Assembled]]] = []
-    for aid in ids:
-        jobs.append((aid, "agreement", aid, partial(assemble_locked, checked, aid, aid in framed)))
-    for tid in blanks:
-        jobs.append((f"blank/{tid}", "blank", tid, partial(assemble_blank, checked, tid)))
-    problems: list[Problem] = []
-    docs: list[Document] = []
+    jobs: list[tuple[str, str, str]] = [(aid, "agreement", aid) for aid in ids]
+    jobs += [(f"blank/{tid}", "blank", tid) for tid in blank_templates or []]
+    tried: list[Tried] = []
     seen: set[str] = set()
-    for key, kind, source_id, assemble in jobs:
+    for key, kind, source_id in jobs:
         known = lib.agreements if kind == "agreement" else lib.templates
         if source_id not in known:
             raise UsageError(
@@ -128,8 +206,21 @@ def assemble_all(
         if key in seen:
             raise BuildError(f"two documents would both be written to {key}.*")
         seen.add(key)
+        if kind == "agreement":
+            speculation = speculate_locked(checked, source_id, source_id in framed)
+        else:
+            speculation = Speculation(None, partial(assemble_blank, checked, source_id))
+        tried.append(Tried(key, kind, source_id, speculation))
+    return tried
+
+
+def confirm_all(tried: list[Tried]) -> list[Document]:
+    """Each document as its checks confirm it; all problems are reported together."""
+    problems: list[Problem] = []
+    docs: list[Document] = []
+    for t in tried:
         try:
-            docs.append(Document(key, kind, source_id, assemble()))
+            docs.append(Document(t.key, t.kind, t.source_id, t.speculation.confirm()))
         except ProblemsFound as exc:
             problems.extend(exc.problems)
     if problems:

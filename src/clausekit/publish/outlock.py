@@ -27,8 +27,10 @@ _TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 def output_lock(outdir: Path, wait: bool = False) -> Iterator[None]:
     """Hold the lock of `outdir` (created if needed) for the duration of a build.
 
-    Without `wait`, a folder another build is writing is a `BuildError`.
+    Without `wait`, a folder another build is writing is a `BuildError`.  A build
+    that fails before it writes a file leaves no folder it made (nor its lock).
     """
+    made = [folder for folder in (outdir, *outdir.parents) if not folder.exists()]
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         fd = os.open(outdir / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -43,8 +45,23 @@ def output_lock(outdir: Path, wait: bool = False) -> Iterator[None]:
             ) from None
         remove_temporaries(outdir)
         yield
+    except BaseException:
+        if made and os.listdir(outdir) == [LOCK]:
+            _unmake(outdir, made)
+        raise
     finally:
         os.close(fd)  # releases the lock
+
+
+def _unmake(outdir: Path, made: list[Path]) -> None:
+    """Remove the lock and the folders this build made, while it holds the lock; a
+    folder something else has since written to stays (`rmdir` fails on it)."""
+    (outdir / LOCK).unlink(missing_ok=True)
+    for folder in made:  # innermost first
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def remove_temporaries(outdir: Path) -> list[Path]:

@@ -26,7 +26,20 @@ from clausekit.render.formats import FORMATS, render, renderer_fingerprint
 from clausekit.render.progress import Progress
 
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from clausekit.render.frame import FrameStore
+
+    class Gate(Protocol):
+        """What a build waits for before it writes a file (`publish.build`'s checks;
+        a Protocol costs every command a millisecond to create, hence only here)."""
+
+        def begin(self) -> None:
+            """Pandoc is running: the gate's own work may start (`render.pandoc.STARTED`)."""
+
+        def result(self) -> object:
+            """Wait for it; raises to stop the build with nothing written."""
+
 
 MANIFEST = "manifest.json"
 CACHE = ".clausekit-cache.json"
@@ -74,13 +87,17 @@ def write_documents(
     jobs: int | None = None,
     fonts: list[str] | None = None,
     wait: bool = False,
+    gate: Gate | None = None,
 ) -> BuildReport:
-    """Render assembled documents into outdir, holding its lock (see `outlock`)."""
+    """Render assembled documents into outdir, holding its lock (see `outlock`).
+
+    `gate` is asked before any file is written: it raises to stop the build with
+    nothing written (the documents' checks, run while they render: `publish.build`)."""
     started = time.perf_counter()
     known_formats(formats)
     outdir = outdir.resolve()
     with output_lock(outdir, wait):
-        report = _write_locked(docs, formats, outdir, force, progress, jobs, fonts)
+        report = _write_locked(docs, formats, outdir, force, progress, jobs, fonts, gate)
     report.elapsed = time.perf_counter() - started
     if report.failures:
         raise BuildError("\n".join(report.failures))
@@ -95,6 +112,7 @@ def _write_locked(
     progress: TextIO | None,
     jobs: int | None,
     fonts: list[str] | None,
+    gate: Gate | None = None,
 ) -> BuildReport:
     fingerprints = {fmt: renderer_fingerprint(fonts, fmt) for fmt in formats}
     cache = _read_json(outdir / CACHE)
@@ -119,7 +137,7 @@ def _write_locked(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     framed = any(doc.assembled.frame for doc, fmt, _, _ in tasks if fmt == "docx")
     frames = _frame_store(fingerprints["docx"]) if framed else None
-    for (_, _, rel, key), outcome in _rendered(tasks, outdir, fonts, workers, frames):
+    for (_, _, rel, key), outcome in _rendered(tasks, outdir, fonts, workers, frames, gate):
         if isinstance(outcome, BuildError):
             report.failures.append(str(outcome))
             cache.pop(rel, None)
@@ -130,7 +148,8 @@ def _write_locked(
         cache[rel] = {"key": key, "sha256": sha256_file(outdir / rel)}
         bar.step(rel)
     bar.done()
-
+    if gate is not None:  # with nothing to render, it has not been asked yet
+        gate.result()
     _update_manifest(manifest, docs, formats, outdir, cache)
     _write_json(outdir / MANIFEST, manifest)
     _write_json(outdir / CACHE, cache)
@@ -160,6 +179,7 @@ def _rendered(
     fonts: list[str] | None,
     workers: int,
     frames: FrameStore | None = None,
+    gate: Gate | None = None,
 ) -> Iterator[tuple[Task, float | BuildError]]:
     """Each task with its render time, or the BuildError it failed with, as each ends.
 
@@ -171,7 +191,7 @@ def _rendered(
         for task in tasks:
             doc, fmt, rel, _ = task
             try:
-                yield task, _render_one(doc, fmt, outdir / rel, fonts, frames)
+                yield task, _render_one(doc, fmt, outdir / rel, fonts, frames, gate)
             except BuildError as exc:
                 yield task, exc
         return
@@ -179,7 +199,12 @@ def _rendered(
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clausekit-build") as pool:
         futures = {
-            pool.submit(_render_one, doc, fmt, outdir / rel, fonts, frames): (doc, fmt, rel, key)
+            pool.submit(_render_one, doc, fmt, outdir / rel, fonts, frames, gate): (
+                doc,
+                fmt,
+                rel,
+                key,
+            )
             for doc, fmt, rel, key in tasks
         }
         for fut in as_completed(futures):  # completion order, for a live progress bar
@@ -195,10 +220,23 @@ def _rendered(
 
 
 def _render_one(
-    doc: Document, fmt: str, target: Path, fonts: list[str] | None, frames: FrameStore | None
+    doc: Document,
+    fmt: str,
+    target: Path,
+    fonts: list[str] | None,
+    frames: FrameStore | None,
+    gate: Gate | None = None,
 ) -> float:
+    from clausekit.render.pandoc import STARTED as PANDOC_STARTED
+
     started = time.perf_counter()
-    data = render(doc.assembled, fmt, doc.key, fonts, frames)
+    begun = PANDOC_STARTED.set(gate.begin if gate is not None else None)
+    try:
+        data = render(doc.assembled, fmt, doc.key, fonts, frames)
+    finally:
+        PANDOC_STARTED.reset(begun)
+        if gate is not None:  # what it raises outranks a failed render, as it came first
+            gate.result()
     atomic_write(target, data, durable=False)  # a short file is found and made again
     return time.perf_counter() - started
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -83,6 +85,10 @@ def pandoc_env() -> dict[str, str]:
     return env
 
 
+# Called once Pandoc is running: a build's checks wait for it, so that they take the
+# interpreter while Pandoc works, not before it has started (`publish.write`).
+STARTED: ContextVar[Callable[[], None] | None] = ContextVar("pandoc_started", default=None)
+
 # Pandoc's heap is capped (GHC's runtime option): a document that would need more is
 # an error (exit 251, "Heap exhausted") instead of the machine's memory.  A
 # 600-page contract needs a fraction of it.
@@ -98,19 +104,27 @@ def run_pandoc(
     `source_format` is "json" for a Pandoc AST that clausekit rewrote.
     """
     import subprocess  # here: a build that fills a kept frame runs no Pandoc (5 ms)
+    import tempfile
 
     cmd = [str(pandoc_path()), *MEMORY_CAP, "--sandbox", "-f", source_format, "-t", to, *args]
+    pipe = subprocess.PIPE
     try:
-        proc = subprocess.run(
-            cmd,
-            input=markdown.encode("utf-8"),
-            capture_output=True,
-            env=pandoc_env(),
-            check=False,
-        )
+        # The text reaches Pandoc from a file, not through a pipe Python feeds 4 KiB at
+        # a time: each piece would wait for the interpreter, which a build's checks
+        # hold while Pandoc runs (`publish.build`).
+        with tempfile.TemporaryFile() as text:
+            text.write(markdown.encode("utf-8"))
+            text.seek(0)
+            with subprocess.Popen(
+                cmd, stdin=text, stdout=pipe, stderr=pipe, env=pandoc_env()
+            ) as proc:
+                started = STARTED.get()
+                if started is not None:
+                    started()
+                out, err = proc.communicate()
     except OSError as exc:
         raise ToolMissing(f"cannot run pandoc ({exc}); reinstall it with: {INSTALL_HINT}") from exc
     if proc.returncode != 0:
-        err = " ".join(proc.stderr.decode("utf-8", "replace").split())
-        raise BuildError(f"{what}: pandoc -t {to} failed (exit {proc.returncode}): {err}")
-    return proc.stdout
+        told = " ".join(err.decode("utf-8", "replace").split())
+        raise BuildError(f"{what}: pandoc -t {to} failed (exit {proc.returncode}): {told}")
+    return out

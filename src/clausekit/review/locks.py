@@ -19,7 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from clausekit.assemble import Assembled, agreement_problems, assemble_agreement
+from clausekit.assemble import (
+    Assembled,
+    Speculation,
+    agreement_problems,
+    assemble_agreement,
+    speculate,
+)
 from clausekit.check import Checked
 from clausekit.errors import ClausekitError, Problem
 from clausekit.load.files import inside, read_inside
@@ -101,6 +107,11 @@ def assemble_locked(checked: Checked, agreement_id: str, framed: bool = False) -
     """The agreement as its lock fixes it (as it is, without a lock); `framed` as
     `assemble_agreement` says."""
     return assemble_agreement(locked(checked, agreement_id), agreement_id, framed)
+
+
+def speculate_locked(checked: Checked, agreement_id: str, framed: bool = False) -> Speculation:
+    """`assemble_locked`, rendered before its checks (`assemble.speculate`)."""
+    return speculate(locked(checked, agreement_id), agreement_id, framed)
 
 
 def _entries(content: dict[str, Any], where: str) -> list[tuple[str, str, dict[str, Any]]]:
