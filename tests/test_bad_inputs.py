@@ -70,6 +70,27 @@ def test_assemble_of_bad_agreement_writes_nothing(tmp_path: Path) -> None:
     assert snapshot(lib) == before
 
 
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_build_tells_what_assemble_tells(case: Path, tmp_path: Path) -> None:
+    """`build` renders an agreement while its template and clauses are checked, in a
+    second thread: for every bad input it tells the problems `assemble` (checks
+    first, then rendering) tells, exits as it does, and leaves no output folder."""
+    lib = make_library(tmp_path / "lib", case)
+    (lib / "expected.txt").unlink(missing_ok=True)
+    before = snapshot(lib)
+    for n, path in enumerate(sorted((lib / "agreements").rglob("*.yaml"))):
+        aid = path.relative_to(lib / "agreements").with_suffix("").as_posix()
+        out = tmp_path / f"out{n}" / "dist"
+        built = cli("-C", lib, "build", aid, "--to", "md,docx", "-o", out)
+        assembled = cli("-C", lib, "assemble", aid)
+        assert "Traceback" not in built.out + built.err
+        assert built.code == assembled.code
+        if built.code == 1:
+            assert built.err == assembled.err
+            assert not (tmp_path / f"out{n}").exists()
+    assert snapshot(lib) == before
+
+
 def test_check_given_paths_reports_only_those(tmp_path: Path) -> None:
     lib = make_library(tmp_path / "lib", TESTS / "bad" / "ref-money-date")
     result = cli("-C", lib, "check", lib / "clauses")

@@ -31,7 +31,7 @@ def assemble_agreement(checked: Checked, agreement_id: str, framed: bool = False
     """The agreement as Markdown; `ProblemsFound` if it or its template has problems.
 
     `framed` adds a one-language agreement's frame (`assemble.frame`), for its DOCX."""
-    return speculate(checked, agreement_id, framed).confirm()
+    return _confirm(checked, agreement_id, framed, None, None)
 
 
 def speculate(checked: Checked, agreement_id: str, framed: bool = False) -> Speculation:
@@ -43,17 +43,19 @@ def speculate(checked: Checked, agreement_id: str, framed: bool = False) -> Spec
     safe as rendering checked ones: the sandbox and its limits are the same."""
     agreement = checked.lib.agreements[agreement_id]
     template = checked.lib.templates.get(agreement.template_id)
-    trial = checked.agreement(agreement, trial=True) if template else (None, [])
+    trial: tuple[Values | None, list[Problem]] | None = None
     doc = None
-    values, found = trial
-    if template is not None and values is not None and not found:
+    if template is not None:
         try:
-            doc = _assembled(checked, agreement, checked.scope(template), values, framed)
+            trial = checked.agreement(agreement, trial=True)
+            values, found = trial
+            if values is not None and not found:
+                doc = _assembled(checked, agreement, checked.scope(template), values, framed)
         except Exception:
-            # Unchecked files may fail to render in any way (a clause the template names
-            # is missing, say).  Not rendered, then: `confirm` tells the checks' problems,
-            # or, where they find none, renders again and raises this very error.
-            doc = None
+            # Unchecked files may fail in any way (a schema the template breaks, a clause
+            # it names that is missing).  Nothing tried, then: `confirm` does what
+            # `assemble_agreement` does, which tells the checks' problems first.
+            trial, doc = None, None
     return Speculation(doc, partial(_confirm, checked, agreement_id, framed, trial, doc))
 
 
@@ -61,20 +63,22 @@ def _confirm(
     checked: Checked,
     agreement_id: str,
     framed: bool,
-    trial: tuple[Values | None, list[Problem]],
+    trial: tuple[Values | None, list[Problem]] | None,
     doc: Assembled | None,
 ) -> Assembled:
-    """`assemble_agreement`'s checks; `doc` is returned when they pass, as `trial`
-    (the agreement's values, worked out by `speculate`) stands once the scope is usable."""
+    """`assemble_agreement`: the checks, then the document.  `trial` (the agreement's
+    values as `speculate` worked them out) stands for `Checked.agreement`'s once the
+    scope is usable, and `doc` (rendered from them) is then the document."""
     agreement = checked.lib.agreements[agreement_id]
     template = checked.lib.templates.get(agreement.template_id)
     scope = checked.scope(template) if template else None
     found = list(scope.problems) if scope else []
-    values, more = trial if scope and scope.usable else checked.agreement(agreement)
+    usable = scope is not None and scope.usable
+    values, more = trial if trial is not None and usable else checked.agreement(agreement)
     found += more
     if found or values is None or scope is None:
         raise ProblemsFound(found)
-    if doc is None:
+    if doc is None or trial is None:
         doc = _assembled(checked, agreement, scope, values, framed)
     key = checked.agreement_key(agreement)
     if key is not None:  # it assembled: no problem of its own, as `check` would find
