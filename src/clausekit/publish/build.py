@@ -74,7 +74,7 @@ def build(
         if t.speculation.doc is not None
     ]
     if len(docs) == len(tried):  # each was rendered: its checks run while it is written
-        checking = Background(partial(_confirmed, checked, tried))
+        checking = Background(partial(_meanwhile, checked, tried))
         try:
             report = write_documents(
                 docs, formats, outdir, force, progress, jobs, fonts, wait, checking
@@ -129,6 +129,17 @@ class Background(Generic[T]):
             raise self._outcome
         assert self._outcome is not None
         return self._outcome[0]
+
+
+def _meanwhile(checked: Checked, tried: list[Tried]) -> list[Document]:
+    """What the second thread does while Pandoc runs: the checks, and asking the
+    toolchain's versions for the manifest (Pandoc's own, without a cache, is another
+    Pandoc process), which would otherwise wait until the files are made."""
+    from clausekit.render.toolchain import current_toolchain
+
+    docs = _confirmed(checked, tried)
+    current_toolchain()
+    return docs
 
 
 def _confirmed(checked: Checked, tried: list[Tried]) -> list[Document]:
