@@ -109,3 +109,16 @@ def test_broken_schema_file_is_reported(tmp_path: Path) -> None:
     assert result.code == 1
     assert result.err.startswith("schema/agreement.schema.json:2:8: error[schema-file]:")
     assert "Traceback" not in result.err
+
+
+def test_naming_an_agreement_whose_file_cannot_be_read(tmp_path: Path) -> None:
+    """Its problems, as `check` tells them, not "no agreement" (a file that is there)."""
+    lib = make_library(tmp_path / "lib", TESTS / "bad" / "ref-money-date")
+    for command in ("build", "assemble"):
+        result = cli("-C", lib, command, "base/dup")
+        assert result.code == 1, command
+        assert result.err.splitlines()[0] == (
+            "agreements/base/dup.yaml:3:1: error[yaml]: duplicate key 'status'"
+        )
+    assert not (lib / "dist").exists()
+    assert cli("-C", lib, "build", "base/none").code == 2  # no such file: a usage error

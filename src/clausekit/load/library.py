@@ -351,10 +351,16 @@ def resolve_arg(lib: Library, arg: str, kind: str) -> str:
     p = Path(arg)
     candidate = (Path.cwd() / p).resolve() if not p.is_absolute() else p.resolve()
     folder = (lib.root / kind).resolve()
+    ident = arg
     if candidate.suffix == ".yaml" and candidate.is_relative_to(folder):
         ident = id_for(candidate, folder, ".yaml")
         if ident in table:
             return ident
+    # A file that is there but could not be read (bad YAML, say): its problems, as
+    # `check` tells them, rather than "no agreement".
+    found = lib.problems_of(f"{kind}/{ident}.yaml")
+    if found:
+        raise ProblemsFound(found)
     singular = kind[:-1]
     if not is_valid_id(arg) and not arg.endswith(".yaml"):
         raise UsageError(why_invalid(arg))
